@@ -1,0 +1,104 @@
+//! Wire types of the tessera HTTP API (`/api/v1`), shared by the server and the client.
+//!
+//! Field names follow PlantDB 0.17's auth API so that its clients work unchanged.
+
+use serde::{Deserialize, Serialize};
+
+/// Every route lives under this prefix.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// `{"username", "fullname"}`: who a credential belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub username: String,
+    pub fullname: String,
+}
+
+/// Body of every error answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub code: String,
+    /// Present on login failures, as PlantDB sends it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authenticated: Option<bool>,
+}
+
+/// A success answer that only says what happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageResponse {
+    pub message: String,
+}
+
+/// `GET /auth/login?username=U`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsernameCheck {
+    pub username: String,
+    pub exists: bool,
+}
+
+/// `POST /auth/login`
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LoginRequest {
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub message: String,
+    pub user: UserInfo,
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+/// `POST /auth/register`
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RegisterRequest {
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub fullname: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// `POST /auth/token/refresh`
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RefreshRequest {
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshResponse {
+    pub message: String,
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+/// `POST /auth/token/validation`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidationResponse {
+    pub message: String,
+    pub user: UserInfo,
+    /// `access`, `personal_token` or `resource_token`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Who acts: the username, or `Token <description>` for a resource token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+}
+
+/// `GET /health`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthResponse {
+    pub status: String,
+    pub version: String,
+}

@@ -1,0 +1,146 @@
+//! Logging in: password check with lockout, then a new session.
+
+use tracing::{info, warn};
+
+use super::Auth;
+use crate::error::{Error, Result};
+use crate::jwt::{Claims, ACCESS_TYP, ACCESS_TYPE};
+use crate::secret::{new_secret, random_b64, REFRESH_PREFIX};
+use crate::store::NewSession;
+use crate::user::{normalise, Username};
+use crate::Timestamp;
+
+/// A successful login.
+#[derive(Debug)]
+pub struct LoginOutcome {
+    pub username: String,
+    pub fullname: String,
+    pub access_token: String,
+    pub refresh_token: String,
+    pub session_id: String,
+    /// Sessions revoked to make room under the per-user limit.
+    pub evicted: Vec<String>,
+}
+
+/// Longest password accepted, so a huge body cannot make hashing expensive.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
+impl Auth {
+    /// Whether a user with this (normalised) name exists.
+    pub async fn username_exists(&self, raw: &str) -> Result<bool> {
+        let Ok(name) = Username::parse(raw) else {
+            return Ok(false);
+        };
+        Ok(self.store.user(name.as_str()).await?.is_some())
+    }
+
+    /// Checks a username and password and opens a session. Every refusal is
+    /// [`Error::InvalidCredentials`] and costs one Argon2 verification.
+    pub async fn login(&self, username: &str, password: &str) -> Result<LoginOutcome> {
+        if password.len() > MAX_PASSWORD_BYTES {
+            return Err(Error::InvalidCredentials);
+        }
+        let name = normalise(username);
+        let user = match Username::parse(&name) {
+            Ok(n) => self.store.user(n.as_str()).await?,
+            Err(_) => None,
+        };
+        let verified = self
+            .passwords
+            .verify(
+                password.to_string(),
+                user.as_ref().map(|u| u.password_hash.clone()),
+            )
+            .await?;
+        let Some(user) = user else {
+            return Err(Error::InvalidCredentials);
+        };
+        let now = self.clock.now();
+        if user.disabled || user.is_locked(now) {
+            info!(username = %user.username, "login refused: account disabled or locked");
+            return Err(Error::InvalidCredentials);
+        }
+        if !verified.ok {
+            self.store
+                .record_login_failure(
+                    user.username.as_str(),
+                    now,
+                    self.settings.lockout_threshold,
+                    self.settings.lockout_secs,
+                )
+                .await?;
+            info!(username = %user.username, "login failed: wrong password");
+            return Err(Error::InvalidCredentials);
+        }
+        if user.failed_logins > 0 || user.locked_until.is_some() {
+            self.store
+                .clear_login_failures(user.username.as_str())
+                .await?;
+        }
+        if let Some(upgraded) = verified.upgraded {
+            self.store
+                .set_password_hash(user.username.as_str(), &upgraded)
+                .await?;
+        }
+        let fullname = user.fullname.clone();
+        self.profiles.put(
+            user.username.as_str(),
+            fullname.clone(),
+            user.role,
+            false,
+            now,
+        );
+        self.open_session(&user.username, fullname, now).await
+    }
+
+    async fn open_session(
+        &self,
+        username: &Username,
+        fullname: String,
+        now: Timestamp,
+    ) -> Result<LoginOutcome> {
+        let session_id = random_b64(16);
+        let refresh = new_secret(REFRESH_PREFIX);
+        let evicted = self
+            .store
+            .create_session(
+                &NewSession {
+                    id: session_id.clone(),
+                    username: username.clone(),
+                    created_at: now,
+                    refresh_hash: refresh.hash,
+                    refresh_expires_at: now + self.settings.refresh_ttl,
+                },
+                self.settings.max_sessions,
+                self.settings.session_limit_policy,
+            )
+            .await?;
+        for sid in &evicted {
+            self.remember_revoked(sid, now);
+            warn!(username = %username, "session limit reached: oldest session revoked");
+        }
+        Ok(LoginOutcome {
+            username: username.to_string(),
+            fullname,
+            access_token: self.access_token(username.as_str(), &session_id, now),
+            refresh_token: refresh.plain,
+            session_id,
+            evicted,
+        })
+    }
+
+    pub(super) fn access_token(&self, username: &str, session_id: &str, now: Timestamp) -> String {
+        let claims = Claims {
+            iss: self.jwt.issuer().to_string(),
+            sub: username.to_string(),
+            aud: self.jwt.audience().to_string(),
+            exp: now + self.settings.access_ttl,
+            iat: now,
+            nbf: now,
+            jti: random_b64(16),
+            kind: ACCESS_TYPE.to_string(),
+            sid: session_id.to_string(),
+        };
+        self.jwt.sign(ACCESS_TYP, &claims)
+    }
+}

@@ -1,0 +1,123 @@
+//! The auth service: logins, sessions, token validation, rotation and revocation.
+
+mod login;
+mod profiles;
+mod tokens;
+mod users;
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::error::Result;
+use crate::jwt::JwtCodec;
+use crate::password::PasswordPool;
+use crate::revocation::RevocationSet;
+use crate::settings::AuthSettings;
+use crate::store::Store;
+use crate::Timestamp;
+
+pub use login::LoginOutcome;
+pub use tokens::{Refreshed, Validated};
+
+use profiles::ProfileCache;
+
+/// Everything the auth use cases need, built once at start-up and shared.
+pub struct Auth {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    passwords: PasswordPool,
+    jwt: JwtCodec,
+    revoked: RevocationSet,
+    profiles: ProfileCache,
+    settings: AuthSettings,
+    /// Revocations at or after this time may not have been seen yet.
+    synced_until: AtomicI64,
+}
+
+/// Revocations are re-read with this much overlap, so that one landing in the same second as
+/// the last read is not missed.
+const SYNC_OVERLAP: i64 = 2;
+
+impl Auth {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        passwords: PasswordPool,
+        jwt: JwtCodec,
+        settings: AuthSettings,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            passwords,
+            jwt,
+            revoked: RevocationSet::new(),
+            profiles: ProfileCache::default(),
+            settings,
+            synced_until: AtomicI64::new(i64::MIN),
+        }
+    }
+
+    pub fn settings(&self) -> &AuthSettings {
+        &self.settings
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub fn passwords(&self) -> &PasswordPool {
+        &self.passwords
+    }
+
+    /// How long a revoked session must stay in the set: until its last access token expired.
+    fn revoked_until(&self, revoked_at: Timestamp) -> Timestamp {
+        revoked_at + self.settings.access_ttl + self.settings.leeway
+    }
+
+    fn remember_revoked(&self, session_id: &str, revoked_at: Timestamp) {
+        self.revoked
+            .insert(session_id, self.revoked_until(revoked_at));
+    }
+
+    /// Reads revocations the set may have missed (all that can still matter on the first call):
+    /// at start-up, periodically, and after a feed reconnects. Returns how many were read.
+    pub async fn sync_revocations(&self) -> Result<usize> {
+        let now = self.clock.now();
+        let horizon = now - self.settings.access_ttl - self.settings.leeway;
+        let since = self
+            .synced_until
+            .load(Ordering::SeqCst)
+            .saturating_sub(SYNC_OVERLAP)
+            .max(horizon);
+        let rows = self.store.revoked_since(since).await?;
+        for row in &rows {
+            self.remember_revoked(&row.session_id, row.revoked_at);
+        }
+        self.synced_until.store(now, Ordering::SeqCst);
+        self.revoked.prune(now);
+        Ok(rows.len())
+    }
+
+    /// Deletes expired sessions from the store and forgets stale revocations.
+    pub async fn purge_expired(&self) -> Result<u64> {
+        let now = self.clock.now();
+        self.revoked.prune(now);
+        self.store
+            .purge(
+                now,
+                now - self.settings.access_ttl - self.settings.leeway - 60,
+            )
+            .await
+    }
+
+    /// Number of revoked sessions validation currently checks against.
+    pub fn revoked_in_memory(&self) -> usize {
+        self.revoked.len()
+    }
+}

@@ -1,0 +1,143 @@
+//! Validating access tokens, rotating refresh tokens, logging out.
+
+use tracing::warn;
+
+use super::profiles::Profile;
+use super::Auth;
+use crate::error::{Error, Result};
+use crate::secret::{self, REFRESH_PREFIX};
+use crate::store::{NextRefresh, RevokeReason, Rotation};
+use crate::user::Role;
+
+/// Who presented a valid access token.
+#[derive(Debug, Clone)]
+pub struct Validated {
+    pub username: String,
+    pub fullname: String,
+    pub role: Role,
+    pub session_id: String,
+    pub expires_at: i64,
+}
+
+/// A rotated pair.
+#[derive(Debug)]
+pub struct Refreshed {
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+fn looks_like_jwt(token: &str) -> bool {
+    token.starts_with("eyJ") && token.matches('.').count() == 2
+}
+
+impl Auth {
+    /// Verifies an access token by signature, claims and the in-memory revocation set; the
+    /// database is read only when the user's profile is not cached.
+    pub async fn validate_access(&self, token: &str) -> Result<Validated> {
+        if token.starts_with(REFRESH_PREFIX) {
+            return Err(Error::InvalidToken(
+                "a refresh token is not an access token".into(),
+            ));
+        }
+        let now = self.clock.now();
+        let claims = self.jwt.verify_access(token, now)?;
+        if self.revoked.contains(&claims.sid) {
+            return Err(Error::InvalidToken("session revoked".into()));
+        }
+        let profile = self.profile(&claims.sub, now).await?;
+        if profile.disabled {
+            return Err(Error::InvalidToken("account disabled".into()));
+        }
+        Ok(Validated {
+            username: claims.sub,
+            fullname: profile.fullname,
+            role: profile.role,
+            session_id: claims.sid,
+            expires_at: claims.exp,
+        })
+    }
+
+    pub(super) async fn profile(&self, username: &str, now: i64) -> Result<Profile> {
+        if let Some(p) = self.profiles.get(username, now) {
+            return Ok(p);
+        }
+        let user = self
+            .store
+            .user(username)
+            .await?
+            .ok_or_else(|| Error::InvalidToken("unknown user".into()))?;
+        Ok(self
+            .profiles
+            .put(username, user.fullname, user.role, user.disabled, now))
+    }
+
+    /// Rotates a refresh token. Presenting one that was already used revokes its whole session.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<Refreshed> {
+        if looks_like_jwt(refresh_token) {
+            return Err(Error::InvalidToken(
+                "an access token is not a refresh token".into(),
+            ));
+        }
+        if !secret::has_shape(refresh_token, REFRESH_PREFIX) {
+            return Err(Error::InvalidToken("malformed refresh token".into()));
+        }
+        let now = self.clock.now();
+        let next = secret::new_secret(REFRESH_PREFIX);
+        let rotation = self
+            .store
+            .rotate_refresh(
+                &secret::hash(refresh_token),
+                &NextRefresh {
+                    hash: next.hash,
+                    expires_at: now + self.settings.refresh_ttl,
+                },
+                now,
+            )
+            .await?;
+        match rotation {
+            Rotation::Rotated {
+                session_id,
+                username,
+            } => {
+                let profile = self.profile(&username, now).await?;
+                if profile.disabled {
+                    return Err(Error::InvalidToken("account disabled".into()));
+                }
+                Ok(Refreshed {
+                    access_token: self.access_token(&username, &session_id, now),
+                    refresh_token: next.plain,
+                })
+            }
+            Rotation::Reused {
+                session_id,
+                username,
+            } => {
+                self.remember_revoked(&session_id, now);
+                warn!(%username, "refresh token reuse: session revoked");
+                Err(Error::RefreshReuse)
+            }
+            Rotation::Revoked => Err(Error::InvalidToken("session revoked".into())),
+            Rotation::Expired => Err(Error::TokenExpired),
+            Rotation::Unknown => Err(Error::InvalidToken("unknown refresh token".into())),
+        }
+    }
+
+    /// Ends the session of an access token or of a refresh token; returns the username.
+    pub async fn logout(&self, token: &str) -> Result<String> {
+        let now = self.clock.now();
+        let (session_id, username) = if token.starts_with(REFRESH_PREFIX) {
+            self.store
+                .session_of_refresh(&secret::hash(token), now)
+                .await?
+                .ok_or_else(|| Error::InvalidToken("unknown or expired refresh token".into()))?
+        } else {
+            let v = self.validate_access(token).await?;
+            (v.session_id, v.username)
+        };
+        self.store
+            .revoke_session(&session_id, now, RevokeReason::Logout)
+            .await?;
+        self.remember_revoked(&session_id, now);
+        Ok(username)
+    }
+}

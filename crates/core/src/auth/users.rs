@@ -1,0 +1,133 @@
+//! Creating and changing users.
+
+use tracing::info;
+
+use super::tokens::Validated;
+use super::Auth;
+use crate::error::{Error, Result};
+use crate::store::{NewUser, RevokeReason};
+use crate::user::{Permission, Role, Username};
+
+/// Shortest password accepted for new users.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+fn check_password(password: &str) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(Error::BadRequest(format!(
+            "password must be at least {MIN_PASSWORD_CHARS} characters"
+        )));
+    }
+    if password.len() > super::login::MAX_PASSWORD_BYTES {
+        return Err(Error::BadRequest("password is too long".into()));
+    }
+    Ok(())
+}
+
+fn check_fullname(fullname: &str) -> Result<String> {
+    let fullname = fullname.trim();
+    if fullname.is_empty() || fullname.chars().count() > 200 {
+        return Err(Error::BadRequest(
+            "fullname must be 1 to 200 characters".into(),
+        ));
+    }
+    Ok(fullname.to_string())
+}
+
+impl Auth {
+    /// Registration through the API: the caller needs `manage_users`; new users are readers.
+    pub async fn register(
+        &self,
+        caller: &Validated,
+        username: &str,
+        fullname: &str,
+        password: &str,
+    ) -> Result<Username> {
+        if !caller.role.has(Permission::ManageUsers) {
+            return Err(Error::Forbidden(
+                "registering users needs the manage_users permission".into(),
+            ));
+        }
+        let username = Username::parse(username)?;
+        check_password(password)?;
+        let hash = self.passwords.hash(password.to_string()).await?;
+        self.insert_user(&username, fullname, hash, Role::Reader)
+            .await?;
+        info!(username = %username, by = %caller.username, "user registered");
+        Ok(username)
+    }
+
+    /// Creates a user with a given role (CLI, first start, demo seeding). The password policy
+    /// applies unless `allow_weak` (demo users).
+    pub async fn create_user(
+        &self,
+        username: &str,
+        fullname: &str,
+        password: &str,
+        role: Role,
+        allow_weak: bool,
+    ) -> Result<Username> {
+        let username = Username::parse(username)?;
+        if !allow_weak {
+            check_password(password)?;
+        }
+        let hash = self.passwords.hash(password.to_string()).await?;
+        self.insert_user(&username, fullname, hash, role).await?;
+        Ok(username)
+    }
+
+    async fn insert_user(
+        &self,
+        username: &Username,
+        fullname: &str,
+        password_hash: String,
+        role: Role,
+    ) -> Result<()> {
+        let fullname = check_fullname(fullname)?;
+        self.store
+            .create_user(&NewUser {
+                username: username.clone(),
+                fullname,
+                password_hash,
+                role,
+                created_at: self.clock.now(),
+            })
+            .await
+    }
+
+    /// Sets a new password and ends the user's sessions.
+    pub async fn set_password(&self, username: &str, password: &str) -> Result<()> {
+        check_password(password)?;
+        let hash = self.passwords.hash(password.to_string()).await?;
+        if !self.store.set_password_hash(username, &hash).await? {
+            return Err(Error::NotFound(format!("no user {username}")));
+        }
+        self.store.clear_login_failures(username).await?;
+        self.revoke_user(username, RevokeReason::PasswordChanged)
+            .await
+    }
+
+    /// Disables (or re-enables) a user; disabling ends their sessions.
+    pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<()> {
+        if !self.store.set_disabled(username, disabled).await? {
+            return Err(Error::NotFound(format!("no user {username}")));
+        }
+        self.profiles.forget(username);
+        if disabled {
+            self.revoke_user(username, RevokeReason::UserDisabled)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn revoke_user(&self, username: &str, reason: RevokeReason) -> Result<()> {
+        let now = self.clock.now();
+        for sid in self
+            .store
+            .revoke_user_sessions(username, now, reason)
+            .await?
+        {
+            self.remember_revoked(&sid, now);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,21 @@
+//! tessera's domain: users, passwords, sessions, token kinds, roles, the clock, errors and the
+//! [`Store`] port that storage backends implement. No HTTP and no SQL live here.
+
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod jwt;
+pub mod keys;
+pub mod password;
+pub mod revocation;
+pub mod secret;
+pub mod settings;
+pub mod store;
+pub mod user;
+
+pub use auth::{Auth, LoginOutcome, Validated};
+pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
+pub use error::{Error, Result};
+pub use settings::{AuthSettings, SessionLimitPolicy};
+pub use store::Store;
+pub use user::{Permission, Role, User, Username};

@@ -1,0 +1,183 @@
+//! Argon2id password hashing, run off the async threads on a bounded pool.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use tokio::sync::Semaphore;
+
+use crate::error::{Error, Result};
+
+/// Argon2id cost parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HashParams {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+impl HashParams {
+    /// OWASP's recommendation: m=19 MiB, t=2, p=1.
+    pub const OWASP: HashParams = HashParams {
+        memory_kib: 19 * 1024,
+        iterations: 2,
+        parallelism: 1,
+    };
+    /// PlantDB's: m=64 MiB, t=3, p=4.
+    pub const PLANTDB: HashParams = HashParams {
+        memory_kib: 64 * 1024,
+        iterations: 3,
+        parallelism: 4,
+    };
+
+    fn argon2(self) -> Result<Argon2<'static>> {
+        let params = Params::new(self.memory_kib, self.iterations, self.parallelism, None)
+            .map_err(|e| Error::BadRequest(format!("invalid Argon2 parameters: {e}")))?;
+        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    }
+}
+
+/// Hashes a password now, on this thread (for the CLI and tests).
+pub fn hash_blocking(password: &str, params: HashParams) -> Result<String> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    params
+        .argon2()?
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Internal(format!("hashing failed: {e}")))
+}
+
+/// Verifies a password against any Argon2 PHC string, on this thread. A malformed hash never
+/// verifies.
+pub fn verify_blocking(password: &str, phc: &str) -> bool {
+    match PasswordHash::new(phc) {
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Whether a stored hash uses other parameters than the current ones (and so is upgraded at the
+/// next successful login).
+pub fn needs_rehash(phc: &str, current: HashParams) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return true;
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return true;
+    };
+    parsed.algorithm.as_str() != "argon2id"
+        || params.m_cost() != current.memory_kib
+        || params.t_cost() != current.iterations
+        || params.p_cost() != current.parallelism
+}
+
+/// The outcome of a verification on the pool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub ok: bool,
+    /// A new hash at the current parameters, when the stored one was weaker and matched.
+    pub upgraded: Option<String>,
+}
+
+/// A bounded pool for Argon2 work: at most `workers` hashes at once, at most `queue` waiting;
+/// beyond that callers get [`Error::Unavailable`] at once instead of piling up.
+#[derive(Clone)]
+pub struct PasswordPool {
+    params: HashParams,
+    permits: Arc<Semaphore>,
+    waiting: Arc<AtomicUsize>,
+    workers: usize,
+    queue: usize,
+    dummy_hash: Arc<String>,
+}
+
+impl std::fmt::Debug for PasswordPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordPool")
+            .field("params", &self.params)
+            .field("workers", &self.workers)
+            .field("queue", &self.queue)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PasswordPool {
+    pub fn new(params: HashParams, workers: usize, queue: usize) -> Result<Self> {
+        let dummy_hash = hash_blocking("tessera dummy password", params)?;
+        Ok(Self {
+            params,
+            permits: Arc::new(Semaphore::new(workers.max(1))),
+            waiting: Arc::new(AtomicUsize::new(0)),
+            workers: workers.max(1),
+            queue,
+            dummy_hash: Arc::new(dummy_hash),
+        })
+    }
+
+    pub fn params(&self) -> HashParams {
+        self.params
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.queue + self.workers {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return Err(Error::Unavailable("too many logins in progress".into()));
+        }
+        let _guard = WaitingGuard(&self.waiting);
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| Error::Internal("password pool closed".into()))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| Error::Internal(format!("hashing task failed: {e}")))
+    }
+
+    /// Hashes a password at the current parameters.
+    pub async fn hash(&self, password: String) -> Result<String> {
+        let params = self.params;
+        self.run(move || hash_blocking(&password, params)).await?
+    }
+
+    /// Verifies `password` against `phc`, or against a dummy hash when there is no user, so
+    /// that unknown users cost the same time as known ones.
+    pub async fn verify(&self, password: String, phc: Option<String>) -> Result<Verified> {
+        let params = self.params;
+        let dummy = self.dummy_hash.clone();
+        self.run(move || {
+            let Some(phc) = phc else {
+                verify_blocking(&password, &dummy);
+                return Ok(Verified {
+                    ok: false,
+                    upgraded: None,
+                });
+            };
+            if !verify_blocking(&password, &phc) {
+                return Ok(Verified {
+                    ok: false,
+                    upgraded: None,
+                });
+            }
+            let upgraded = if needs_rehash(&phc, params) {
+                Some(hash_blocking(&password, params)?)
+            } else {
+                None
+            };
+            Ok(Verified { ok: true, upgraded })
+        })
+        .await?
+    }
+}
+
+struct WaitingGuard<'a>(&'a AtomicUsize);
+
+impl Drop for WaitingGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}

@@ -1,0 +1,41 @@
+//! The domain's tunables, already validated.
+
+/// What to do when a user already has `max_sessions` live sessions and logs in again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionLimitPolicy {
+    /// Revoke the user's oldest session (the default).
+    EvictOldest,
+    /// Refuse the login with `409 session_limit`.
+    Refuse,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    /// Access-token lifetime (`SESSION_TIMEOUT`), seconds.
+    pub access_ttl: i64,
+    /// Refresh-token lifetime (`REFRESH_TIMEOUT`), seconds.
+    pub refresh_ttl: i64,
+    /// Live sessions per user (`MAX_SESSION`); 0 = unlimited.
+    pub max_sessions: u32,
+    pub session_limit_policy: SessionLimitPolicy,
+    /// Consecutive failed logins before an account locks; 0 = never.
+    pub lockout_threshold: u32,
+    /// How long a locked account stays locked, seconds.
+    pub lockout_secs: i64,
+    /// Clock leeway for `exp` / `nbf` / `iat`, seconds.
+    pub leeway: i64,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            access_ttl: 900,
+            refresh_ttl: 86_400,
+            max_sessions: 10,
+            session_limit_policy: SessionLimitPolicy::EvictOldest,
+            lockout_threshold: 3,
+            lockout_secs: 900,
+            leeway: 5,
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! Users, usernames, roles and permissions (PlantDB's model).
+
+use crate::error::{Error, Result};
+use crate::Timestamp;
+
+/// A normalised username: trimmed and lower-cased, 1 to 64 characters of
+/// `a-z 0-9 . _ - @`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(raw: &str) -> Result<Self> {
+        let name = normalise(raw);
+        if name.is_empty() {
+            return Err(Error::BadRequest("username must not be empty".into()));
+        }
+        if name.chars().count() > 64 {
+            return Err(Error::BadRequest(
+                "username must be at most 64 characters".into(),
+            ));
+        }
+        if !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+        {
+            return Err(Error::BadRequest(
+                "username may only contain letters, digits, '.', '_', '-' and '@'".into(),
+            ));
+        }
+        Ok(Self(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The one normalisation used by register, login and the existence check.
+pub fn normalise(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
+impl std::fmt::Display for Username {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    Read,
+    Write,
+    Create,
+    Delete,
+    ManageUsers,
+    ManageGroups,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 6] = [
+        Permission::Read,
+        Permission::Write,
+        Permission::Create,
+        Permission::Delete,
+        Permission::ManageUsers,
+        Permission::ManageGroups,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::Read => "read",
+            Permission::Write => "write",
+            Permission::Create => "create",
+            Permission::Delete => "delete",
+            Permission::ManageUsers => "manage_users",
+            Permission::ManageGroups => "manage_groups",
+        }
+    }
+
+    /// Accepts `read`, `READ` and `Permission.READ`.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let raw = raw.trim();
+        let raw = raw.strip_prefix("Permission.").unwrap_or(raw);
+        let lower = raw.to_ascii_lowercase();
+        Self::ALL.into_iter().find(|p| p.as_str() == lower)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Reader,
+    Contributor,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reader => "reader",
+            Role::Contributor => "contributor",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "reader" => Some(Role::Reader),
+            "contributor" => Some(Role::Contributor),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+
+    pub fn permissions(self) -> &'static [Permission] {
+        use Permission::*;
+        match self {
+            Role::Reader => &[Read],
+            Role::Contributor => &[Read, Write, Create],
+            Role::Admin => &[Read, Write, Create, Delete, ManageUsers, ManageGroups],
+        }
+    }
+
+    pub fn has(self, permission: Permission) -> bool {
+        self.permissions().contains(&permission)
+    }
+}
+
+/// A stored user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub username: Username,
+    pub fullname: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub failed_logins: u32,
+    pub locked_until: Option<Timestamp>,
+    pub created_at: Timestamp,
+}
+
+impl User {
+    pub fn is_locked(&self, now: Timestamp) -> bool {
+        self.locked_until.is_some_and(|until| until > now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_trimmed_and_lowercased() {
+        assert_eq!(Username::parse("  Alice ").unwrap().as_str(), "alice");
+        assert!(Username::parse("   ").is_err());
+        assert!(Username::parse("a b").is_err());
+        assert!(Username::parse(&"x".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn permissions_parse_in_all_three_spellings() {
+        assert_eq!(Permission::parse("read"), Some(Permission::Read));
+        assert_eq!(Permission::parse("READ"), Some(Permission::Read));
+        assert_eq!(
+            Permission::parse("Permission.MANAGE_USERS"),
+            Some(Permission::ManageUsers)
+        );
+        assert_eq!(Permission::parse("fly"), None);
+    }
+
+    #[test]
+    fn roles_have_plantdb_permission_sets() {
+        assert!(Role::Reader.has(Permission::Read));
+        assert!(!Role::Reader.has(Permission::Write));
+        assert!(Role::Contributor.has(Permission::Create));
+        assert!(!Role::Contributor.has(Permission::ManageUsers));
+        assert!(Role::Admin.has(Permission::ManageUsers));
+    }
+}

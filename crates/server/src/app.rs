@@ -1,0 +1,73 @@
+//! The router with its layers: body limit, JSON errors for everything, no-store, CORS.
+
+use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderValue, Method, Response, StatusCode};
+use axum::response::IntoResponse;
+use axum::Router;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub fn build(state: AppState, max_body_bytes: usize, cors_origins: &[String]) -> Router {
+    let mut app = Router::new()
+        .nest(tessera_api::API_PREFIX, crate::routes::router())
+        .fallback(not_found)
+        .layer(axum::middleware::map_response(json_errors))
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .with_state(state);
+    if !cors_origins.is_empty() {
+        let origins: Vec<HeaderValue> = cors_origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o).ok())
+            .collect();
+        app = app.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(origins))
+                .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+                .allow_headers([CONTENT_TYPE, axum::http::header::AUTHORIZATION]),
+        );
+    }
+    app
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "Not found")
+}
+
+/// Turns the framework's plain-text rejections (405, 413, …) into the API's JSON error body,
+/// and marks every answer `no-store`: they carry tokens or who holds them.
+async fn json_errors(response: Response<Body>) -> Response<Body> {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|ct| ct.as_bytes().starts_with(b"application/json"));
+    let mut response = if (status.is_client_error() || status.is_server_error()) && !is_json {
+        let (code, text) = match status {
+            StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "Method not allowed"),
+            StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "Request body too large"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                ("unsupported_media_type", "Unsupported media type")
+            }
+            StatusCode::NOT_FOUND => ("not_found", "Not found"),
+            s if s.is_server_error() => ("internal_error", "Internal server error"),
+            _ => ("bad_request", "Bad request"),
+        };
+        let mut fresh = ApiError::new(status, code, text).into_response();
+        for name in ["allow", "retry-after"] {
+            if let Some(v) = response.headers().get(name) {
+                fresh.headers_mut().insert(name, v.clone());
+            }
+        }
+        fresh
+    } else {
+        response
+    };
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

@@ -1,0 +1,191 @@
+//! The `tessera` command line.
+
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use tessera_core::{Role, SystemClock};
+
+use crate::config::Config;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tessera",
+    version,
+    about = "A token server: login sessions, API keys and scoped tokens"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Common {
+    /// TOML configuration file (see `tessera config example`).
+    #[arg(long, env = "TESSERA_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Directory of the embedded database and the generated signing key.
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: `sqlite://PATH` (default: tessera.db in the data directory).
+    #[arg(long)]
+    pub database: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs the server.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Address to listen on (port 0 picks a free one).
+        #[arg(long)]
+        bind: Option<SocketAddr>,
+        /// Seeds the demo users admin/admin and guest/guest.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manages users in the configured database.
+    User {
+        #[command(flatten)]
+        common: Common,
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Configuration helpers.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Adds a user; the password is read from standard input with --password-stdin, or generated
+    /// and printed once.
+    Add {
+        username: String,
+        #[arg(long)]
+        fullname: String,
+        /// reader, contributor or admin.
+        #[arg(long, default_value = "reader")]
+        role: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Lists users.
+    List,
+    /// Sets a user's password and ends their sessions.
+    SetPassword {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disables a user and ends their sessions.
+    Disable { username: String },
+    /// Enables a disabled user.
+    Enable { username: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Prints a documented example configuration file.
+    Example,
+}
+
+/// Layers the configuration: defaults, file, environment, then flags.
+pub fn load_config(common: &Common) -> Result<Config, String> {
+    let mut config = match &common.config {
+        Some(path) => Config::from_file(path)?,
+        None => Config::default(),
+    };
+    config.apply_env(|name| std::env::var(name).ok())?;
+    if let Some(dir) = &common.data_dir {
+        config.data_dir = dir.clone();
+    }
+    if let Some(url) = &common.database {
+        config.database_url = Some(url.clone());
+    }
+    Ok(config)
+}
+
+fn password(from_stdin: bool) -> Result<(String, bool), String> {
+    if !from_stdin {
+        return Ok((tessera_core::secret::random_b64(18), true));
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password: {e}"))?;
+    Ok((line.trim_end_matches(['\n', '\r']).to_string(), false))
+}
+
+pub async fn run_user(common: &Common, action: UserAction) -> Result<(), String> {
+    let config = load_config(common)?;
+    let auth = crate::serve::build_auth(&config, Arc::new(SystemClock)).await?;
+    match action {
+        UserAction::Add {
+            username,
+            fullname,
+            role,
+            password_stdin,
+        } => {
+            let role = Role::parse(&role).ok_or("role must be reader, contributor or admin")?;
+            let (password, generated) = password(password_stdin)?;
+            let name = auth
+                .create_user(&username, &fullname, &password, role, false)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("created user {name} ({})", role.as_str());
+            if generated {
+                println!("password: {password}");
+            }
+        }
+        UserAction::List => {
+            for u in auth.store().list_users().await.map_err(|e| e.to_string())? {
+                let state = if u.disabled { "disabled" } else { "active" };
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    u.username,
+                    u.role.as_str(),
+                    state,
+                    u.fullname
+                );
+            }
+        }
+        UserAction::SetPassword {
+            username,
+            password_stdin,
+        } => {
+            let (password, generated) = password(password_stdin)?;
+            let name = tessera_core::user::normalise(&username);
+            auth.set_password(&name, &password)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("password of {name} changed; its sessions were ended");
+            if generated {
+                println!("password: {password}");
+            }
+        }
+        UserAction::Disable { username } => {
+            let name = tessera_core::user::normalise(&username);
+            auth.set_disabled(&name, true)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("user {name} disabled; its sessions were ended");
+        }
+        UserAction::Enable { username } => {
+            let name = tessera_core::user::normalise(&username);
+            auth.set_disabled(&name, false)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("user {name} enabled");
+        }
+    }
+    Ok(())
+}
+
+pub const EXAMPLE_CONFIG: &str = include_str!("../tessera.example.toml");

@@ -1,0 +1,138 @@
+//! Request extractors whose rejections use the API's error body.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The credential of `Authorization: Bearer <token>`; the scheme is case-insensitive and may be
+/// left out. `None` when there is no (or an empty) token.
+pub struct Bearer(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Bearer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let Some(raw) = parts.headers.get(AUTHORIZATION) else {
+            return Ok(Bearer(None));
+        };
+        let raw = raw
+            .to_str()
+            .map_err(|_| ApiError::unauthorized("invalid_token", "malformed Authorization header"))?
+            .trim();
+        let token = match raw.split_once(' ') {
+            Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
+            Some(_) => {
+                return Err(ApiError::unauthorized(
+                    "invalid_token",
+                    "unsupported authorization scheme",
+                ))
+            }
+            None if raw.eq_ignore_ascii_case("bearer") => "",
+            None => raw,
+        };
+        Ok(Bearer((!token.is_empty()).then(|| token.to_string())))
+    }
+}
+
+/// The client's address: the peer, or — when the peer is a trusted proxy — the nearest
+/// `X-Forwarded-For` hop that is not one.
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ci| ci.0.ip())
+            .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        Ok(ClientIp(client_ip(peer, parts, &state.trusted_proxies)))
+    }
+}
+
+fn client_ip(peer: IpAddr, parts: &Parts, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|h| h.trim().parse::<IpAddr>().ok())
+        .collect::<Vec<_>>();
+    hops.into_iter()
+        .rev()
+        .find(|ip| !trusted.contains(ip))
+        .unwrap_or(peer)
+}
+
+/// A JSON object body. Malformed JSON, `null` or a non-object is a 400; a non-JSON content type
+/// is a 415. With `LENIENT`, a missing, empty or malformed body reads as `{}` (for POST routes
+/// that take no input).
+pub struct JsonObject<T, const LENIENT: bool = false>(pub T);
+
+impl<T: DeserializeOwned + Default, S: Send + Sync, const LENIENT: bool> FromRequest<S>
+    for JsonObject<T, LENIENT>
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let json_type = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|ct| {
+                let ct = ct
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
+                ct == "application/json" || ct.ends_with("+json")
+            });
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "Request body too large",
+                )
+            } else {
+                ApiError::bad_request("could not read the request body")
+            }
+        })?;
+        if LENIENT {
+            let value = serde_json::from_slice::<T>(&bytes).unwrap_or_default();
+            return Ok(JsonObject(value));
+        }
+        if json_type == Some(false) && !bytes.is_empty() {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Content-Type must be application/json",
+            ));
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(ApiError::bad_request("a JSON object body is required"));
+        }
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|_| ApiError::bad_request("malformed JSON body"))?;
+        if !value.is_object() {
+            return Err(ApiError::bad_request("the JSON body must be an object"));
+        }
+        serde_json::from_value(value)
+            .map(JsonObject)
+            .map_err(|e| ApiError::bad_request(format!("invalid request body: {e}")))
+    }
+}

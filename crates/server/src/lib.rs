@@ -1,0 +1,15 @@
+//! The tessera token server: HTTP routes, configuration, rate limits and start-up.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod keyfile;
+pub mod ratelimit;
+pub mod routes;
+pub mod serve;
+pub mod state;
+
+pub use config::Config;
+pub use serve::{Running, Server};

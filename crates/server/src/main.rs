@@ -1,0 +1,69 @@
+use std::io::Write;
+
+use clap::Parser;
+use tessera_server::cli::{self, Cli, Command, ConfigAction};
+use tessera_server::Server;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("TESSERA_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("tessera: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve { common, bind, demo } => {
+            let mut config = cli::load_config(&common)?;
+            if let Some(bind) = bind {
+                config.bind = bind;
+            }
+            let mut server = Server::new(config);
+            server.demo = demo;
+            let running = server.start().await?;
+            let mut out = std::io::stdout().lock();
+            if let Some(password) = &running.initial_admin_password {
+                let _ = writeln!(out, "created user admin with password: {password}");
+                let _ = writeln!(
+                    out,
+                    "(shown once; change it with `tessera user set-password admin`)"
+                );
+            }
+            let _ = writeln!(out, "tessera listening on http://{}", running.addr);
+            let _ = out.flush();
+            drop(out);
+            shutdown_signal().await;
+            running.stop().await;
+            Ok(())
+        }
+        Command::User { common, action } => cli::run_user(&common, action).await,
+        Command::Config {
+            action: ConfigAction::Example,
+        } => {
+            print!("{}", cli::EXAMPLE_CONFIG);
+            Ok(())
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,171 @@
+//! The PlantDB-compatible auth routes.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use tessera_api::{
+    LoginRequest, LoginResponse, MessageResponse, RefreshRequest, RefreshResponse, RegisterRequest,
+    UserInfo, UsernameCheck, ValidationResponse,
+};
+use tessera_core::user::normalise;
+use tessera_core::{Error, Validated};
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Bearer, ClientIp, JsonObject};
+use crate::state::AppState;
+
+fn present(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
+/// `GET /auth/login?username=U`
+pub async fn check_username(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json<UsernameCheck>> {
+    state.limits.username_check.check(ip)?;
+    let username = present(query.get("username").cloned())
+        .ok_or_else(|| ApiError::bad_request("Missing username"))?;
+    let exists = state.auth.username_exists(&username).await?;
+    Ok(Json(UsernameCheck {
+        username: normalise(&username),
+        exists,
+    }))
+}
+
+/// `POST /auth/login`
+pub async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    body: Result<JsonObject<LoginRequest>, ApiError>,
+) -> ApiResult<Json<LoginResponse>> {
+    state.limits.login.check(ip)?;
+    let JsonObject(req) = body.map_err(|e| e.with_authenticated(false))?;
+    let (Some(username), Some(password)) = (
+        present(req.username),
+        req.password.filter(|p| !p.is_empty()),
+    ) else {
+        return Err(ApiError::bad_request("Missing username or password").with_authenticated(false));
+    };
+    let outcome = state
+        .auth
+        .login(&username, &password)
+        .await
+        .map_err(|e| ApiError::from(e).with_authenticated(false))?;
+    Ok(Json(LoginResponse {
+        message: "Login successful".into(),
+        user: UserInfo {
+            username: outcome.username,
+            fullname: outcome.fullname,
+        },
+        access_token: outcome.access_token,
+        refresh_token: outcome.refresh_token,
+    }))
+}
+
+/// `POST /auth/logout`: ends the session of the access (or refresh) token presented.
+pub async fn logout(
+    State(state): State<AppState>,
+    Bearer(token): Bearer,
+) -> ApiResult<Json<MessageResponse>> {
+    let Some(token) = token else {
+        return Err(ApiError::unauthorized(
+            "missing_token",
+            "Logout failed, no active session!",
+        ));
+    };
+    let username = state.auth.logout(&token).await.map_err(|e| {
+        let mut err = ApiError::from(e);
+        if err.status == StatusCode::UNAUTHORIZED {
+            err.message = "Logout failed".into();
+        }
+        err
+    })?;
+    Ok(Json(MessageResponse {
+        message: format!("Logout successful from {username}"),
+    }))
+}
+
+/// Validates the bearer access token of a request.
+pub async fn authenticate(state: &AppState, token: Option<String>) -> Result<Validated, ApiError> {
+    let token = token.ok_or(Error::MissingCredential("missing token"))?;
+    Ok(state.auth.validate_access(&token).await?)
+}
+
+/// `POST /auth/register`: admins (manage_users) create readers.
+pub async fn register(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Bearer(token): Bearer,
+    body: Result<JsonObject<RegisterRequest>, ApiError>,
+) -> ApiResult<(StatusCode, Json<MessageResponse>)> {
+    state.limits.register.check(ip)?;
+    let caller = authenticate(&state, token)
+        .await
+        .map_err(|e| e.prefixed("Registration failed: "))?;
+    let JsonObject(req) = body?;
+    let (Some(username), Some(fullname), Some(password)) = (
+        present(req.username),
+        present(req.fullname),
+        req.password.filter(|p| !p.is_empty()),
+    ) else {
+        return Err(ApiError::bad_request(
+            "Missing username, fullname or password",
+        ));
+    };
+    let username = state
+        .auth
+        .register(&caller, &username, &fullname, &password)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(MessageResponse {
+            message: format!("User {username} successfully created"),
+        }),
+    ))
+}
+
+/// `POST /auth/token/validation`
+pub async fn validate(
+    State(state): State<AppState>,
+    Bearer(token): Bearer,
+) -> ApiResult<Json<ValidationResponse>> {
+    let v = authenticate(&state, token)
+        .await
+        .map_err(|e| e.prefixed("Token validation failed: "))?;
+    Ok(Json(ValidationResponse {
+        message: "Token validation successful".into(),
+        actor: Some(v.username.clone()),
+        user: UserInfo {
+            username: v.username,
+            fullname: v.fullname,
+        },
+        kind: Some("access".into()),
+        resource: None,
+        scopes: None,
+    }))
+}
+
+/// `POST /auth/token/refresh`: rotates the refresh token.
+pub async fn refresh(
+    State(state): State<AppState>,
+    body: Result<JsonObject<RefreshRequest>, ApiError>,
+) -> ApiResult<Json<RefreshResponse>> {
+    let JsonObject(req) = body?;
+    let Some(token) = present(req.refresh_token) else {
+        return Err(ApiError::bad_request("Missing refresh_token"));
+    };
+    let pair = state
+        .auth
+        .refresh(token.trim())
+        .await
+        .map_err(|e| ApiError::from(e).prefixed("Invalid or expired refresh token: "))?;
+    Ok(Json(RefreshResponse {
+        message: "Token refreshed successfully".into(),
+        access_token: pair.access_token,
+        refresh_token: pair.refresh_token,
+    }))
+}

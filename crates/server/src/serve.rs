@@ -1,0 +1,238 @@
+//! Start-up: data directory, store, signing key, users, background work, the listener.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tessera_core::jwt::JwtCodec;
+use tessera_core::keys::SigningKey;
+use tessera_core::password::PasswordPool;
+use tessera_core::{Auth, Clock, Error, Role, SystemClock};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tracing::{info, warn};
+
+use crate::config::Config;
+use crate::ratelimit::{Limits, RateLimiter};
+use crate::state::AppState;
+
+/// A server to start: its configuration, clock and whether to seed the demo users.
+pub struct Server {
+    pub config: Config,
+    pub clock: Arc<dyn Clock>,
+    pub demo: bool,
+}
+
+/// A started server.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub auth: Arc<Auth>,
+    /// The first admin's password, when this start created it at random.
+    pub initial_admin_password: Option<String>,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops accepting, lets requests in flight finish, and stops background work.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+/// Opens the store and builds the auth service a configuration describes.
+pub async fn build_auth(config: &Config, clock: Arc<dyn Clock>) -> Result<Arc<Auth>, String> {
+    let settings = config.auth_settings()?;
+    create_data_dir(config)?;
+    let store = tessera_store::open(&config.database_url())
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    let key = match &config.jwt_secret_key {
+        Some(secret) => {
+            SigningKey::from_setting(secret.expose()).map_err(|e| format!("JWT_SECRET_KEY: {e}"))?
+        }
+        None => crate::keyfile::load_or_create(&config.data_dir)?,
+    };
+    let jwt = JwtCodec::new(&key, &config.issuer, &config.audience, settings.leeway);
+    let pool = PasswordPool::new(
+        config.hash_params(),
+        config.hash_workers(),
+        config.hash_queue,
+    )
+    .map_err(|e| format!("Argon2 parameters: {e}"))?;
+    let auth = Arc::new(Auth::new(store, clock, pool, jwt, settings));
+    auth.sync_revocations()
+        .await
+        .map_err(|e| format!("cannot load revocations: {e}"))?;
+    Ok(auth)
+}
+
+fn create_data_dir(config: &Config) -> Result<(), String> {
+    if config.database_url.is_some() && config.jwt_secret_key.is_some() {
+        return Ok(());
+    }
+    let dir = &config.data_dir;
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| format!("cannot create data directory {}: {e}", dir.display()))
+}
+
+/// Creates the demo users, or on an empty database the first admin. Returns a generated
+/// admin password, to be shown once.
+async fn seed_users(auth: &Auth, config: &Config, demo: bool) -> Result<Option<String>, String> {
+    let tolerate = |r: Result<_, Error>| match r {
+        Ok(_) | Err(Error::Conflict(_)) => Ok(()),
+        Err(e) => Err(format!("cannot create a user: {e}")),
+    };
+    if demo {
+        tolerate(
+            auth.create_user("admin", "Demo Admin", "admin", Role::Admin, true)
+                .await,
+        )?;
+        tolerate(
+            auth.create_user("guest", "Demo Guest", "guest", Role::Reader, true)
+                .await,
+        )?;
+        return Ok(None);
+    }
+    if auth
+        .store()
+        .count_users()
+        .await
+        .map_err(|e| e.to_string())?
+        > 0
+    {
+        return Ok(None);
+    }
+    let (password, generated) = match &config.admin_password {
+        Some(p) => (p.expose().to_string(), false),
+        None => (tessera_core::secret::random_b64(18), true),
+    };
+    auth.create_user("admin", "Administrator", &password, Role::Admin, false)
+        .await
+        .map_err(|e| format!("cannot create the admin user: {e}"))?;
+    Ok(generated.then_some(password))
+}
+
+impl Server {
+    pub fn new(config: Config) -> Self {
+        Self {
+            config,
+            clock: Arc::new(SystemClock),
+            demo: false,
+        }
+    }
+
+    /// Binds `config.bind` and starts serving.
+    pub async fn start(self) -> Result<Running, String> {
+        let listener = TcpListener::bind(self.config.bind)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", self.config.bind))?;
+        self.start_on(listener).await
+    }
+
+    pub async fn start_on(self, listener: TcpListener) -> Result<Running, String> {
+        let config = self.config;
+        let auth = build_auth(&config, self.clock.clone()).await?;
+        let initial_admin_password = seed_users(&auth, &config, self.demo).await?;
+        let limiter = |per_minute| RateLimiter::new(per_minute, self.clock.clone());
+        let state = AppState {
+            auth: auth.clone(),
+            limits: Arc::new(Limits {
+                login: limiter(config.rate_login_per_minute),
+                register: limiter(config.rate_register_per_minute),
+                username_check: limiter(config.rate_username_check_per_minute),
+            }),
+            trusted_proxies: Arc::new(config.trusted_proxies.clone()),
+        };
+        let app = crate::app::build(state, config.max_body_bytes, &config.cors_origins);
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let (shutdown, stopped) = watch::channel(false);
+        let mut stop = stopped.clone();
+        let server = tokio::spawn(async move {
+            let service = app.into_make_service_with_connect_info::<SocketAddr>();
+            let result = axum::serve(listener, service)
+                .with_graceful_shutdown(async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                })
+                .await;
+            if let Err(e) = result {
+                warn!(error = %e, "server stopped with an error");
+            }
+        });
+        let tasks = vec![
+            server,
+            every(
+                Duration::from_millis(config.revocation_poll_ms.max(10)),
+                stopped.clone(),
+                {
+                    let auth = auth.clone();
+                    move || {
+                        let auth = auth.clone();
+                        async move {
+                            if let Err(e) = auth.sync_revocations().await {
+                                warn!(error = %e, "revocation sync failed");
+                            }
+                        }
+                    }
+                },
+            ),
+            every(
+                Duration::from_secs(config.purge_interval_seconds.max(1)),
+                stopped,
+                {
+                    let auth = auth.clone();
+                    move || {
+                        let auth = auth.clone();
+                        async move {
+                            match auth.purge_expired().await {
+                                Ok(n) if n > 0 => info!(sessions = n, "expired sessions purged"),
+                                Ok(_) => {}
+                                Err(e) => warn!(error = %e, "purge failed"),
+                            }
+                        }
+                    }
+                },
+            ),
+        ];
+        info!(%addr, "tessera listening");
+        Ok(Running {
+            addr,
+            auth,
+            initial_admin_password,
+            shutdown,
+            tasks,
+        })
+    }
+}
+
+/// Runs `work` every `period` until shutdown.
+fn every<F, Fut>(period: Duration, mut stopped: watch::Receiver<bool>, work: F) -> JoinHandle<()>
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(period);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticker.tick().await;
+        loop {
+            tokio::select! {
+                _ = ticker.tick() => work().await,
+                changed = stopped.changed() => {
+                    if changed.is_err() || *stopped.borrow() {
+                        return;
+                    }
+                }
+            }
+        }
+    })
+}

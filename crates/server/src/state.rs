@@ -1,0 +1,16 @@
+//! What every handler shares; no globals.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use tessera_core::Auth;
+
+use crate::ratelimit::Limits;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub auth: Arc<Auth>,
+    pub limits: Arc<Limits>,
+    /// Peers whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Arc<Vec<IpAddr>>,
+}

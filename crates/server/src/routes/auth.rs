@@ -28,7 +28,7 @@ pub async fn check_username(
 ) -> ApiResult<Json<UsernameCheck>> {
     state.limits.username_check.check(ip)?;
     let username = present(query.get("username").cloned())
-        .ok_or_else(|| ApiError::bad_request("Missing username"))?;
+        .ok_or_else(|| ApiError::bad_request("Missing username parameter"))?;
     let exists = state.auth.username_exists(&username).await?;
     Ok(Json(UsernameCheck {
         username: normalise(&username),

@@ -75,8 +75,7 @@ async fn migrate(pool: &SqlitePool) -> Result<()> {
             continue;
         }
         let mut tx = pool.begin().await.map_err(storage_error)?;
-        sqlx::raw_sql(sql)
-            .execute(&mut *tx)
+        sqlx::Executor::execute(&mut *tx, sqlx::raw_sql(sql))
             .await
             .map_err(storage_error)?;
         sqlx::query("INSERT INTO schema_migrations (version) VALUES (?1)")

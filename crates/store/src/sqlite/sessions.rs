@@ -136,14 +136,14 @@ pub async fn rotate(
     let expires_at: i64 = row.get(2);
     let revoked_at: Option<i64> = row.get(3);
     let username: String = row.get(4);
-    let outcome = if revoked_at.is_some() {
-        Rotation::Revoked
-    } else if used_at.is_some() {
+    let outcome = if used_at.is_some() {
         revoke_in(&mut tx, &session_id, now, RevokeReason::RefreshReuse).await?;
         Rotation::Reused {
             session_id,
             username,
         }
+    } else if revoked_at.is_some() {
+        Rotation::Revoked
     } else if expires_at <= now {
         Rotation::Expired
     } else {
@@ -188,7 +188,7 @@ pub async fn revoke_user(
 ) -> Result<Vec<String>> {
     sqlx::query_scalar(
         "UPDATE sessions SET revoked_at = ?2, revoke_reason = ?3
-         WHERE username = ?1 AND revoked_at IS NULL RETURNING id",
+         WHERE username = ?1 AND revoked_at IS NULL AND expires_at > ?2 RETURNING id",
     )
     .bind(username)
     .bind(now)

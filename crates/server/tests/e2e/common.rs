@@ -1,0 +1,143 @@
+//! Starting a real tessera on a free port with a manual clock and a temporary data directory.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+use tempfile::TempDir;
+use tessera_client::Client;
+use tessera_core::ManualClock;
+use tessera_server::{Config, Running, Server};
+use tokio::net::TcpListener;
+
+pub const START: i64 = 1_800_000_000;
+
+pub struct TestServer {
+    pub url: String,
+    pub clock: Arc<ManualClock>,
+    pub running: Option<Running>,
+    pub dir: Arc<TempDir>,
+}
+
+/// Fast Argon2 and no rate limits unless a test asks for them.
+pub fn test_config(dir: &TempDir) -> Config {
+    Config {
+        data_dir: dir.path().to_path_buf(),
+        argon2_memory_kib: 1024,
+        argon2_iterations: 1,
+        argon2_parallelism: 1,
+        rate_login_per_minute: 0,
+        rate_register_per_minute: 0,
+        rate_username_check_per_minute: 0,
+        ..Config::default()
+    }
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        Self::start_in(dir, Arc::new(ManualClock::new(START)), tweak).await
+    }
+
+    /// Starts on an existing data directory and clock (to test restarts).
+    pub async fn start_in(
+        dir: Arc<TempDir>,
+        clock: Arc<ManualClock>,
+        tweak: impl FnOnce(&mut Config),
+    ) -> Self {
+        let mut config = test_config(&dir);
+        tweak(&mut config);
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let server = Server {
+            config,
+            clock: clock.clone(),
+            demo: true,
+        };
+        let running = server.start_on(listener).await.unwrap();
+        Self {
+            url: format!("http://{}", running.addr),
+            clock,
+            running: Some(running),
+            dir,
+        }
+    }
+
+    pub async fn stop(mut self) -> (Arc<TempDir>, Arc<ManualClock>) {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+        (self.dir.clone(), self.clock.clone())
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.url)
+    }
+
+    pub async fn admin(&self) -> Client {
+        let c = self.client();
+        c.login("admin", "admin").await.unwrap();
+        c
+    }
+
+    pub fn api(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.url)
+    }
+
+    /// A raw POST with an optional bearer and JSON body: (status, body).
+    pub async fn post(
+        &self,
+        path: &str,
+        bearer: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut req = reqwest::Client::new().post(self.api(path));
+        if let Some(b) = bearer {
+            req = req.header("Authorization", format!("Bearer {b}"));
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn validate(&self, token: &str) -> (u16, Value) {
+        self.post("/auth/token/validation", Some(token), None).await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> (u16, Value) {
+        self.post(
+            "/auth/token/refresh",
+            None,
+            Some(serde_json::json!({ "refresh_token": refresh_token })),
+        )
+        .await
+    }
+
+    /// Logs in over raw HTTP: (access, refresh).
+    pub async fn login(&self, username: &str, password: &str) -> (String, String) {
+        let (status, body) = self
+            .post(
+                "/auth/login",
+                None,
+                Some(serde_json::json!({"username": username, "password": password})),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        (
+            body["access_token"].as_str().unwrap().to_string(),
+            body["refresh_token"].as_str().unwrap().to_string(),
+        )
+    }
+}
+
+/// Asserts an error body has the API's shape and the given status and code.
+pub fn assert_error(got: &(u16, Value), status: u16, code: &str) {
+    assert_eq!(got.0, status, "{}", got.1);
+    assert_eq!(got.1["code"], code, "{}", got.1);
+    assert!(got.1["error"].is_string(), "{}", got.1);
+}

@@ -1,0 +1,195 @@
+use serde_json::json;
+use tessera_core::Role;
+
+use crate::common::{assert_error, TestServer};
+
+#[tokio::test]
+async fn username_check_normalises_and_reports_existence() {
+    let s = TestServer::start().await;
+    let c = s.client();
+    let found = c.check_username(" Admin ").await.unwrap();
+    assert_eq!((found.username.as_str(), found.exists), ("admin", true));
+    assert!(!c.check_username("nobody").await.unwrap().exists);
+    let resp = reqwest::get(s.api("/auth/login?username=")).await.unwrap();
+    assert_eq!(resp.status(), 400);
+}
+
+#[tokio::test]
+async fn login_answers_with_the_user_and_both_tokens() {
+    let s = TestServer::start().await;
+    let c = s.client();
+    let resp = c.login(" ADMIN ", "admin").await.unwrap();
+    assert_eq!(resp.message, "Login successful");
+    assert_eq!(resp.user.username, "admin");
+    assert_eq!(resp.user.fullname, "Demo Admin");
+    assert!(resp.refresh_token.starts_with("tsr_rt_"));
+    assert_eq!(resp.access_token.split('.').count(), 3);
+    let v = c.validate().await.unwrap();
+    assert_eq!(v.user.username, "admin");
+    assert_eq!(v.kind.as_deref(), Some("access"));
+}
+
+#[tokio::test]
+async fn every_refused_login_looks_the_same() {
+    let s = TestServer::start().await;
+    s.running
+        .as_ref()
+        .unwrap()
+        .auth
+        .create_user("carol", "Carol", "carol-password", Role::Reader, false)
+        .await
+        .unwrap();
+    s.running
+        .as_ref()
+        .unwrap()
+        .auth
+        .set_disabled("carol", true)
+        .await
+        .unwrap();
+    let mut bodies = Vec::new();
+    for (u, p) in [
+        ("admin", "wrong"),
+        ("nobody", "admin"),
+        ("carol", "carol-password"),
+    ] {
+        let got = s
+            .post(
+                "/auth/login",
+                None,
+                Some(json!({"username": u, "password": p})),
+            )
+            .await;
+        assert_error(&got, 401, "invalid_credentials");
+        assert_eq!(got.1["error"], "Invalid credentials");
+        assert_eq!(got.1["authenticated"], false);
+        bodies.push(got.1);
+    }
+    assert!(bodies.windows(2).all(|w| w[0] == w[1]));
+    let missing = s
+        .post("/auth/login", None, Some(json!({"username": "admin"})))
+        .await;
+    assert_error(&missing, 400, "bad_request");
+    assert_eq!(missing.1["error"], "Missing username or password");
+    assert_eq!(missing.1["authenticated"], false);
+}
+
+#[tokio::test]
+async fn admins_register_readers_and_others_cannot() {
+    let s = TestServer::start().await;
+    let admin = s.admin().await;
+    let created = admin
+        .register(" Bob ", "Bob Builder", "bob-password")
+        .await
+        .unwrap();
+    assert_eq!(created.message, "User bob successfully created");
+    let bob = s.client();
+    assert_eq!(
+        bob.login("BOB", "bob-password")
+            .await
+            .unwrap()
+            .user
+            .fullname,
+        "Bob Builder"
+    );
+
+    let dup = admin
+        .register("bob", "Bob Again", "bob-password")
+        .await
+        .unwrap_err();
+    assert_eq!((dup.status(), dup.code()), (Some(409), Some("conflict")));
+    let weak = admin.register("weak", "Weak", "short").await.unwrap_err();
+    assert_eq!(weak.status(), Some(400));
+
+    let guest = s.client();
+    guest.login("guest", "guest").await.unwrap();
+    let refused = guest
+        .register("eve", "Eve", "eve-password")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (refused.status(), refused.code()),
+        (Some(403), Some("forbidden"))
+    );
+    assert!(!s.client().check_username("eve").await.unwrap().exists);
+
+    let body = json!({"username": "eve", "fullname": "Eve", "password": "eve-password"});
+    assert_error(
+        &s.post("/auth/register", None, Some(body.clone())).await,
+        401,
+        "missing_token",
+    );
+    assert_error(
+        &s.post("/auth/register", Some("garbage"), Some(body)).await,
+        401,
+        "invalid_token",
+    );
+    let (access, _) = s.login("admin", "admin").await;
+    let missing = s
+        .post(
+            "/auth/register",
+            Some(&access),
+            Some(json!({"username": "eve"})),
+        )
+        .await;
+    assert_error(&missing, 400, "bad_request");
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_by_access_or_refresh_token() {
+    let s = TestServer::start().await;
+    let (access, refresh) = s.login("admin", "admin").await;
+    let out = s.post("/auth/logout", Some(&access), None).await;
+    assert_eq!(
+        out,
+        (200, json!({"message": "Logout successful from admin"}))
+    );
+    assert_error(&s.validate(&access).await, 401, "invalid_token");
+    assert_error(&s.refresh(&refresh).await, 401, "invalid_token");
+
+    let (access, refresh) = s.login("admin", "admin").await;
+    assert_eq!(s.post("/auth/logout", Some(&refresh), None).await.0, 200);
+    assert_error(&s.validate(&access).await, 401, "invalid_token");
+
+    let none = s.post("/auth/logout", None, None).await;
+    assert_error(&none, 401, "missing_token");
+    assert_eq!(none.1["error"], "Logout failed, no active session!");
+    let bad = s.post("/auth/logout", Some("not-a-token"), None).await;
+    assert_eq!(
+        (bad.0, bad.1["error"].as_str()),
+        (401, Some("Logout failed"))
+    );
+}
+
+#[tokio::test]
+async fn the_session_limit_evicts_the_users_oldest_session_only() {
+    let s = TestServer::start_with(|c| c.max_session = 2).await;
+    let (guest_access, _) = s.login("guest", "guest").await;
+    let first = s.login("admin", "admin").await;
+    let second = s.login("admin", "admin").await;
+    let third = s.login("admin", "admin").await;
+    assert_error(&s.validate(&first.0).await, 401, "invalid_token");
+    assert_error(&s.refresh(&first.1).await, 401, "invalid_token");
+    assert_eq!(s.validate(&second.0).await.0, 200);
+    assert_eq!(s.validate(&third.0).await.0, 200);
+    assert_eq!(s.validate(&guest_access).await.0, 200);
+}
+
+#[tokio::test]
+async fn the_session_limit_can_refuse_instead() {
+    let s = TestServer::start_with(|c| {
+        c.max_session = 1;
+        c.session_limit_policy = "refuse".into();
+    })
+    .await;
+    let (first, _) = s.login("admin", "admin").await;
+    let refused = s
+        .post(
+            "/auth/login",
+            None,
+            Some(json!({"username": "admin", "password": "admin"})),
+        )
+        .await;
+    assert_error(&refused, 409, "session_limit");
+    assert_eq!(s.validate(&first).await.0, 200);
+    s.login("guest", "guest").await;
+}

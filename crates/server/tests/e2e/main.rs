@@ -1,0 +1,9 @@
+//! End-to-end tests: the real server on port 0, driven over HTTP by the real client.
+
+mod common;
+mod limits;
+mod login;
+mod refresh;
+mod restart;
+mod shapes;
+mod tokens;

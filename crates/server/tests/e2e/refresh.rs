@@ -1,0 +1,102 @@
+use std::sync::Arc;
+
+use tokio::sync::Barrier;
+
+use crate::common::{assert_error, TestServer};
+
+#[tokio::test]
+async fn refresh_rotates_and_reuse_revokes_the_whole_session() {
+    let s = TestServer::start().await;
+    let (access0, refresh0) = s.login("admin", "admin").await;
+    let (status, body) = s.refresh(&refresh0).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["message"], "Token refreshed successfully");
+    let access1 = body["access_token"].as_str().unwrap().to_string();
+    let refresh1 = body["refresh_token"].as_str().unwrap().to_string();
+    assert_ne!(refresh1, refresh0);
+    assert_eq!(s.validate(&access1).await.0, 200);
+
+    let reused = s.refresh(&refresh0).await;
+    assert_error(&reused, 401, "refresh_token_reused");
+    assert!(reused.1["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("Invalid or expired refresh token: "));
+    assert_error(&s.refresh(&refresh1).await, 401, "invalid_token");
+    assert_error(&s.validate(&access1).await, 401, "invalid_token");
+    assert_error(&s.validate(&access0).await, 401, "invalid_token");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_refreshes_of_one_token_have_exactly_one_winner() {
+    let s = TestServer::start().await;
+    let (_, refresh) = s.login("admin", "admin").await;
+    let n = 16;
+    let barrier = Arc::new(Barrier::new(n));
+    let url = s.api("/auth/token/refresh");
+    let mut tasks = Vec::new();
+    for _ in 0..n {
+        let (barrier, url, refresh) = (barrier.clone(), url.clone(), refresh.clone());
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let req = http
+                .post(&url)
+                .json(&serde_json::json!({"refresh_token": refresh}));
+            barrier.wait().await;
+            let resp = req.send().await.unwrap();
+            let status = resp.status().as_u16();
+            (status, resp.json::<serde_json::Value>().await.unwrap())
+        }));
+    }
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.unwrap());
+    }
+    let winners: Vec<_> = results.iter().filter(|r| r.0 == 200).collect();
+    assert_eq!(winners.len(), 1, "{results:?}");
+    assert!(results.iter().filter(|r| r.0 != 200).all(|r| r.0 == 401));
+    assert!(results
+        .iter()
+        .any(|r| r.1["code"] == "refresh_token_reused"));
+    let winner = &winners[0].1;
+    assert_error(
+        &s.validate(winner["access_token"].as_str().unwrap()).await,
+        401,
+        "invalid_token",
+    );
+    assert_eq!(
+        s.refresh(winner["refresh_token"].as_str().unwrap()).await.0,
+        401
+    );
+}
+
+#[tokio::test]
+async fn refresh_tokens_expire() {
+    let s = TestServer::start_with(|c| c.refresh_timeout = 3600).await;
+    let (_, refresh) = s.login("admin", "admin").await;
+    s.clock.advance(3600);
+    assert_error(&s.refresh(&refresh).await, 401, "token_expired");
+}
+
+#[tokio::test]
+async fn the_client_refreshes_and_retries_once_on_401() {
+    let s = TestServer::start().await;
+    let c = s.admin().await;
+    let before = c.tokens().await.unwrap();
+    s.clock.advance(901 + 5);
+    assert_error(
+        &s.validate(&before.access_token).await,
+        401,
+        "token_expired",
+    );
+    let v = c.validate().await.unwrap();
+    assert_eq!(v.user.username, "admin");
+    let after = c.tokens().await.unwrap();
+    assert_ne!(after.access_token, before.access_token);
+    assert_ne!(after.refresh_token, before.refresh_token);
+    assert_eq!(
+        c.logout().await.unwrap().message,
+        "Logout successful from admin"
+    );
+    assert_eq!(s.validate(&after.access_token).await.0, 401);
+}

@@ -1,0 +1,86 @@
+//! The storage contract: one suite, written against `Arc<dyn Store>`, run on every backend.
+//!
+//! A backend is an async function returning `Option<TestDb>`: a fresh, empty database for one
+//! test, or `None` when the backend is not configured in this environment (the test then passes
+//! without running). `contract_suite!(name, backend_fn)` instantiates every test for it.
+
+mod contract {
+    pub mod backends;
+    pub mod lockout;
+    pub mod persistence;
+    pub mod revocation;
+    pub mod rotation;
+    pub mod session_limit;
+    pub mod support;
+    pub mod users;
+}
+
+macro_rules! contract_suite {
+    ($backend:ident, $open:path) => {
+        contract_suite!(@expand $backend, $open;
+            users {
+                created_user_reads_back_with_every_field,
+                unknown_user_is_none,
+                every_role_round_trips,
+                duplicate_username_is_a_conflict,
+                list_and_count_cover_all_users,
+                set_password_hash_updates_known_users_only,
+                set_disabled_updates_known_users_only,
+            }
+            lockout {
+                failures_count_and_lock_at_the_threshold,
+                expired_lock_restarts_the_count,
+                threshold_zero_never_locks,
+                clear_login_failures_resets_count_and_lock,
+                failures_of_unknown_users_are_ignored,
+                concurrent_failures_are_all_counted,
+            }
+            session_limit {
+                zero_means_unlimited,
+                evict_oldest_revokes_exactly_the_oldest_live_sessions,
+                evict_oldest_catches_up_when_the_limit_shrinks,
+                refuse_fails_without_creating_or_revoking,
+                limit_is_per_user,
+                expired_and_revoked_sessions_do_not_count,
+                rotation_keeps_a_session_live_past_its_first_expiry,
+            }
+            rotation {
+                live_token_rotates_and_its_successor_rotates,
+                second_presentation_is_reuse_and_revokes_the_session,
+                expired_token_is_expired,
+                unknown_token_is_unknown,
+                concurrent_rotations_of_one_token_have_one_winner,
+                concurrent_rotations_of_different_sessions_all_succeed,
+                session_of_refresh_only_finds_live_unused_tokens,
+            }
+            revocation {
+                revoke_session_is_true_once,
+                unknown_session_counts_as_revoked,
+                revoked_since_includes_its_bound,
+                revoke_user_sessions_returns_exactly_that_users_live_sessions,
+                purge_deletes_expired_and_long_revoked_sessions_only,
+            }
+            persistence {
+                data_survives_reopening,
+            }
+        );
+    };
+    (@expand $backend:ident, $open:path; $($group:ident { $($test:ident),* $(,)? })*) => {
+        mod $backend {
+            $(
+                mod $group {
+                    $(
+                        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                        async fn $test() {
+                            if let Some(db) = $open().await {
+                                crate::contract::$group::$test(db).await;
+                            }
+                        }
+                    )*
+                }
+            )*
+        }
+    };
+}
+
+contract_suite!(sqlite, crate::contract::backends::sqlite);

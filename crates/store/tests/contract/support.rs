@@ -1,0 +1,97 @@
+//! Fixtures shared by the contract tests. All times are fixed; nothing reads the wall clock.
+
+use std::sync::Arc;
+
+use tessera_core::settings::SessionLimitPolicy;
+use tessera_core::store::{NewSession, NewUser, NextRefresh};
+use tessera_core::{Role, Store, Timestamp, User, Username};
+
+pub const T0: Timestamp = 1_700_000_000;
+pub const DAY: i64 = 86_400;
+
+pub fn username(name: &str) -> Username {
+    Username::parse(name).expect("valid username")
+}
+
+pub fn new_user(name: &str, role: Role) -> NewUser {
+    NewUser {
+        username: username(name),
+        fullname: format!("{name} full name"),
+        password_hash: format!("$argon2id$v=19$m=19456,t=2,p=1$salt-{name}$hash-{name}"),
+        role,
+        created_at: T0,
+    }
+}
+
+pub async fn add_user(store: &Arc<dyn Store>, name: &str) {
+    store
+        .create_user(&new_user(name, Role::Reader))
+        .await
+        .expect("create user");
+}
+
+pub async fn get_user(store: &Arc<dyn Store>, name: &str) -> User {
+    store
+        .user(name)
+        .await
+        .expect("read user")
+        .unwrap_or_else(|| panic!("user {name} exists"))
+}
+
+/// The stored form of a refresh token: opaque bytes, distinct per label.
+pub fn token(label: &str) -> Vec<u8> {
+    let mut hash = label.as_bytes().to_vec();
+    hash.resize(32, 0);
+    hash
+}
+
+pub fn session(id: &str, user: &str, created_at: Timestamp, expires_at: Timestamp) -> NewSession {
+    NewSession {
+        id: id.to_string(),
+        username: username(user),
+        created_at,
+        refresh_hash: token(id),
+        refresh_expires_at: expires_at,
+    }
+}
+
+/// Creates session `id` without a limit; its first refresh token is `token(id)`, live for a day.
+pub async fn open_session(store: &Arc<dyn Store>, id: &str, user: &str, created_at: Timestamp) {
+    let evicted = store
+        .create_session(
+            &session(id, user, created_at, created_at + DAY),
+            0,
+            SessionLimitPolicy::EvictOldest,
+        )
+        .await
+        .expect("create session");
+    assert!(evicted.is_empty());
+}
+
+pub fn next(label: &str, expires_at: Timestamp) -> NextRefresh {
+    NextRefresh {
+        hash: token(label),
+        expires_at,
+    }
+}
+
+pub async fn revoked_ids(store: &Arc<dyn Store>, since: Timestamp) -> Vec<String> {
+    let mut ids: Vec<String> = store
+        .revoked_since(since)
+        .await
+        .expect("revoked since")
+        .into_iter()
+        .map(|r| r.session_id)
+        .collect();
+    ids.sort();
+    ids
+}
+
+pub fn sorted(mut ids: Vec<String>) -> Vec<String> {
+    ids.sort();
+    ids
+}
+
+pub fn strings(ids: &[&str]) -> Vec<String> {
+    ids.iter().map(|s| s.to_string()).collect()
+}

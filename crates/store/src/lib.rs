@@ -24,7 +24,3 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
     }
     Ok(Arc::new(SqliteStore::open(Path::new(url)).await?))
 }
-
-pub(crate) fn storage_error(e: sqlx::Error) -> Error {
-    Error::Storage(e.to_string())
-}

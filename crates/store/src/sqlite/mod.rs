@@ -1,119 +1,149 @@
-//! The embedded default: one SQLite file in WAL mode. Writes go through a single connection, so
-//! they never contend for SQLite's write lock; reads use a small pool of their own.
+//! The embedded default: one SQLite file in WAL mode with `synchronous=FULL`. One thread owns
+//! the write connection and commits concurrent writes together (group commit); reads use
+//! read-only connections on the blocking pool.
 
+mod readers;
 mod sessions;
 mod users;
+mod writer;
 
 use std::path::Path;
-use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use rusqlite::{Connection, ErrorCode};
 use tessera_core::settings::SessionLimitPolicy;
 use tessera_core::store::{
     NewSession, NewUser, NextRefresh, RevokeReason, RevokedSession, Rotation,
 };
 use tessera_core::{Error, Result, Store, Timestamp, User};
 
-use crate::storage_error;
+use readers::Readers;
+use writer::Writer;
 
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_init.sql"))];
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SqliteStore {
-    writer: SqlitePool,
-    reader: SqlitePool,
+    writer: Writer,
+    readers: Readers,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SqliteStore")
+    }
+}
+
+pub(crate) fn sql_error(e: rusqlite::Error) -> Error {
+    Error::Storage(e.to_string())
+}
+
+fn conflict_or_storage(e: rusqlite::Error, what: &str) -> Error {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::ConstraintViolation => {
+            Error::Conflict(what.to_string())
+        }
+        _ => sql_error(e),
+    }
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
     pub async fn open(path: &Path) -> Result<Self> {
-        let options = SqliteConnectOptions::from_str("sqlite://")
-            .map_err(storage_error)?
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(options.clone())
+        let path = path.to_path_buf();
+        let conn = tokio::task::spawn_blocking({
+            let path = path.clone();
+            move || open_writer(&path)
+        })
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))??;
+        Ok(Self {
+            writer: Writer::start(conn),
+            readers: Readers::new(path),
+        })
+    }
+
+    /// Inserts many sessions at once, with no per-user limit (for imports and benchmarks).
+    pub async fn bulk_create_sessions(&self, sessions: &[NewSession]) -> Result<()> {
+        let sessions = sessions.to_vec();
+        self.writer
+            .write(move |conn| {
+                for s in &sessions {
+                    sessions::insert(conn, s)?;
+                }
+                Ok(())
+            })
             .await
-            .map_err(storage_error)?;
-        migrate(&writer).await?;
-        let reader = SqlitePoolOptions::new()
-            .max_connections(4)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(options.read_only(true))
-            .await
-            .map_err(storage_error)?;
-        Ok(Self { writer, reader })
     }
 }
 
-async fn migrate(pool: &SqlitePool) -> Result<()> {
-    sqlx::raw_sql(
+fn open_writer(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path).map_err(sql_error)?;
+    conn.busy_timeout(Duration::from_secs(10))
+        .map_err(sql_error)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;",
+    )
+    .map_err(sql_error)?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY NOT NULL)",
     )
-    .execute(pool)
-    .await
-    .map_err(storage_error)?;
-    let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
-        .fetch_one(pool)
-        .await
-        .map_err(storage_error)?;
+    .map_err(sql_error)?;
+    let current: Option<i64> = conn
+        .query_row("SELECT MAX(version) FROM schema_migrations", [], |r| {
+            r.get(0)
+        })
+        .map_err(sql_error)?;
     for (version, sql) in MIGRATIONS {
         if current.is_some_and(|c| c >= *version) {
             continue;
         }
-        let mut tx = pool.begin().await.map_err(storage_error)?;
-        sqlx::Executor::execute(&mut *tx, sqlx::raw_sql(sql))
-            .await
-            .map_err(storage_error)?;
-        sqlx::query("INSERT INTO schema_migrations (version) VALUES (?1)")
-            .bind(version)
-            .execute(&mut *tx)
-            .await
-            .map_err(storage_error)?;
-        tx.commit().await.map_err(storage_error)?;
+        let batch = format!(
+            "BEGIN IMMEDIATE;\n{sql}\nINSERT INTO schema_migrations (version) VALUES ({version});\nCOMMIT;"
+        );
+        if let Err(e) = conn.execute_batch(&batch) {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(sql_error(e));
+        }
     }
     Ok(())
-}
-
-fn conflict_or_storage(e: sqlx::Error, what: &str) -> Error {
-    match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => Error::Conflict(what.to_string()),
-        _ => storage_error(e),
-    }
 }
 
 #[async_trait]
 impl Store for SqliteStore {
     async fn create_user(&self, user: &NewUser) -> Result<()> {
-        users::create(&self.writer, user).await
+        let user = user.clone();
+        self.writer.write(move |c| users::create(c, &user)).await
     }
     async fn user(&self, username: &str) -> Result<Option<User>> {
-        users::get(&self.reader, username).await
+        let username = username.to_string();
+        self.readers.read(move |c| users::get(c, &username)).await
     }
     async fn list_users(&self) -> Result<Vec<User>> {
-        users::list(&self.reader).await
+        self.readers.read(users::list).await
     }
     async fn count_users(&self) -> Result<u64> {
-        users::count(&self.reader).await
+        self.readers.read(users::count).await
     }
     async fn set_password_hash(&self, username: &str, hash: &str) -> Result<bool> {
-        users::set_password_hash(&self.writer, username, hash).await
+        let (username, hash) = (username.to_string(), hash.to_string());
+        self.writer
+            .write(move |c| users::set_password_hash(c, &username, &hash))
+            .await
     }
     async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool> {
-        users::set_disabled(&self.writer, username, disabled).await
+        let username = username.to_string();
+        self.writer
+            .write(move |c| users::set_disabled(c, &username, disabled))
+            .await
     }
     async fn record_login_failure(
         &self,
@@ -122,10 +152,16 @@ impl Store for SqliteStore {
         threshold: u32,
         lock_secs: i64,
     ) -> Result<()> {
-        users::record_failure(&self.writer, username, now, threshold, lock_secs).await
+        let username = username.to_string();
+        self.writer
+            .write(move |c| users::record_failure(c, &username, now, threshold, lock_secs))
+            .await
     }
     async fn clear_login_failures(&self, username: &str) -> Result<()> {
-        users::clear_failures(&self.writer, username).await
+        let username = username.to_string();
+        self.writer
+            .write(move |c| users::clear_failures(c, &username))
+            .await
     }
     async fn create_session(
         &self,
@@ -133,7 +169,10 @@ impl Store for SqliteStore {
         max_sessions: u32,
         policy: SessionLimitPolicy,
     ) -> Result<Vec<String>> {
-        sessions::create(&self.writer, session, max_sessions, policy).await
+        let session = session.clone();
+        self.writer
+            .write(move |c| sessions::create(c, &session, max_sessions, policy))
+            .await
     }
     async fn rotate_refresh(
         &self,
@@ -141,14 +180,20 @@ impl Store for SqliteStore {
         next: &NextRefresh,
         now: Timestamp,
     ) -> Result<Rotation> {
-        sessions::rotate(&self.writer, presented, next, now).await
+        let (presented, next) = (presented.to_vec(), next.clone());
+        self.writer
+            .write(move |c| sessions::rotate(c, &presented, &next, now))
+            .await
     }
     async fn session_of_refresh(
         &self,
         hash: &[u8],
         now: Timestamp,
     ) -> Result<Option<(String, String)>> {
-        sessions::of_refresh(&self.reader, hash, now).await
+        let hash = hash.to_vec();
+        self.readers
+            .read(move |c| sessions::of_refresh(c, &hash, now))
+            .await
     }
     async fn revoke_session(
         &self,
@@ -156,7 +201,10 @@ impl Store for SqliteStore {
         now: Timestamp,
         reason: RevokeReason,
     ) -> Result<bool> {
-        sessions::revoke(&self.writer, session_id, now, reason).await
+        let id = session_id.to_string();
+        self.writer
+            .write(move |c| sessions::revoke(c, &id, now, reason))
+            .await
     }
     async fn revoke_user_sessions(
         &self,
@@ -164,15 +212,25 @@ impl Store for SqliteStore {
         now: Timestamp,
         reason: RevokeReason,
     ) -> Result<Vec<String>> {
-        sessions::revoke_user(&self.writer, username, now, reason).await
+        let username = username.to_string();
+        self.writer
+            .write(move |c| sessions::revoke_user(c, &username, now, reason))
+            .await
     }
     async fn revoked_since(&self, since: Timestamp) -> Result<Vec<RevokedSession>> {
-        sessions::revoked_since(&self.reader, since).await
+        self.readers
+            .read(move |c| sessions::revoked_since(c, since))
+            .await
     }
     async fn is_session_revoked(&self, session_id: &str) -> Result<bool> {
-        sessions::is_revoked(&self.reader, session_id).await
+        let id = session_id.to_string();
+        self.readers
+            .read(move |c| sessions::is_revoked(c, &id))
+            .await
     }
     async fn purge(&self, now: Timestamp, revoked_before: Timestamp) -> Result<u64> {
-        sessions::purge(&self.writer, now, revoked_before).await
+        self.writer
+            .write(move |c| sessions::purge(c, now, revoked_before))
+            .await
     }
 }

@@ -1,143 +1,150 @@
-//! Sessions and refresh tokens in SQLite.
+//! Sessions and refresh tokens in SQLite. Every function runs inside the writer's transaction
+//! (or on a read connection), so each is atomic.
 
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use rusqlite::{params, Connection, OptionalExtension};
 use tessera_core::settings::SessionLimitPolicy;
 use tessera_core::store::{NewSession, NextRefresh, RevokeReason, RevokedSession, Rotation};
 use tessera_core::{Error, Result, Timestamp};
 
-use crate::storage_error;
+use super::sql_error;
 
-pub async fn create(
-    pool: &SqlitePool,
+fn exec(c: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+    c.prepare_cached(sql)
+        .and_then(|mut s| s.execute(params))
+        .map_err(sql_error)
+}
+
+fn strings(c: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<String>> {
+    let mut stmt = c.prepare_cached(sql).map_err(sql_error)?;
+    let rows = stmt
+        .query_map(params, |r| r.get(0))
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())
+        .map_err(sql_error)?;
+    Ok(rows)
+}
+
+/// Inserts a session and its first refresh token.
+pub fn insert(c: &Connection, s: &NewSession) -> Result<()> {
+    exec(
+        c,
+        "INSERT INTO sessions (id, username, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            s.id,
+            s.username.as_str(),
+            s.created_at,
+            s.refresh_expires_at
+        ],
+    )?;
+    insert_refresh(
+        c,
+        &s.refresh_hash,
+        &s.id,
+        s.created_at,
+        s.refresh_expires_at,
+    )
+}
+
+fn insert_refresh(
+    c: &Connection,
+    hash: &[u8],
+    session_id: &str,
+    now: Timestamp,
+    expires_at: Timestamp,
+) -> Result<()> {
+    exec(
+        c,
+        "INSERT INTO refresh_tokens (hash, session_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![hash, session_id, now, expires_at],
+    )?;
+    Ok(())
+}
+
+pub fn create(
+    c: &Connection,
     s: &NewSession,
     max_sessions: u32,
     policy: SessionLimitPolicy,
 ) -> Result<Vec<String>> {
-    let mut tx = pool.begin().await.map_err(storage_error)?;
     let mut evicted = Vec::new();
     if max_sessions > 0 {
-        let live: Vec<String> = sqlx::query_scalar(
+        let live = strings(
+            c,
             "SELECT id FROM sessions WHERE username = ?1 AND revoked_at IS NULL AND expires_at > ?2
              ORDER BY created_at, rowid",
-        )
-        .bind(s.username.as_str())
-        .bind(s.created_at)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(storage_error)?;
+            params![s.username.as_str(), s.created_at],
+        )?;
         if live.len() >= max_sessions as usize {
             if policy == SessionLimitPolicy::Refuse {
                 return Err(Error::SessionLimit);
             }
             let excess = live.len() + 1 - max_sessions as usize;
             for id in live.into_iter().take(excess) {
-                revoke_in(&mut tx, &id, s.created_at, RevokeReason::SessionLimit).await?;
+                revoke(c, &id, s.created_at, RevokeReason::SessionLimit)?;
                 evicted.push(id);
             }
         }
     }
-    sqlx::query(
-        "INSERT INTO sessions (id, username, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-    )
-    .bind(&s.id)
-    .bind(s.username.as_str())
-    .bind(s.created_at)
-    .bind(s.refresh_expires_at)
-    .execute(&mut *tx)
-    .await
-    .map_err(storage_error)?;
-    sqlx::query("INSERT INTO refresh_tokens (hash, session_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
-        .bind(&s.refresh_hash)
-        .bind(&s.id)
-        .bind(s.created_at)
-        .bind(s.refresh_expires_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(storage_error)?;
-    tx.commit().await.map_err(storage_error)?;
+    insert(c, s)?;
     Ok(evicted)
 }
 
-async fn revoke_in(
-    conn: &mut SqliteConnection,
-    id: &str,
-    now: Timestamp,
-    reason: RevokeReason,
-) -> Result<bool> {
-    let done = sqlx::query(
+pub fn revoke(c: &Connection, id: &str, now: Timestamp, reason: RevokeReason) -> Result<bool> {
+    let n = exec(
+        c,
         "UPDATE sessions SET revoked_at = ?2, revoke_reason = ?3 WHERE id = ?1 AND revoked_at IS NULL",
-    )
-    .bind(id)
-    .bind(now)
-    .bind(reason.as_str())
-    .execute(conn)
-    .await
-    .map_err(storage_error)?;
-    Ok(done.rows_affected() == 1)
+        params![id, now, reason.as_str()],
+    )?;
+    Ok(n == 1)
 }
 
-/// Marks the presented token used only if it is live and unused, and inserts its successor, in
-/// one transaction on the single writer connection.
-pub async fn rotate(
-    pool: &SqlitePool,
+/// Marks the presented token used only if it is live and unused, and inserts its successor.
+pub fn rotate(
+    c: &Connection,
     presented: &[u8],
     next: &NextRefresh,
     now: Timestamp,
 ) -> Result<Rotation> {
-    let mut tx = pool.begin().await.map_err(storage_error)?;
-    let claimed = sqlx::query(
-        "UPDATE refresh_tokens SET used_at = ?2
-         WHERE hash = ?1 AND used_at IS NULL AND expires_at > ?2
-           AND session_id IN (SELECT id FROM sessions WHERE revoked_at IS NULL)
-         RETURNING session_id",
-    )
-    .bind(presented)
-    .bind(now)
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(storage_error)?;
-    if let Some(row) = claimed {
-        let session_id: String = row.get(0);
-        sqlx::query("INSERT INTO refresh_tokens (hash, session_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
-            .bind(&next.hash)
-            .bind(&session_id)
-            .bind(now)
-            .bind(next.expires_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(storage_error)?;
-        let username: String = sqlx::query_scalar(
-            "UPDATE sessions SET expires_at = ?2 WHERE id = ?1 RETURNING username",
+    let claimed: Option<String> = c
+        .prepare_cached(
+            "UPDATE refresh_tokens SET used_at = ?2
+             WHERE hash = ?1 AND used_at IS NULL AND expires_at > ?2
+               AND session_id IN (SELECT id FROM sessions WHERE revoked_at IS NULL)
+             RETURNING session_id",
         )
-        .bind(&session_id)
-        .bind(next.expires_at)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(storage_error)?;
-        tx.commit().await.map_err(storage_error)?;
+        .and_then(|mut s| {
+            s.query_row(params![presented, now], |r| r.get(0))
+                .optional()
+        })
+        .map_err(sql_error)?;
+    if let Some(session_id) = claimed {
+        insert_refresh(c, &next.hash, &session_id, now, next.expires_at)?;
+        let username: String = c
+            .prepare_cached("UPDATE sessions SET expires_at = ?2 WHERE id = ?1 RETURNING username")
+            .and_then(|mut s| s.query_row(params![session_id, next.expires_at], |r| r.get(0)))
+            .map_err(sql_error)?;
         return Ok(Rotation::Rotated {
             session_id,
             username,
         });
     }
-    let found = sqlx::query(
-        "SELECT r.session_id, r.used_at, r.expires_at, s.revoked_at, s.username
-         FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.hash = ?1",
-    )
-    .bind(presented)
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(storage_error)?;
-    let Some(row) = found else {
+    type Found = (String, Option<i64>, i64, Option<i64>, String);
+    let found: Option<Found> = c
+        .prepare_cached(
+            "SELECT r.session_id, r.used_at, r.expires_at, s.revoked_at, s.username
+             FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.hash = ?1",
+        )
+        .and_then(|mut s| {
+            s.query_row([presented], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .optional()
+        })
+        .map_err(sql_error)?;
+    let Some((session_id, used_at, expires_at, revoked_at, username)) = found else {
         return Ok(Rotation::Unknown);
     };
-    let session_id: String = row.get(0);
-    let used_at: Option<i64> = row.get(1);
-    let expires_at: i64 = row.get(2);
-    let revoked_at: Option<i64> = row.get(3);
-    let username: String = row.get(4);
-    let outcome = if used_at.is_some() {
-        revoke_in(&mut tx, &session_id, now, RevokeReason::RefreshReuse).await?;
+    Ok(if used_at.is_some() {
+        revoke(c, &session_id, now, RevokeReason::RefreshReuse)?;
         Rotation::Reused {
             session_id,
             username,
@@ -148,87 +155,64 @@ pub async fn rotate(
         Rotation::Expired
     } else {
         Rotation::Unknown
-    };
-    tx.commit().await.map_err(storage_error)?;
-    Ok(outcome)
+    })
 }
 
-pub async fn of_refresh(
-    pool: &SqlitePool,
-    hash: &[u8],
-    now: Timestamp,
-) -> Result<Option<(String, String)>> {
-    let row = sqlx::query(
+pub fn of_refresh(c: &Connection, hash: &[u8], now: Timestamp) -> Result<Option<(String, String)>> {
+    c.prepare_cached(
         "SELECT s.id, s.username FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id
          WHERE r.hash = ?1 AND r.used_at IS NULL AND r.expires_at > ?2 AND s.revoked_at IS NULL",
     )
-    .bind(hash)
-    .bind(now)
-    .fetch_optional(pool)
-    .await
-    .map_err(storage_error)?;
-    Ok(row.map(|r| (r.get(0), r.get(1))))
+    .and_then(|mut s| {
+        s.query_row(params![hash, now], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+    })
+    .map_err(sql_error)
 }
 
-pub async fn revoke(
-    pool: &SqlitePool,
-    id: &str,
-    now: Timestamp,
-    reason: RevokeReason,
-) -> Result<bool> {
-    let mut conn = pool.acquire().await.map_err(storage_error)?;
-    revoke_in(&mut conn, id, now, reason).await
-}
-
-pub async fn revoke_user(
-    pool: &SqlitePool,
+pub fn revoke_user(
+    c: &Connection,
     username: &str,
     now: Timestamp,
     reason: RevokeReason,
 ) -> Result<Vec<String>> {
-    sqlx::query_scalar(
+    strings(
+        c,
         "UPDATE sessions SET revoked_at = ?2, revoke_reason = ?3
          WHERE username = ?1 AND revoked_at IS NULL AND expires_at > ?2 RETURNING id",
+        params![username, now, reason.as_str()],
     )
-    .bind(username)
-    .bind(now)
-    .bind(reason.as_str())
-    .fetch_all(pool)
-    .await
-    .map_err(storage_error)
 }
 
-pub async fn revoked_since(pool: &SqlitePool, since: Timestamp) -> Result<Vec<RevokedSession>> {
-    let rows = sqlx::query("SELECT id, revoked_at FROM sessions WHERE revoked_at >= ?1")
-        .bind(since)
-        .fetch_all(pool)
-        .await
-        .map_err(storage_error)?;
-    Ok(rows
-        .iter()
-        .map(|r| RevokedSession {
-            session_id: r.get(0),
-            revoked_at: r.get(1),
+pub fn revoked_since(c: &Connection, since: Timestamp) -> Result<Vec<RevokedSession>> {
+    let mut stmt = c
+        .prepare_cached("SELECT id, revoked_at FROM sessions WHERE revoked_at >= ?1")
+        .map_err(sql_error)?;
+    let rows = stmt
+        .query_map([since], |r| {
+            Ok(RevokedSession {
+                session_id: r.get(0)?,
+                revoked_at: r.get(1)?,
+            })
         })
-        .collect())
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(sql_error)?;
+    Ok(rows)
 }
 
-pub async fn is_revoked(pool: &SqlitePool, id: &str) -> Result<bool> {
-    let revoked: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT revoked_at FROM sessions WHERE id = ?1")
-            .bind(id)
-            .fetch_optional(pool)
-            .await
-            .map_err(storage_error)?;
+pub fn is_revoked(c: &Connection, id: &str) -> Result<bool> {
+    let revoked: Option<Option<i64>> = c
+        .prepare_cached("SELECT revoked_at FROM sessions WHERE id = ?1")
+        .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
+        .map_err(sql_error)?;
     Ok(!matches!(revoked, Some(None)))
 }
 
-pub async fn purge(pool: &SqlitePool, now: Timestamp, revoked_before: Timestamp) -> Result<u64> {
-    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= ?1 OR revoked_at < ?2")
-        .bind(now)
-        .bind(revoked_before)
-        .execute(pool)
-        .await
-        .map_err(storage_error)?;
-    Ok(done.rows_affected())
+pub fn purge(c: &Connection, now: Timestamp, revoked_before: Timestamp) -> Result<u64> {
+    let n = exec(
+        c,
+        "DELETE FROM sessions WHERE expires_at <= ?1 OR revoked_at < ?2",
+        params![now, revoked_before],
+    )?;
+    Ok(n as u64)
 }

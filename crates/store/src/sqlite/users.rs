@@ -1,105 +1,122 @@
 //! Users in SQLite.
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use tessera_core::store::NewUser;
 use tessera_core::{Error, Result, Role, Timestamp, User, Username};
 
-use super::conflict_or_storage;
-use crate::storage_error;
+use super::{conflict_or_storage, sql_error};
 
 const COLUMNS: &str =
     "username, fullname, password_hash, role, disabled, failed_logins, locked_until, created_at";
 
-fn from_row(row: &SqliteRow) -> Result<User> {
-    let role: String = row.get("role");
-    let username: String = row.get("username");
-    Ok(User {
-        username: Username::parse(&username)
-            .map_err(|_| Error::Storage(format!("stored username {username:?} is invalid")))?,
-        fullname: row.get("fullname"),
-        password_hash: row.get("password_hash"),
-        role: Role::parse(&role).ok_or_else(|| Error::Storage(format!("unknown role {role:?}")))?,
-        disabled: row.get::<i64, _>("disabled") != 0,
-        failed_logins: row.get::<i64, _>("failed_logins").max(0) as u32,
-        locked_until: row.get("locked_until"),
-        created_at: row.get("created_at"),
+struct Raw {
+    username: String,
+    fullname: String,
+    password_hash: String,
+    role: String,
+    disabled: bool,
+    failed_logins: i64,
+    locked_until: Option<i64>,
+    created_at: i64,
+}
+
+fn raw(row: &Row<'_>) -> rusqlite::Result<Raw> {
+    Ok(Raw {
+        username: row.get(0)?,
+        fullname: row.get(1)?,
+        password_hash: row.get(2)?,
+        role: row.get(3)?,
+        disabled: row.get(4)?,
+        failed_logins: row.get(5)?,
+        locked_until: row.get(6)?,
+        created_at: row.get(7)?,
     })
 }
 
-pub async fn create(pool: &SqlitePool, user: &NewUser) -> Result<()> {
-    sqlx::query(
+fn user(r: Raw) -> Result<User> {
+    Ok(User {
+        username: Username::parse(&r.username)
+            .map_err(|_| Error::Storage(format!("stored username {:?} is invalid", r.username)))?,
+        fullname: r.fullname,
+        password_hash: r.password_hash,
+        role: Role::parse(&r.role)
+            .ok_or_else(|| Error::Storage(format!("unknown role {:?}", r.role)))?,
+        disabled: r.disabled,
+        failed_logins: r.failed_logins.clamp(0, u32::MAX as i64) as u32,
+        locked_until: r.locked_until,
+        created_at: r.created_at,
+    })
+}
+
+pub fn create(c: &Connection, u: &NewUser) -> Result<()> {
+    c.prepare_cached(
         "INSERT INTO users (username, fullname, password_hash, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
     )
-    .bind(user.username.as_str())
-    .bind(&user.fullname)
-    .bind(&user.password_hash)
-    .bind(user.role.as_str())
-    .bind(user.created_at)
-    .execute(pool)
-    .await
-    .map_err(|e| conflict_or_storage(e, &format!("user {} already exists", user.username)))?;
+    .and_then(|mut s| {
+        s.execute(params![u.username.as_str(), u.fullname, u.password_hash, u.role.as_str(), u.created_at])
+    })
+    .map_err(|e| conflict_or_storage(e, &format!("user {} already exists", u.username)))?;
     Ok(())
 }
 
-pub async fn get(pool: &SqlitePool, username: &str) -> Result<Option<User>> {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE username = ?1"))
-        .bind(username)
-        .fetch_optional(pool)
-        .await
-        .map_err(storage_error)?
-        .map(|row| from_row(&row))
+pub fn get(c: &Connection, username: &str) -> Result<Option<User>> {
+    c.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE username = ?1"))
+        .and_then(|mut s| s.query_row([username], raw).optional())
+        .map_err(sql_error)?
+        .map(user)
         .transpose()
 }
 
-pub async fn list(pool: &SqlitePool) -> Result<Vec<User>> {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM users ORDER BY username"))
-        .fetch_all(pool)
-        .await
-        .map_err(storage_error)?
-        .iter()
-        .map(from_row)
-        .collect()
+pub fn list(c: &Connection) -> Result<Vec<User>> {
+    let mut stmt = c
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM users ORDER BY username"))
+        .map_err(sql_error)?;
+    let rows = stmt
+        .query_map([], raw)
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(sql_error)?;
+    rows.into_iter().map(user).collect()
 }
 
-pub async fn count(pool: &SqlitePool) -> Result<u64> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(pool)
-        .await
-        .map_err(storage_error)?;
-    Ok(n as u64)
+pub fn count(c: &Connection) -> Result<u64> {
+    c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get::<_, i64>(0))
+        .map(|n| n as u64)
+        .map_err(sql_error)
 }
 
-pub async fn set_password_hash(pool: &SqlitePool, username: &str, hash: &str) -> Result<bool> {
-    let done = sqlx::query("UPDATE users SET password_hash = ?2 WHERE username = ?1")
-        .bind(username)
-        .bind(hash)
-        .execute(pool)
-        .await
-        .map_err(storage_error)?;
-    Ok(done.rows_affected() == 1)
+fn update(c: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+    c.prepare_cached(sql)
+        .and_then(|mut s| s.execute(params))
+        .map_err(sql_error)
 }
 
-pub async fn set_disabled(pool: &SqlitePool, username: &str, disabled: bool) -> Result<bool> {
-    let done = sqlx::query("UPDATE users SET disabled = ?2 WHERE username = ?1")
-        .bind(username)
-        .bind(disabled as i64)
-        .execute(pool)
-        .await
-        .map_err(storage_error)?;
-    Ok(done.rows_affected() == 1)
+pub fn set_password_hash(c: &Connection, username: &str, hash: &str) -> Result<bool> {
+    Ok(update(
+        c,
+        "UPDATE users SET password_hash = ?2 WHERE username = ?1",
+        params![username, hash],
+    )? == 1)
+}
+
+pub fn set_disabled(c: &Connection, username: &str, disabled: bool) -> Result<bool> {
+    Ok(update(
+        c,
+        "UPDATE users SET disabled = ?2 WHERE username = ?1",
+        params![username, disabled],
+    )? == 1)
 }
 
 /// One statement, so concurrent failures are all counted. A lock that has run out starts the
-/// count afresh.
-pub async fn record_failure(
-    pool: &SqlitePool,
+/// count afresh. (SQLite evaluates every SET expression on the row as it was.)
+pub fn record_failure(
+    c: &Connection,
     username: &str,
     now: Timestamp,
     threshold: u32,
     lock_secs: i64,
 ) -> Result<()> {
-    sqlx::query(
+    update(
+        c,
         "UPDATE users SET
             failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= ?2 THEN 1 ELSE failed_logins + 1 END,
             locked_until = CASE
@@ -108,22 +125,16 @@ pub async fn record_failure(
                 WHEN locked_until IS NOT NULL AND locked_until <= ?2 THEN NULL
                 ELSE locked_until END
          WHERE username = ?1",
-    )
-    .bind(username)
-    .bind(now)
-    .bind(threshold as i64)
-    .bind(lock_secs)
-    .execute(pool)
-    .await
-    .map_err(storage_error)?;
+        params![username, now, threshold, lock_secs],
+    )?;
     Ok(())
 }
 
-pub async fn clear_failures(pool: &SqlitePool, username: &str) -> Result<()> {
-    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = ?1")
-        .bind(username)
-        .execute(pool)
-        .await
-        .map_err(storage_error)?;
+pub fn clear_failures(c: &Connection, username: &str) -> Result<()> {
+    update(
+        c,
+        "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = ?1",
+        [username],
+    )?;
     Ok(())
 }

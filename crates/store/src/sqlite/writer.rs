@@ -1,0 +1,118 @@
+//! The single writer: one thread owns the write connection and commits queued writes in groups.
+//!
+//! Every write runs inside a savepoint of a shared transaction; the transaction commits once for
+//! the whole group, and only then are the callers answered. Concurrent writers therefore share
+//! one commit (and one fsync) instead of queueing for one each.
+
+use std::sync::mpsc;
+
+use rusqlite::Connection;
+use tessera_core::{Error, Result};
+use tokio::sync::oneshot;
+use tracing::error;
+
+use super::sql_error;
+
+/// Largest group of writes committed together.
+const MAX_GROUP: usize = 512;
+
+type Finish = Box<dyn FnOnce(bool) + Send>;
+/// A write: given the connection (or `None` when no transaction could be begun), runs and
+/// returns whether it succeeded and how to answer its caller once the group's fate is known.
+type Job = Box<dyn FnOnce(Option<&Connection>) -> (bool, Finish) + Send>;
+
+#[derive(Clone)]
+pub struct Writer {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    pub fn start(conn: Connection) -> Self {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("tessera-sqlite-writer".into())
+            .spawn(move || run(conn, queue))
+            .expect("spawn the SQLite writer thread");
+        Self { jobs }
+    }
+
+    /// Runs `work` in the writer's transaction and answers once it is committed. An `Err` from
+    /// `work` rolls back only its own changes.
+    pub async fn write<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let result = match conn {
+                Some(conn) => work(conn),
+                None => Err(Error::Storage("cannot begin a write transaction".into())),
+            };
+            let ok = result.is_ok();
+            let finish: Finish = Box::new(move |committed| {
+                let answer = match result {
+                    Ok(_) if !committed => {
+                        Err(Error::Storage("the transaction did not commit".into()))
+                    }
+                    other => other,
+                };
+                let _ = tx.send(answer);
+            });
+            (ok, finish)
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| Error::Storage("the SQLite writer has stopped".into()))?;
+        rx.await
+            .map_err(|_| Error::Storage("the SQLite writer dropped a write".into()))?
+    }
+}
+
+fn run(conn: Connection, queue: mpsc::Receiver<Job>) {
+    while let Ok(first) = queue.recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match queue.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        commit_group(&conn, group);
+    }
+}
+
+fn commit_group(conn: &Connection, group: Vec<Job>) {
+    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        error!(error = %e, "cannot begin a write transaction");
+        for job in group {
+            job(None).1(false);
+        }
+        return;
+    }
+    let mut finishes = Vec::with_capacity(group.len());
+    for job in group {
+        let savepoint = conn.execute_batch("SAVEPOINT job");
+        let (ok, finish) = job(Some(conn));
+        if savepoint.is_ok() {
+            let end = if ok {
+                "RELEASE job"
+            } else {
+                "ROLLBACK TO job; RELEASE job"
+            };
+            if let Err(e) = conn.execute_batch(end) {
+                error!(error = %e, "savepoint failed");
+            }
+        }
+        finishes.push(finish);
+    }
+    let committed = match conn.execute_batch("COMMIT") {
+        Ok(()) => true,
+        Err(e) => {
+            error!(error = %sql_error(e), "commit failed");
+            let _ = conn.execute_batch("ROLLBACK");
+            false
+        }
+    };
+    finishes.into_iter().for_each(|f| f(committed));
+}

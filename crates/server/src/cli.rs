@@ -1,12 +1,13 @@
 //! The `tessera` command line.
 
+use std::fmt::Write as _;
 use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
-use tessera_core::{Role, SystemClock};
+use tessera_core::{Clock, Role};
 
 use crate::config::Config;
 
@@ -111,21 +112,27 @@ pub fn load_config(common: &Common) -> Result<Config, String> {
     Ok(config)
 }
 
-fn password(from_stdin: bool) -> Result<(String, bool), String> {
-    if !from_stdin {
+fn password(stdin: Option<&mut dyn BufRead>) -> Result<(String, bool), String> {
+    let Some(stdin) = stdin else {
         return Ok((tessera_core::secret::random_b64(18), true));
-    }
+    };
     let mut line = String::new();
-    std::io::stdin()
-        .lock()
+    stdin
         .read_line(&mut line)
         .map_err(|e| format!("cannot read the password: {e}"))?;
     Ok((line.trim_end_matches(['\n', '\r']).to_string(), false))
 }
 
-pub async fn run_user(common: &Common, action: UserAction) -> Result<(), String> {
-    let config = load_config(common)?;
-    let auth = crate::serve::build_auth(&config, Arc::new(SystemClock)).await?;
+/// Runs a `tessera user` command on the configured database, reading passwords from `stdin`
+/// when asked to; returns what to print.
+pub async fn run_user(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+    action: UserAction,
+    stdin: &mut dyn BufRead,
+) -> Result<String, String> {
+    let auth = crate::serve::build_auth(config, clock).await?;
+    let mut out = String::new();
     match action {
         UserAction::Add {
             username,
@@ -134,40 +141,42 @@ pub async fn run_user(common: &Common, action: UserAction) -> Result<(), String>
             password_stdin,
         } => {
             let role = Role::parse(&role).ok_or("role must be reader, contributor or admin")?;
-            let (password, generated) = password(password_stdin)?;
+            let (password, generated) = password(password_stdin.then_some(&mut *stdin))?;
             let name = auth
                 .create_user(&username, &fullname, &password, role, false)
                 .await
                 .map_err(|e| e.to_string())?;
-            println!("created user {name} ({})", role.as_str());
+            writeln!(out, "created user {name} ({})", role.as_str()).ok();
             if generated {
-                println!("password: {password}");
+                writeln!(out, "password: {password}").ok();
             }
         }
         UserAction::List => {
             for u in auth.store().list_users().await.map_err(|e| e.to_string())? {
                 let state = if u.disabled { "disabled" } else { "active" };
-                println!(
+                writeln!(
+                    out,
                     "{}\t{}\t{}\t{}",
                     u.username,
                     u.role.as_str(),
                     state,
                     u.fullname
-                );
+                )
+                .ok();
             }
         }
         UserAction::SetPassword {
             username,
             password_stdin,
         } => {
-            let (password, generated) = password(password_stdin)?;
+            let (password, generated) = password(password_stdin.then_some(&mut *stdin))?;
             let name = tessera_core::user::normalise(&username);
             auth.set_password(&name, &password)
                 .await
                 .map_err(|e| e.to_string())?;
-            println!("password of {name} changed; its sessions were ended");
+            writeln!(out, "password of {name} changed; its sessions were ended").ok();
             if generated {
-                println!("password: {password}");
+                writeln!(out, "password: {password}").ok();
             }
         }
         UserAction::Disable { username } => {
@@ -175,17 +184,17 @@ pub async fn run_user(common: &Common, action: UserAction) -> Result<(), String>
             auth.set_disabled(&name, true)
                 .await
                 .map_err(|e| e.to_string())?;
-            println!("user {name} disabled; its sessions were ended");
+            writeln!(out, "user {name} disabled; its sessions were ended").ok();
         }
         UserAction::Enable { username } => {
             let name = tessera_core::user::normalise(&username);
             auth.set_disabled(&name, false)
                 .await
                 .map_err(|e| e.to_string())?;
-            println!("user {name} enabled");
+            writeln!(out, "user {name} enabled").ok();
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 pub const EXAMPLE_CONFIG: &str = include_str!("../tessera.example.toml");

@@ -1,6 +1,8 @@
 use std::io::Write;
+use std::sync::Arc;
 
 use clap::Parser;
+use tessera_core::SystemClock;
 use tessera_server::cli::{self, Cli, Command, ConfigAction};
 use tessera_server::Server;
 use tracing_subscriber::EnvFilter;
@@ -44,7 +46,13 @@ async fn run(cli: Cli) -> Result<(), String> {
             running.stop().await;
             Ok(())
         }
-        Command::User { common, action } => cli::run_user(&common, action).await,
+        Command::User { common, action } => {
+            let config = cli::load_config(&common)?;
+            let clock = Arc::new(SystemClock);
+            let out = cli::run_user(&config, clock, action, &mut std::io::stdin().lock()).await?;
+            print!("{out}");
+            Ok(())
+        }
         Command::Config {
             action: ConfigAction::Example,
         } => {

@@ -193,3 +193,34 @@ async fn the_session_limit_can_refuse_instead() {
     assert_eq!(s.validate(&first).await.0, 200);
     s.login("guest", "guest").await;
 }
+
+#[tokio::test]
+async fn plantdb_password_hashes_verify_and_are_upgraded_at_login() {
+    use tessera_core::password::{hash_blocking, HashParams};
+    use tessera_core::store::NewUser;
+    use tessera_core::Username;
+
+    let s = TestServer::start().await;
+    let store = s.running.as_ref().unwrap().auth.store().clone();
+    let old = hash_blocking("plant-password", HashParams::PLANTDB).unwrap();
+    assert!(old.contains("m=65536,t=3,p=4"));
+    store
+        .create_user(&NewUser {
+            username: Username::parse("plantuser").unwrap(),
+            fullname: "Plant User".into(),
+            password_hash: old.clone(),
+            role: Role::Reader,
+            created_at: 0,
+        })
+        .await
+        .unwrap();
+    s.login("plantuser", "plant-password").await;
+    let upgraded = store
+        .user("plantuser")
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash;
+    assert!(upgraded.contains("m=1024,t=1,p=1"), "{upgraded}");
+    s.login("plantuser", "plant-password").await;
+}

@@ -1,0 +1,94 @@
+use std::io::Cursor;
+use std::sync::Arc;
+
+use tessera_core::Clock;
+use tessera_server::cli::{run_user, UserAction};
+
+use crate::common::{assert_error, test_config, TestServer};
+
+async fn user(s: &TestServer, action: UserAction, stdin: &str) -> String {
+    let clock: Arc<dyn Clock> = s.clock.clone();
+    run_user(
+        &test_config(&s.dir),
+        clock,
+        action,
+        &mut Cursor::new(stdin.as_bytes().to_vec()),
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn user_commands_work_on_the_database_of_a_running_server() {
+    let s = TestServer::start().await;
+    let add = UserAction::Add {
+        username: "Alice".into(),
+        fullname: "Alice A.".into(),
+        role: "contributor".into(),
+        password_stdin: true,
+    };
+    assert_eq!(
+        user(&s, add, "alice-password\n").await,
+        "created user alice (contributor)\n"
+    );
+    s.login("alice", "alice-password").await;
+
+    let (guest_access, _) = s.login("guest", "guest").await;
+    let out = user(
+        &s,
+        UserAction::Disable {
+            username: "Guest".into(),
+        },
+        "",
+    )
+    .await;
+    assert!(out.contains("guest disabled"), "{out}");
+    s.running
+        .as_ref()
+        .unwrap()
+        .auth
+        .sync_revocations()
+        .await
+        .unwrap();
+    assert_error(&s.validate(&guest_access).await, 401, "invalid_token");
+    let refused = s
+        .post(
+            "/auth/login",
+            None,
+            Some(serde_json::json!({"username": "guest", "password": "guest"})),
+        )
+        .await;
+    assert_error(&refused, 401, "invalid_credentials");
+
+    let list = user(&s, UserAction::List, "").await;
+    assert!(
+        list.contains("alice\tcontributor\tactive\tAlice A."),
+        "{list}"
+    );
+    assert!(list.contains("guest\treader\tdisabled"), "{list}");
+
+    let out = user(
+        &s,
+        UserAction::SetPassword {
+            username: "alice".into(),
+            password_stdin: false,
+        },
+        "",
+    )
+    .await;
+    let generated = out
+        .lines()
+        .find_map(|l| l.strip_prefix("password: "))
+        .unwrap();
+    s.login("alice", generated).await;
+    assert_eq!(
+        s.post(
+            "/auth/login",
+            None,
+            Some(serde_json::json!({"username": "alice", "password": "alice-password"}))
+        )
+        .await
+        .0,
+        401
+    );
+}

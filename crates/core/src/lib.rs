@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod clock;
 pub mod error;
+pub mod feed;
 pub mod jwt;
 pub mod keys;
 pub mod password;

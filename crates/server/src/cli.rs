@@ -30,9 +30,13 @@ pub struct Common {
     /// Directory of the embedded database and the generated signing key.
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
-    /// Database URL: `sqlite://PATH` (default: tessera.db in the data directory).
+    /// Database URL: `sqlite://PATH` (default: tessera.db in the data directory) or
+    /// `postgres://…`.
     #[arg(long)]
     pub database: Option<String>,
+    /// Redis URL, for rate limits and revocations shared by several instances.
+    #[arg(long)]
+    pub redis: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,6 +112,9 @@ pub fn load_config(common: &Common) -> Result<Config, String> {
     }
     if let Some(url) = &common.database {
         config.database_url = Some(url.clone());
+    }
+    if let Some(url) = &common.redis {
+        config.redis_url = Some(url.clone());
     }
     Ok(config)
 }

@@ -35,6 +35,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://PATH` or a PostgreSQL URL; default: `tessera.db` in `data_dir`.
     pub database_url: Option<String>,
+    /// Redis for shared rate limits and the revocation feed across instances.
+    pub redis_url: Option<String>,
     pub admin_password: Option<Secret>,
     pub jwt_secret_key: Option<Secret>,
     pub issuer: String,
@@ -69,6 +71,7 @@ impl Default for Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 5000)),
             data_dir: PathBuf::from("tessera-data"),
             database_url: None,
+            redis_url: None,
             admin_password: None,
             jwt_secret_key: None,
             issuer: "tessera".into(),
@@ -172,6 +175,9 @@ impl Config {
         }
         if let Some(v) = get("TESSERA_DATABASE_URL") {
             self.database_url = Some(v);
+        }
+        if let Some(v) = get("TESSERA_REDIS_URL") {
+            self.redis_url = Some(v);
         }
         if let Some(v) = get("TESSERA_TRUSTED_PROXIES") {
             self.trusted_proxies = list("TESSERA_TRUSTED_PROXIES", &v)?;

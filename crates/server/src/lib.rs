@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod feed;
 pub mod keyfile;
 pub mod ratelimit;
 pub mod routes;

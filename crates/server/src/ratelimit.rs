@@ -1,10 +1,14 @@
-//! Per-client request limits: a fixed one-minute window per client address and route.
+//! Per-client request limits: a one-minute window per client address and route. With Redis,
+//! the count is shared by every instance (so N instances do not give N times the attempts);
+//! without it, or while Redis is unreachable, each instance counts on its own.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
+use redis::aio::ConnectionManager;
 use tessera_core::{Clock, Error, Timestamp};
+use tracing::warn;
 
 const WINDOW: i64 = 60;
 /// Above this many tracked clients, finished windows are swept out.
@@ -12,25 +16,69 @@ const SWEEP_AT: usize = 100_000;
 
 /// Allows `per_minute` requests per client address per window; 0 = unlimited.
 pub struct RateLimiter {
+    name: &'static str,
     per_minute: u32,
     clock: Arc<dyn Clock>,
     windows: Mutex<HashMap<IpAddr, (Timestamp, u32)>>,
+    redis: Option<ConnectionManager>,
 }
 
 impl RateLimiter {
-    pub fn new(per_minute: u32, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        name: &'static str,
+        per_minute: u32,
+        clock: Arc<dyn Clock>,
+        redis: Option<ConnectionManager>,
+    ) -> Self {
         Self {
+            name,
             per_minute,
             clock,
             windows: Mutex::new(HashMap::new()),
+            redis,
         }
     }
 
     /// Counts a request from `ip`, or says how long to wait.
-    pub fn check(&self, ip: IpAddr) -> Result<(), Error> {
+    pub async fn check(&self, ip: IpAddr) -> Result<(), Error> {
         if self.per_minute == 0 {
             return Ok(());
         }
+        if let Some(conn) = &self.redis {
+            match self.check_shared(conn.clone(), ip).await {
+                Ok(verdict) => return verdict,
+                Err(e) => {
+                    warn!(error = %e, limiter = self.name, "Redis unreachable: counting on this instance")
+                }
+            }
+        }
+        self.check_local(ip)
+    }
+
+    /// A window aligned to the minute, counted in Redis: `INCR` and an expiry, atomically.
+    async fn check_shared(
+        &self,
+        mut conn: ConnectionManager,
+        ip: IpAddr,
+    ) -> redis::RedisResult<Result<(), Error>> {
+        let now = self.clock.now();
+        let window = now.div_euclid(WINDOW);
+        let key = format!("tessera:ratelimit:{}:{ip}:{window}", self.name);
+        let (count,): (u64,) = redis::pipe()
+            .atomic()
+            .incr(&key, 1)
+            .expire(&key, WINDOW * 2)
+            .ignore()
+            .query_async(&mut conn)
+            .await?;
+        if count > self.per_minute as u64 {
+            let retry_after = ((window + 1) * WINDOW - now).max(1) as u64;
+            return Ok(Err(Error::RateLimited { retry_after }));
+        }
+        Ok(Ok(()))
+    }
+
+    fn check_local(&self, ip: IpAddr) -> Result<(), Error> {
         let now = self.clock.now();
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
         if windows.len() >= SWEEP_AT {
@@ -66,27 +114,27 @@ mod tests {
     #[test]
     fn limits_per_address_and_resets_after_the_window() {
         let clock = Arc::new(ManualClock::new(1_000));
-        let limiter = RateLimiter::new(2, clock.clone());
+        let limiter = RateLimiter::new("test", 2, clock.clone(), None);
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         let b: IpAddr = "10.0.0.2".parse().unwrap();
-        assert!(limiter.check(a).is_ok());
-        assert!(limiter.check(a).is_ok());
+        assert!(limiter.check_local(a).is_ok());
+        assert!(limiter.check_local(a).is_ok());
         clock.advance(20);
-        match limiter.check(a) {
+        match limiter.check_local(a) {
             Err(Error::RateLimited { retry_after }) => assert_eq!(retry_after, 40),
             other => panic!("expected a limit, got {other:?}"),
         }
-        assert!(limiter.check(b).is_ok());
+        assert!(limiter.check_local(b).is_ok());
         clock.advance(40);
-        assert!(limiter.check(a).is_ok());
+        assert!(limiter.check_local(a).is_ok());
     }
 
-    #[test]
-    fn zero_means_unlimited() {
-        let limiter = RateLimiter::new(0, Arc::new(ManualClock::new(0)));
+    #[tokio::test]
+    async fn zero_means_unlimited() {
+        let limiter = RateLimiter::new("test", 0, Arc::new(ManualClock::new(0)), None);
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         for _ in 0..1000 {
-            assert!(limiter.check(a).is_ok());
+            assert!(limiter.check(a).await.is_ok());
         }
     }
 }

@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 use tracing::{info, warn};
 
 use crate::config::Config;
+use crate::feed::Feed;
 use crate::ratelimit::{Limits, RateLimiter};
 use crate::state::AppState;
 
@@ -51,6 +52,13 @@ pub async fn build_auth(config: &Config, clock: Arc<dyn Clock>) -> Result<Arc<Au
     let store = tessera_store::open(&config.database_url())
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
+    if config.jwt_secret_key.is_none() && feed(config) != Feed::None {
+        return Err(
+            "several instances must sign with one key: set JWT_SECRET_KEY (or JWT_SECRET_KEY_FILE) \
+             when the database is PostgreSQL or Redis is configured"
+                .into(),
+        );
+    }
     let key = match &config.jwt_secret_key {
         Some(secret) => {
             SigningKey::from_setting(secret.expose()).map_err(|e| format!("JWT_SECRET_KEY: {e}"))?
@@ -64,11 +72,19 @@ pub async fn build_auth(config: &Config, clock: Arc<dyn Clock>) -> Result<Arc<Au
         config.hash_queue,
     )
     .map_err(|e| format!("Argon2 parameters: {e}"))?;
-    let auth = Arc::new(Auth::new(store, clock, pool, jwt, settings));
+    let mut auth = Auth::new(store, clock, pool, jwt, settings);
+    if let Some(publisher) = feed(config).publisher().await? {
+        auth = auth.with_publisher(publisher);
+    }
+    let auth = Arc::new(auth);
     auth.sync_revocations()
         .await
         .map_err(|e| format!("cannot load revocations: {e}"))?;
     Ok(auth)
+}
+
+fn feed(config: &Config) -> Feed {
+    Feed::choose(&config.database_url(), config.redis_url.as_deref())
 }
 
 fn create_data_dir(config: &Config) -> Result<(), String> {
@@ -143,19 +159,26 @@ impl Server {
         let config = self.config;
         let auth = build_auth(&config, self.clock.clone()).await?;
         let initial_admin_password = seed_users(&auth, &config, self.demo).await?;
-        let limiter = |per_minute| RateLimiter::new(per_minute, self.clock.clone());
+        let redis = match &config.redis_url {
+            Some(url) => Some(redis_connection(url).await?),
+            None => None,
+        };
+        let limiter = |name, per_minute| {
+            RateLimiter::new(name, per_minute, self.clock.clone(), redis.clone())
+        };
         let state = AppState {
             auth: auth.clone(),
             limits: Arc::new(Limits {
-                login: limiter(config.rate_login_per_minute),
-                register: limiter(config.rate_register_per_minute),
-                username_check: limiter(config.rate_username_check_per_minute),
+                login: limiter("login", config.rate_login_per_minute),
+                register: limiter("register", config.rate_register_per_minute),
+                username_check: limiter("username_check", config.rate_username_check_per_minute),
             }),
             trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         };
         let app = crate::app::build(state, config.max_body_bytes, &config.cors_origins);
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let (shutdown, stopped) = watch::channel(false);
+        let stopped_feed = stopped.clone();
         let mut stop = stopped.clone();
         let server = tokio::spawn(async move {
             let service = app.into_make_service_with_connect_info::<SocketAddr>();
@@ -168,7 +191,7 @@ impl Server {
                 warn!(error = %e, "server stopped with an error");
             }
         });
-        let tasks = vec![
+        let mut tasks = vec![
             server,
             every(
                 Duration::from_millis(config.revocation_poll_ms.max(10)),
@@ -203,6 +226,7 @@ impl Server {
                 },
             ),
         ];
+        tasks.extend(feed(&config).listen(auth.clone(), stopped_feed));
         info!(%addr, "tessera listening");
         Ok(Running {
             addr,
@@ -212,6 +236,13 @@ impl Server {
             tasks,
         })
     }
+}
+
+async fn redis_connection(url: &str) -> Result<redis::aio::ConnectionManager, String> {
+    let client = redis::Client::open(url).map_err(|e| format!("Redis URL: {e}"))?;
+    redis::aio::ConnectionManager::new(client)
+        .await
+        .map_err(|e| format!("cannot connect to Redis: {e}"))
 }
 
 /// Runs `work` every `period` until shutdown.

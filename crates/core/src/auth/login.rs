@@ -115,9 +115,9 @@ impl Auth {
                 self.settings.session_limit_policy,
             )
             .await?;
-        for sid in &evicted {
-            self.remember_revoked(sid, now);
-            warn!(username = %username, "session limit reached: oldest session revoked");
+        if !evicted.is_empty() {
+            warn!(username = %username, sessions = evicted.len(), "session limit reached: oldest session revoked");
+            self.revoked_here(&evicted, now).await;
         }
         Ok(LoginOutcome {
             username: username.to_string(),

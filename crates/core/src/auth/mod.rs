@@ -5,16 +5,17 @@ mod profiles;
 mod tokens;
 mod users;
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::error::Result;
+use crate::feed::RevocationPublisher;
 use crate::jwt::JwtCodec;
 use crate::password::PasswordPool;
 use crate::revocation::RevocationSet;
 use crate::settings::AuthSettings;
-use crate::store::Store;
+use crate::store::{RevokedSession, Store};
 use crate::Timestamp;
 
 pub use login::LoginOutcome;
@@ -33,6 +34,11 @@ pub struct Auth {
     settings: AuthSettings,
     /// Revocations at or after this time may not have been seen yet.
     synced_until: AtomicI64,
+    /// Tells the other instances what this one revoked.
+    publisher: Option<Arc<dyn RevocationPublisher>>,
+    /// Whether revocations from other instances are arriving; while not, validation asks the
+    /// store, and fails closed when the store cannot answer.
+    feed_live: AtomicBool,
 }
 
 /// Revocations are re-read with this much overlap, so that one landing in the same second as
@@ -56,6 +62,46 @@ impl Auth {
             profiles: ProfileCache::default(),
             settings,
             synced_until: AtomicI64::new(i64::MIN),
+            publisher: None,
+            feed_live: AtomicBool::new(true),
+        }
+    }
+
+    /// Publishes this instance's revocations to the others.
+    pub fn with_publisher(mut self, publisher: Arc<dyn RevocationPublisher>) -> Self {
+        self.publisher = Some(publisher);
+        self
+    }
+
+    pub fn set_feed_live(&self, live: bool) {
+        self.feed_live.store(live, Ordering::SeqCst);
+    }
+
+    pub fn feed_live(&self) -> bool {
+        self.feed_live.load(Ordering::SeqCst)
+    }
+
+    /// A revocation another instance announced.
+    pub fn apply_remote(&self, revoked: &RevokedSession) {
+        self.remember_revoked(&revoked.session_id, revoked.revoked_at);
+    }
+
+    /// Records sessions this instance has just revoked (and committed), and tells the others.
+    async fn revoked_here(&self, session_ids: &[String], now: Timestamp) {
+        for id in session_ids {
+            self.remember_revoked(id, now);
+        }
+        let Some(publisher) = &self.publisher else {
+            return;
+        };
+        for id in session_ids {
+            let revoked = RevokedSession {
+                session_id: id.clone(),
+                revoked_at: now,
+            };
+            if let Err(e) = publisher.publish(&revoked).await {
+                tracing::warn!(error = %e, "cannot publish a revocation; other instances will read it from the store");
+            }
         }
     }
 
@@ -80,7 +126,7 @@ impl Auth {
         revoked_at + self.settings.access_ttl + self.settings.leeway
     }
 
-    fn remember_revoked(&self, session_id: &str, revoked_at: Timestamp) {
+    pub(super) fn remember_revoked(&self, session_id: &str, revoked_at: Timestamp) {
         self.revoked
             .insert(session_id, self.revoked_until(revoked_at));
     }

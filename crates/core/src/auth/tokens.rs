@@ -26,6 +26,17 @@ pub struct Refreshed {
     pub refresh_token: String,
 }
 
+/// A store that cannot answer during validation means "no", as 503, never "yes".
+fn fail_closed(e: Error) -> Error {
+    match e {
+        Error::Storage(detail) => {
+            warn!(error = %detail, "validation cannot reach the store: refusing");
+            Error::Unavailable("cannot check revocations now; retry shortly".into())
+        }
+        other => other,
+    }
+}
+
 fn looks_like_jwt(token: &str) -> bool {
     token.starts_with("eyJ") && token.matches('.').count() == 2
 }
@@ -44,7 +55,17 @@ impl Auth {
         if self.revoked.contains(&claims.sid) {
             return Err(Error::InvalidToken("session revoked".into()));
         }
-        let profile = self.profile(&claims.sub, now).await?;
+        if !self.feed_live()
+            && self
+                .store
+                .is_session_revoked(&claims.sid)
+                .await
+                .map_err(fail_closed)?
+        {
+            self.remember_revoked(&claims.sid, now);
+            return Err(Error::InvalidToken("session revoked".into()));
+        }
+        let profile = self.profile(&claims.sub, now).await.map_err(fail_closed)?;
         if profile.disabled {
             return Err(Error::InvalidToken("account disabled".into()));
         }
@@ -112,8 +133,8 @@ impl Auth {
                 session_id,
                 username,
             } => {
-                self.remember_revoked(&session_id, now);
                 warn!(%username, "refresh token reuse: session revoked");
+                self.revoked_here(&[session_id], now).await;
                 Err(Error::RefreshReuse)
             }
             Rotation::Revoked => Err(Error::InvalidToken("session revoked".into())),
@@ -137,7 +158,7 @@ impl Auth {
         self.store
             .revoke_session(&session_id, now, RevokeReason::Logout)
             .await?;
-        self.remember_revoked(&session_id, now);
+        self.revoked_here(&[session_id], now).await;
         Ok(username)
     }
 }

@@ -121,13 +121,11 @@ impl Auth {
 
     async fn revoke_user(&self, username: &str, reason: RevokeReason) -> Result<()> {
         let now = self.clock.now();
-        for sid in self
+        let revoked = self
             .store
             .revoke_user_sessions(username, now, reason)
-            .await?
-        {
-            self.remember_revoked(&sid, now);
-        }
+            .await?;
+        self.revoked_here(&revoked, now).await;
         Ok(())
     }
 }

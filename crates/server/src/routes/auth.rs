@@ -26,7 +26,7 @@ pub async fn check_username(
     ClientIp(ip): ClientIp,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<UsernameCheck>> {
-    state.limits.username_check.check(ip)?;
+    state.limits.username_check.check(ip).await?;
     let username = present(query.get("username").cloned())
         .ok_or_else(|| ApiError::bad_request("Missing username parameter"))?;
     let exists = state.auth.username_exists(&username).await?;
@@ -42,7 +42,7 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     body: Result<JsonObject<LoginRequest>, ApiError>,
 ) -> ApiResult<Json<LoginResponse>> {
-    state.limits.login.check(ip)?;
+    state.limits.login.check(ip).await?;
     let JsonObject(req) = body.map_err(|e| e.with_authenticated(false))?;
     let (Some(username), Some(password)) = (
         present(req.username),
@@ -102,7 +102,7 @@ pub async fn register(
     Bearer(token): Bearer,
     body: Result<JsonObject<RegisterRequest>, ApiError>,
 ) -> ApiResult<(StatusCode, Json<MessageResponse>)> {
-    state.limits.register.check(ip)?;
+    state.limits.register.check(ip).await?;
     let caller = authenticate(&state, token)
         .await
         .map_err(|e| e.prefixed("Registration failed: "))?;

@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod limits;
 mod login;
+mod redis_limits;
 mod refresh;
 mod restart;
 mod shapes;

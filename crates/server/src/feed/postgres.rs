@@ -1,0 +1,61 @@
+//! Revocations over PostgreSQL LISTEN/NOTIFY.
+
+use async_trait::async_trait;
+use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
+use tessera_core::feed::{self, RevocationPublisher, CHANNEL};
+use tessera_core::store::RevokedSession;
+use tessera_core::{Auth, Error, Result};
+use tokio::sync::watch;
+
+pub struct Publisher {
+    pool: PgPool,
+}
+
+impl Publisher {
+    pub fn new(url: &str) -> Result<Self, String> {
+        let pool = PgPoolOptions::new()
+            .max_connections(2)
+            .acquire_timeout(std::time::Duration::from_secs(2))
+            .connect_lazy(url)
+            .map_err(|e| format!("revocation feed: {e}"))?;
+        Ok(Self { pool })
+    }
+}
+
+#[async_trait]
+impl RevocationPublisher for Publisher {
+    async fn publish(&self, revoked: &RevokedSession) -> Result<()> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(feed::encode(revoked))
+            .execute(&self.pool)
+            .await
+            .map_err(|e| Error::Storage(e.to_string()))?;
+        Ok(())
+    }
+}
+
+/// Listens until the connection is lost (Err) or the server stops (Ok).
+pub async fn listen(
+    url: &str,
+    auth: &Auth,
+    mut stopped: watch::Receiver<bool>,
+) -> Result<(), String> {
+    let mut listener = PgListener::connect(url).await.map_err(|e| e.to_string())?;
+    listener.listen(CHANNEL).await.map_err(|e| e.to_string())?;
+    super::connected(auth, "postgres").await?;
+    loop {
+        tokio::select! {
+            message = listener.try_recv() => match message {
+                Ok(Some(n)) => {
+                    if let Some(r) = feed::decode(n.payload()) {
+                        auth.apply_remote(&r);
+                    }
+                }
+                Ok(None) => return Err("connection to PostgreSQL lost".into()),
+                Err(e) => return Err(e.to_string()),
+            },
+            _ = stopped.wait_for(|s| *s) => return Ok(()),
+        }
+    }
+}

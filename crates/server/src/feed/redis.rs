@@ -1,0 +1,63 @@
+//! Revocations over Redis pub/sub.
+
+use async_trait::async_trait;
+use futures_util::StreamExt;
+use redis::aio::ConnectionManager;
+use tessera_core::feed::{self, RevocationPublisher, CHANNEL};
+use tessera_core::store::RevokedSession;
+use tessera_core::{Auth, Error, Result};
+use tokio::sync::watch;
+
+pub struct Publisher {
+    conn: ConnectionManager,
+}
+
+impl Publisher {
+    pub async fn new(url: &str) -> Result<Self, String> {
+        let client = redis::Client::open(url).map_err(|e| format!("Redis: {e}"))?;
+        let conn = ConnectionManager::new(client)
+            .await
+            .map_err(|e| format!("Redis: {e}"))?;
+        Ok(Self { conn })
+    }
+}
+
+#[async_trait]
+impl RevocationPublisher for Publisher {
+    async fn publish(&self, revoked: &RevokedSession) -> Result<()> {
+        let mut conn = self.conn.clone();
+        redis::cmd("PUBLISH")
+            .arg(CHANNEL)
+            .arg(feed::encode(revoked))
+            .query_async::<i64>(&mut conn)
+            .await
+            .map_err(|e| Error::Unavailable(format!("Redis: {e}")))?;
+        Ok(())
+    }
+}
+
+/// Listens until the connection is lost (Err) or the server stops (Ok).
+pub async fn listen(
+    url: &str,
+    auth: &Auth,
+    mut stopped: watch::Receiver<bool>,
+) -> Result<(), String> {
+    let client = redis::Client::open(url).map_err(|e| e.to_string())?;
+    let mut pubsub = client.get_async_pubsub().await.map_err(|e| e.to_string())?;
+    pubsub.subscribe(CHANNEL).await.map_err(|e| e.to_string())?;
+    super::connected(auth, "redis").await?;
+    let mut messages = pubsub.on_message();
+    loop {
+        tokio::select! {
+            message = messages.next() => match message {
+                Some(m) => {
+                    if let Some(r) = m.get_payload::<String>().ok().as_deref().and_then(feed::decode) {
+                        auth.apply_remote(&r);
+                    }
+                }
+                None => return Err("connection to Redis lost".into()),
+            },
+            _ = stopped.wait_for(|s| *s) => return Ok(()),
+        }
+    }
+}

@@ -37,6 +37,8 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Redis for shared rate limits and the revocation feed across instances.
     pub redis_url: Option<String>,
+    /// Prefix of tessera's Redis keys and channel, to share one Redis between deployments.
+    pub redis_prefix: String,
     pub admin_password: Option<Secret>,
     pub jwt_secret_key: Option<Secret>,
     pub issuer: String,
@@ -72,6 +74,7 @@ impl Default for Config {
             data_dir: PathBuf::from("tessera-data"),
             database_url: None,
             redis_url: None,
+            redis_prefix: "tessera".into(),
             admin_password: None,
             jwt_secret_key: None,
             issuer: "tessera".into(),
@@ -153,6 +156,7 @@ impl Config {
             "TESSERA_BIND" => bind,
             "TESSERA_DATA_DIR" => data_dir,
             "TESSERA_ISSUER" => issuer,
+            "TESSERA_REDIS_PREFIX" => redis_prefix,
             "TESSERA_AUDIENCE" => audience,
             "SESSION_TIMEOUT" => session_timeout,
             "REFRESH_TIMEOUT" => refresh_timeout,

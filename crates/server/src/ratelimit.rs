@@ -16,7 +16,8 @@ const SWEEP_AT: usize = 100_000;
 
 /// Allows `per_minute` requests per client address per window; 0 = unlimited.
 pub struct RateLimiter {
-    name: &'static str,
+    /// Prefix of this limiter's Redis keys (and its name in logs).
+    name: String,
     per_minute: u32,
     clock: Arc<dyn Clock>,
     windows: Mutex<HashMap<IpAddr, (Timestamp, u32)>>,
@@ -25,7 +26,7 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(
-        name: &'static str,
+        name: String,
         per_minute: u32,
         clock: Arc<dyn Clock>,
         redis: Option<ConnectionManager>,
@@ -55,25 +56,29 @@ impl RateLimiter {
         self.check_local(ip)
     }
 
-    /// A window aligned to the minute, counted in Redis: `INCR` and an expiry, atomically.
+    /// A window that starts at the client's first request, counted in Redis (whose clock all
+    /// instances then share): `INCR`, an expiry set only by the first, and the time left.
     async fn check_shared(
         &self,
         mut conn: ConnectionManager,
         ip: IpAddr,
     ) -> redis::RedisResult<Result<(), Error>> {
-        let now = self.clock.now();
-        let window = now.div_euclid(WINDOW);
-        let key = format!("tessera:ratelimit:{}:{ip}:{window}", self.name);
-        let (count,): (u64,) = redis::pipe()
+        let key = format!("{}:{ip}", self.name);
+        let (count, ttl): (u64, i64) = redis::pipe()
             .atomic()
             .incr(&key, 1)
-            .expire(&key, WINDOW * 2)
+            .cmd("EXPIRE")
+            .arg(&key)
+            .arg(WINDOW)
+            .arg("NX")
             .ignore()
+            .ttl(&key)
             .query_async(&mut conn)
             .await?;
         if count > self.per_minute as u64 {
-            let retry_after = ((window + 1) * WINDOW - now).max(1) as u64;
-            return Ok(Err(Error::RateLimited { retry_after }));
+            return Ok(Err(Error::RateLimited {
+                retry_after: ttl.clamp(1, WINDOW) as u64,
+            }));
         }
         Ok(Ok(()))
     }
@@ -114,7 +119,7 @@ mod tests {
     #[test]
     fn limits_per_address_and_resets_after_the_window() {
         let clock = Arc::new(ManualClock::new(1_000));
-        let limiter = RateLimiter::new("test", 2, clock.clone(), None);
+        let limiter = RateLimiter::new("test".into(), 2, clock.clone(), None);
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         let b: IpAddr = "10.0.0.2".parse().unwrap();
         assert!(limiter.check_local(a).is_ok());
@@ -131,7 +136,7 @@ mod tests {
 
     #[tokio::test]
     async fn zero_means_unlimited() {
-        let limiter = RateLimiter::new("test", 0, Arc::new(ManualClock::new(0)), None);
+        let limiter = RateLimiter::new("test".into(), 0, Arc::new(ManualClock::new(0)), None);
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         for _ in 0..1000 {
             assert!(limiter.check(a).await.is_ok());

@@ -84,7 +84,11 @@ pub async fn build_auth(config: &Config, clock: Arc<dyn Clock>) -> Result<Arc<Au
 }
 
 fn feed(config: &Config) -> Feed {
-    Feed::choose(&config.database_url(), config.redis_url.as_deref())
+    Feed::choose(
+        &config.database_url(),
+        config.redis_url.as_deref(),
+        &config.redis_prefix,
+    )
 }
 
 fn create_data_dir(config: &Config) -> Result<(), String> {
@@ -164,7 +168,8 @@ impl Server {
             None => None,
         };
         let limiter = |name, per_minute| {
-            RateLimiter::new(name, per_minute, self.clock.clone(), redis.clone())
+            let key = format!("{}:ratelimit:{name}", config.redis_prefix);
+            RateLimiter::new(key, per_minute, self.clock.clone(), redis.clone())
         };
         let state = AppState {
             auth: auth.clone(),

@@ -21,14 +21,17 @@ use tracing::{info, warn};
 pub enum Feed {
     None,
     Postgres(String),
-    Redis(String),
+    Redis { url: String, channel: String },
 }
 
 impl Feed {
     /// Redis when configured, else PostgreSQL when the store is on it.
-    pub fn choose(database_url: &str, redis_url: Option<&str>) -> Self {
+    pub fn choose(database_url: &str, redis_url: Option<&str>, redis_prefix: &str) -> Self {
         if let Some(url) = redis_url {
-            return Feed::Redis(url.to_string());
+            return Feed::Redis {
+                url: url.to_string(),
+                channel: format!("{redis_prefix}:revocations"),
+            };
         }
         if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
             return Feed::Postgres(database_url.to_string());
@@ -40,7 +43,9 @@ impl Feed {
         Ok(match self {
             Feed::None => None,
             Feed::Postgres(url) => Some(Arc::new(postgres::Publisher::new(url)?)),
-            Feed::Redis(url) => Some(Arc::new(redis::Publisher::new(url).await?)),
+            Feed::Redis { url, channel } => {
+                Some(Arc::new(redis::Publisher::new(url, channel).await?))
+            }
         })
     }
 
@@ -60,7 +65,9 @@ impl Feed {
             loop {
                 let result = match &feed {
                     Feed::Postgres(url) => postgres::listen(url, &auth, stopped.clone()).await,
-                    Feed::Redis(url) => redis::listen(url, &auth, stopped.clone()).await,
+                    Feed::Redis { url, channel } => {
+                        redis::listen(url, channel, &auth, stopped.clone()).await
+                    }
                     Feed::None => return,
                 };
                 auth.set_feed_live(false);

@@ -3,22 +3,26 @@
 use async_trait::async_trait;
 use futures_util::StreamExt;
 use redis::aio::ConnectionManager;
-use tessera_core::feed::{self, RevocationPublisher, CHANNEL};
+use tessera_core::feed::{self, RevocationPublisher};
 use tessera_core::store::RevokedSession;
 use tessera_core::{Auth, Error, Result};
 use tokio::sync::watch;
 
 pub struct Publisher {
     conn: ConnectionManager,
+    channel: String,
 }
 
 impl Publisher {
-    pub async fn new(url: &str) -> Result<Self, String> {
+    pub async fn new(url: &str, channel: &str) -> Result<Self, String> {
         let client = redis::Client::open(url).map_err(|e| format!("Redis: {e}"))?;
         let conn = ConnectionManager::new(client)
             .await
             .map_err(|e| format!("Redis: {e}"))?;
-        Ok(Self { conn })
+        Ok(Self {
+            conn,
+            channel: channel.to_string(),
+        })
     }
 }
 
@@ -27,7 +31,7 @@ impl RevocationPublisher for Publisher {
     async fn publish(&self, revoked: &RevokedSession) -> Result<()> {
         let mut conn = self.conn.clone();
         redis::cmd("PUBLISH")
-            .arg(CHANNEL)
+            .arg(&self.channel)
             .arg(feed::encode(revoked))
             .query_async::<i64>(&mut conn)
             .await
@@ -39,12 +43,13 @@ impl RevocationPublisher for Publisher {
 /// Listens until the connection is lost (Err) or the server stops (Ok).
 pub async fn listen(
     url: &str,
+    channel: &str,
     auth: &Auth,
     mut stopped: watch::Receiver<bool>,
 ) -> Result<(), String> {
     let client = redis::Client::open(url).map_err(|e| e.to_string())?;
     let mut pubsub = client.get_async_pubsub().await.map_err(|e| e.to_string())?;
-    pubsub.subscribe(CHANNEL).await.map_err(|e| e.to_string())?;
+    pubsub.subscribe(channel).await.map_err(|e| e.to_string())?;
     super::connected(auth, "redis").await?;
     let mut messages = pubsub.on_message();
     loop {

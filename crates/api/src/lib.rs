@@ -99,6 +99,10 @@ pub struct ValidationResponse {
 /// `GET /health`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HealthResponse {
+    /// `healthy`, or `degraded` while revocations from other instances are not arriving.
     pub status: String,
     pub version: String,
+    /// `live` or `down`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation_feed: Option<String>,
 }

@@ -1,9 +1,14 @@
+use axum::extract::State;
 use axum::Json;
 use tessera_api::HealthResponse;
 
-pub async fn health() -> Json<HealthResponse> {
+use crate::state::AppState;
+
+pub async fn health(State(state): State<AppState>) -> Json<HealthResponse> {
+    let live = state.auth.feed_live();
     Json(HealthResponse {
-        status: "healthy".into(),
+        status: if live { "healthy" } else { "degraded" }.into(),
         version: env!("CARGO_PKG_VERSION").into(),
+        revocation_feed: Some(if live { "live" } else { "down" }.into()),
     })
 }

@@ -6,8 +6,11 @@
 
 mod contract {
     pub mod backends;
+    pub mod instances;
     pub mod lockout;
     pub mod persistence;
+    pub mod pg_schema;
+    pub mod postgres_only;
     pub mod revocation;
     pub mod rotation;
     pub mod session_limit;
@@ -63,6 +66,11 @@ macro_rules! contract_suite {
             persistence {
                 data_survives_reopening,
             }
+            instances {
+                concurrent_rotations_across_instances_have_one_winner,
+                concurrent_logins_across_instances_never_exceed_refuse_limit,
+                concurrent_logins_across_instances_evict_down_to_the_limit,
+            }
         );
     };
     (@expand $backend:ident, $open:path; $($group:ident { $($test:ident),* $(,)? })*) => {
@@ -84,3 +92,30 @@ macro_rules! contract_suite {
 }
 
 contract_suite!(sqlite, crate::contract::backends::sqlite);
+contract_suite!(postgres, crate::contract::backends::postgres);
+
+/// What only the PostgreSQL store has.
+mod postgres_only {
+    use crate::contract::{pg_schema::PgSchema, postgres_only};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn open_accepts_postgres_urls() {
+        if let Some(schema) = PgSchema::create().await {
+            postgres_only::open_accepts_postgres_urls(schema).await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_first_opens_migrate_once() {
+        if let Some(schema) = PgSchema::create().await {
+            postgres_only::concurrent_first_opens_migrate_once(schema).await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn bulk_created_sessions_are_live() {
+        if let Some(schema) = PgSchema::create().await {
+            postgres_only::bulk_created_sessions_are_live(schema).await;
+        }
+    }
+}

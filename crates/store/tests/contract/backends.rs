@@ -6,7 +6,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use tessera_core::Store;
-use tessera_store::SqliteStore;
+use tessera_store::{PostgresStore, SqliteStore};
+
+use super::pg_schema::PgSchema;
 
 pub type Opening = Pin<Box<dyn Future<Output = Arc<dyn Store>> + Send>>;
 pub type Opener = Box<dyn Fn() -> Opening + Send + Sync>;
@@ -33,6 +35,11 @@ impl TestDb {
         Arc::clone(self.store.as_ref().expect("the store is open"))
     }
 
+    /// Opens another store on the same database, as a second tessera instance would.
+    pub async fn open_another(&self) -> Arc<dyn Store> {
+        (self.open)().await
+    }
+
     /// Drops this handle's store and opens the same database again.
     pub async fn reopen(&mut self) -> Arc<dyn Store> {
         self.store = None;
@@ -53,4 +60,21 @@ pub async fn sqlite() -> Option<TestDb> {
         })
     });
     Some(TestDb::new(open, dir).await)
+}
+
+/// PostgreSQL at `TESSERA_TEST_POSTGRES_URL`, if set: each test gets a fresh schema, dropped
+/// when the test ends.
+pub async fn postgres() -> Option<TestDb> {
+    let schema = PgSchema::create().await?;
+    let (url, options) = (schema.url.clone(), schema.options());
+    let open: Opener = Box::new(move || {
+        let (url, options) = (url.clone(), options.clone());
+        Box::pin(async move {
+            let store = PostgresStore::open_with(&url, options)
+                .await
+                .expect("open PostgreSQL store");
+            Arc::new(store) as Arc<dyn Store>
+        })
+    });
+    Some(TestDb::new(open, schema).await)
 }

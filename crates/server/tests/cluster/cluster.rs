@@ -1,0 +1,242 @@
+//! Several `tessera serve` processes on one PostgreSQL database (and Redis), each reaching
+//! them through its own cuttable proxy.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use sqlx::Connection;
+
+use crate::proxy::Proxy;
+
+pub struct Instance {
+    child: Child,
+    pub url: String,
+    pub pg: Proxy,
+    pub redis: Option<Proxy>,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Cluster {
+    pub nodes: Vec<Instance>,
+    admin_url: String,
+    database: String,
+}
+
+pub struct Options {
+    pub nodes: usize,
+    pub redis: bool,
+    pub login_per_minute: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            nodes: 3,
+            redis: false,
+            login_per_minute: 0,
+        }
+    }
+}
+
+fn env_url(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn host_port(url: &str, default_port: u16) -> SocketAddr {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+    let hostport = rest.split('/').next().unwrap();
+    let hostport = if hostport.contains(':') {
+        hostport.to_string()
+    } else {
+        format!("{hostport}:{default_port}")
+    };
+    hostport.replace("localhost", "127.0.0.1").parse().unwrap()
+}
+
+impl Cluster {
+    /// Starts the cluster on a fresh database, or `None` when PostgreSQL (or Redis, if asked
+    /// for) is not configured for tests.
+    pub async fn start(opts: Options) -> Option<Self> {
+        let admin_url = env_url("TESSERA_TEST_POSTGRES_URL")?;
+        let redis_url = if opts.redis {
+            Some(env_url("TESSERA_TEST_REDIS_URL")?)
+        } else {
+            None
+        };
+        let suffix = tessera_core::secret::random_b64(9)
+            .to_lowercase()
+            .replace(['-', '_'], "x");
+        let database = format!("tessera_cluster_{suffix}");
+        let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+        sqlx::raw_sql(&format!("CREATE DATABASE {database}"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        let pg_target = host_port(&admin_url, 5432);
+        let user = admin_url
+            .split_once("://")
+            .unwrap()
+            .1
+            .rsplit_once('@')
+            .map_or("postgres", |(u, _)| u)
+            .to_string();
+        let mut nodes = Vec::new();
+        for _ in 0..opts.nodes {
+            let pg = Proxy::start(pg_target).await;
+            let redis = match &redis_url {
+                Some(url) => Some(Proxy::start(host_port(url, 6379)).await),
+                None => None,
+            };
+            let mut env = vec![
+                (
+                    "TESSERA_DATABASE_URL".to_string(),
+                    format!("postgres://{user}@{}/{database}", pg.addr),
+                ),
+                ("JWT_SECRET_KEY".into(), format!("hex:{}", "ab".repeat(64))),
+                ("TESSERA_ARGON2_MEMORY_KIB".into(), "1024".into()),
+                ("TESSERA_ARGON2_ITERATIONS".into(), "1".into()),
+                (
+                    "TESSERA_RATE_LOGIN_PER_MINUTE".into(),
+                    opts.login_per_minute.to_string(),
+                ),
+                ("TESSERA_RATE_REGISTER_PER_MINUTE".into(), "0".into()),
+                ("TESSERA_RATE_USERNAME_CHECK_PER_MINUTE".into(), "0".into()),
+                ("TESSERA_LOG".into(), "error".into()),
+            ];
+            if let Some(proxy) = &redis {
+                env.push((
+                    "TESSERA_REDIS_URL".into(),
+                    format!("redis://{}", proxy.addr),
+                ));
+                env.push(("TESSERA_REDIS_PREFIX".into(), database.clone()));
+            }
+            nodes.push(Instance::start(env, pg, redis));
+        }
+        Some(Self {
+            nodes,
+            admin_url,
+            database,
+        })
+    }
+
+    /// Drops the cluster's database.
+    pub async fn finish(mut self) {
+        for node in &mut self.nodes {
+            let _ = node.child.kill();
+            let _ = node.child.wait();
+        }
+        if let Ok(mut admin) = sqlx::PgConnection::connect(&self.admin_url).await {
+            let _ = sqlx::raw_sql(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.database
+            ))
+            .execute(&mut admin)
+            .await;
+        }
+    }
+}
+
+impl Instance {
+    fn start(env: Vec<(String, String)>, pg: Proxy, redis: Option<Proxy>) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tessera"))
+            .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.path())
+            .envs(env)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let url = loop {
+            let line = lines
+                .next()
+                .expect("tessera exited before listening")
+                .unwrap();
+            if let Some(addr) = line.strip_prefix("tessera listening on ") {
+                break addr.trim().to_string();
+            }
+        };
+        std::thread::spawn(move || for _ in lines {});
+        Self {
+            child,
+            url,
+            pg,
+            redis,
+            _dir: dir,
+        }
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    pub fn api(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.url)
+    }
+
+    pub async fn post(&self, path: &str, bearer: Option<&str>, body: Value) -> (u16, Value) {
+        let mut req = reqwest::Client::new().post(self.api(path)).json(&body);
+        if let Some(b) = bearer {
+            req = req.bearer_auth(b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn login(&self, user: &str, password: &str) -> (String, String) {
+        let (status, body) = self
+            .post(
+                "/auth/login",
+                None,
+                json!({"username": user, "password": password}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        (
+            body["access_token"].as_str().unwrap().into(),
+            body["refresh_token"].as_str().unwrap().into(),
+        )
+    }
+
+    pub async fn validate(&self, token: &str) -> u16 {
+        self.post("/auth/token/validation", Some(token), json!({}))
+            .await
+            .0
+    }
+
+    pub async fn feed(&self) -> String {
+        let health: Value = reqwest::get(self.api("/health"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        health["revocation_feed"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+/// Polls until `check` holds, for at most `limit`; returns how long it took.
+pub async fn wait_until<F, Fut>(limit: Duration, mut check: F) -> Option<Duration>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if check().await {
+            return Some(started.elapsed());
+        }
+        tokio::task::yield_now().await;
+    }
+    None
+}

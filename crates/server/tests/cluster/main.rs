@@ -1,0 +1,27 @@
+//! Several tessera processes sharing one PostgreSQL database (and Redis). Each test gets its
+//! own database; the tests pass without running when `TESSERA_TEST_POSTGRES_URL` (or, for the
+//! Redis ones, `TESSERA_TEST_REDIS_URL`) is unset, and CI sets both.
+
+mod cluster;
+mod outage;
+mod proxy;
+mod sharing;
+
+use std::time::Duration;
+
+/// The bound within which a revocation on one instance must be seen by the others.
+pub const PROPAGATION_BOUND: Duration = Duration::from_millis(500);
+/// How long an instance may take to notice its feed went down or came back.
+pub const FEED_CHANGE: Duration = Duration::from_secs(15);
+
+/// Waits until every node's revocation feed is live.
+pub async fn all_live(c: &cluster::Cluster) {
+    for node in &c.nodes {
+        let live = cluster::wait_until(FEED_CHANGE, || async { node.feed().await == "live" }).await;
+        assert!(
+            live.is_some(),
+            "the revocation feed of {} did not come up",
+            node.url
+        );
+    }
+}

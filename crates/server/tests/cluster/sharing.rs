@@ -1,0 +1,204 @@
+use std::sync::Arc;
+
+use serde_json::json;
+use tokio::sync::Barrier;
+
+use crate::cluster::{wait_until, Cluster, Options};
+use crate::{all_live, PROPAGATION_BOUND};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_session_from_one_instance_works_on_every_instance() {
+    let Some(c) = Cluster::start(Options::default()).await else {
+        return;
+    };
+    all_live(&c).await;
+    let (a, b, cc) = (&c.nodes[0], &c.nodes[1], &c.nodes[2]);
+    let (access, refresh) = a.login("admin", "admin").await;
+    for node in &c.nodes {
+        assert_eq!(node.validate(&access).await, 200);
+    }
+    let (status, body) = b
+        .post(
+            "/auth/token/refresh",
+            None,
+            json!({"refresh_token": refresh}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        cc.validate(body["access_token"].as_str().unwrap()).await,
+        200
+    );
+    c.finish().await;
+}
+
+async fn rejected_everywhere_within_bound(c: &Cluster, token: &str, what: &str) {
+    for node in &c.nodes[1..] {
+        let took = wait_until(PROPAGATION_BOUND * 4, || async {
+            node.validate(token).await == 401
+        })
+        .await;
+        let took = took.unwrap_or_else(|| panic!("{what}: {} still accepts the token", node.url));
+        println!("revocation propagation ({what}) to {}: {took:?}", node.url);
+        assert!(took <= PROPAGATION_BOUND, "{what}: took {took:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn revocations_reach_every_instance_within_the_bound() {
+    for redis in [false, true] {
+        let Some(c) = Cluster::start(Options {
+            redis,
+            ..Options::default()
+        })
+        .await
+        else {
+            return;
+        };
+        all_live(&c).await;
+        let a = &c.nodes[0];
+        let (access, _) = a.login("admin", "admin").await;
+        for node in &c.nodes {
+            assert_eq!(node.validate(&access).await, 200);
+        }
+        assert_eq!(
+            a.post("/auth/logout", Some(&access), json!({})).await.0,
+            200
+        );
+        rejected_everywhere_within_bound(&c, &access, "logout").await;
+
+        let (_, refresh0) = a.login("admin", "admin").await;
+        let (_, body) = a
+            .post(
+                "/auth/token/refresh",
+                None,
+                json!({"refresh_token": refresh0}),
+            )
+            .await;
+        let access1 = body["access_token"].as_str().unwrap().to_string();
+        for node in &c.nodes {
+            assert_eq!(node.validate(&access1).await, 200);
+        }
+        let reused = a
+            .post(
+                "/auth/token/refresh",
+                None,
+                json!({"refresh_token": refresh0}),
+            )
+            .await;
+        assert_eq!(reused.1["code"], "refresh_token_reused");
+        rejected_everywhere_within_bound(&c, &access1, "refresh reuse").await;
+        c.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_refreshes_spread_over_instances_have_one_winner() {
+    let Some(c) = Cluster::start(Options::default()).await else {
+        return;
+    };
+    all_live(&c).await;
+    let (_, refresh) = c.nodes[0].login("admin", "admin").await;
+    let n = 15;
+    let barrier = Arc::new(Barrier::new(n));
+    let mut tasks = Vec::new();
+    for i in 0..n {
+        let url = c.nodes[i % c.nodes.len()].api("/auth/token/refresh");
+        let (barrier, refresh) = (barrier.clone(), refresh.clone());
+        tasks.push(tokio::spawn(async move {
+            let req = reqwest::Client::new()
+                .post(url)
+                .json(&json!({"refresh_token": refresh}));
+            barrier.wait().await;
+            let resp = req.send().await.unwrap();
+            let status = resp.status().as_u16();
+            (status, resp.json::<serde_json::Value>().await.unwrap())
+        }));
+    }
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.unwrap());
+    }
+    let winners: Vec<_> = results.iter().filter(|r| r.0 == 200).collect();
+    assert_eq!(winners.len(), 1, "{results:?}");
+    assert!(
+        results.iter().filter(|r| r.0 != 200).all(|r| r.0 == 401),
+        "{results:?}"
+    );
+    let access = winners[0].1["access_token"].as_str().unwrap();
+    for node in &c.nodes {
+        let gone = wait_until(PROPAGATION_BOUND, || async {
+            node.validate(access).await == 401
+        })
+        .await;
+        assert!(
+            gone.is_some(),
+            "{} still accepts the winner's token",
+            node.url
+        );
+    }
+    c.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_login_limit_holds_across_instances() {
+    let opts = Options {
+        redis: true,
+        login_per_minute: 4,
+        ..Options::default()
+    };
+    let Some(c) = Cluster::start(opts).await else {
+        return;
+    };
+    let mut statuses = Vec::new();
+    for i in 0..7 {
+        let node = &c.nodes[i % c.nodes.len()];
+        let body = json!({"username": "guest", "password": "guest"});
+        statuses.push(node.post("/auth/login", None, body).await.0);
+    }
+    assert_eq!(statuses, vec![200, 200, 200, 200, 429, 429, 429]);
+    c.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn killing_an_instance_loses_nothing() {
+    let Some(mut c) = Cluster::start(Options::default()).await else {
+        return;
+    };
+    all_live(&c).await;
+    let (_, refresh0) = c.nodes[0].login("admin", "admin").await;
+    let (_, body) = c.nodes[0]
+        .post(
+            "/auth/token/refresh",
+            None,
+            json!({"refresh_token": refresh0}),
+        )
+        .await;
+    let (access1, refresh1) = (
+        body["access_token"].as_str().unwrap().to_string(),
+        body["refresh_token"].as_str().unwrap().to_string(),
+    );
+    c.nodes[0].kill();
+    let b = &c.nodes[1];
+    assert_eq!(b.validate(&access1).await, 200);
+    let reused = b
+        .post(
+            "/auth/token/refresh",
+            None,
+            json!({"refresh_token": refresh0}),
+        )
+        .await;
+    assert_eq!(reused.1["code"], "refresh_token_reused", "{}", reused.1);
+    assert_eq!(
+        b.post(
+            "/auth/token/refresh",
+            None,
+            json!({"refresh_token": refresh1})
+        )
+        .await
+        .0,
+        401
+    );
+    assert_eq!(c.nodes[2].validate(&access1).await, 401);
+    c.finish().await;
+}

@@ -1,0 +1,74 @@
+//! Rotating refresh tokens in PostgreSQL.
+
+use sqlx::{PgPool, Row};
+use tessera_core::store::{NextRefresh, RevokeReason, Rotation};
+use tessera_core::{Result, Timestamp};
+
+use super::{sessions, sql_error};
+
+/// A presented token that could not be claimed: session id, used at, expires at, session
+/// revoked at, username.
+type Found = (String, Option<i64>, i64, Option<i64>, String);
+
+/// Claims the presented token only if it is live and unused, stores its successor and extends
+/// the session, in one statement. A concurrent claim of the same token waits for the row lock,
+/// then re-checks `used_at IS NULL` on the committed row and claims nothing.
+pub async fn rotate(
+    pool: &PgPool,
+    presented: &[u8],
+    next: &NextRefresh,
+    now: Timestamp,
+) -> Result<Rotation> {
+    let claimed = sqlx::query(
+        "WITH claimed AS (
+            UPDATE refresh_tokens SET used_at = $2
+            WHERE hash = $1 AND used_at IS NULL AND expires_at > $2
+              AND session_id IN (SELECT id FROM sessions WHERE revoked_at IS NULL)
+            RETURNING session_id
+         ), extended AS (
+            UPDATE sessions SET expires_at = $4 FROM claimed WHERE sessions.id = claimed.session_id
+            RETURNING sessions.id, sessions.username
+         ), successor AS (
+            INSERT INTO refresh_tokens (hash, session_id, issued_at, expires_at)
+            SELECT $3, id, $2, $4 FROM extended
+         )
+         SELECT id, username FROM extended",
+    )
+    .bind(presented)
+    .bind(now)
+    .bind(&next.hash)
+    .bind(next.expires_at)
+    .fetch_optional(pool)
+    .await
+    .map_err(sql_error)?;
+    if let Some(row) = claimed {
+        return Ok(Rotation::Rotated {
+            session_id: row.try_get(0).map_err(sql_error)?,
+            username: row.try_get(1).map_err(sql_error)?,
+        });
+    }
+    let found: Option<Found> = sqlx::query_as(
+        "SELECT r.session_id, r.used_at, r.expires_at, s.revoked_at, s.username
+         FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.hash = $1",
+    )
+    .bind(presented)
+    .fetch_optional(pool)
+    .await
+    .map_err(sql_error)?;
+    let Some((session_id, used_at, expires_at, revoked_at, username)) = found else {
+        return Ok(Rotation::Unknown);
+    };
+    Ok(if used_at.is_some() {
+        sessions::revoke(pool, &session_id, now, RevokeReason::RefreshReuse).await?;
+        Rotation::Reused {
+            session_id,
+            username,
+        }
+    } else if revoked_at.is_some() {
+        Rotation::Revoked
+    } else if expires_at <= now {
+        Rotation::Expired
+    } else {
+        Rotation::Unknown
+    })
+}

@@ -1,0 +1,214 @@
+//! Sessions and refresh tokens in PostgreSQL. Each function is one statement or one READ
+//! COMMITTED transaction; where concurrent callers race, a row lock decides.
+
+use sqlx::{PgExecutor, PgPool};
+use tessera_core::settings::SessionLimitPolicy;
+use tessera_core::store::{NewSession, RevokeReason, RevokedSession};
+use tessera_core::{Error, Result, Timestamp};
+
+use super::sql_error;
+
+/// Sessions per statement in a bulk insert.
+const BULK_CHUNK: usize = 5_000;
+
+/// Inserts a session and its first refresh token, in one statement.
+async fn insert(c: impl PgExecutor<'_>, s: &NewSession) -> Result<()> {
+    sqlx::query(
+        "WITH s AS (
+            INSERT INTO sessions (id, username, created_at, expires_at) VALUES ($1, $2, $3, $4)
+            RETURNING id
+         )
+         INSERT INTO refresh_tokens (hash, session_id, issued_at, expires_at)
+         SELECT $5, id, $3, $4 FROM s",
+    )
+    .bind(&s.id)
+    .bind(s.username.as_str())
+    .bind(s.created_at)
+    .bind(s.refresh_expires_at)
+    .bind(&s.refresh_hash)
+    .execute(c)
+    .await
+    .map_err(sql_error)?;
+    Ok(())
+}
+
+pub async fn bulk_insert(pool: &PgPool, sessions: &[NewSession]) -> Result<()> {
+    let mut tx = pool.begin().await.map_err(sql_error)?;
+    for chunk in sessions.chunks(BULK_CHUNK) {
+        let ids: Vec<&str> = chunk.iter().map(|s| s.id.as_str()).collect();
+        let users: Vec<&str> = chunk.iter().map(|s| s.username.as_str()).collect();
+        let created: Vec<i64> = chunk.iter().map(|s| s.created_at).collect();
+        let expires: Vec<i64> = chunk.iter().map(|s| s.refresh_expires_at).collect();
+        let hashes: Vec<Vec<u8>> = chunk.iter().map(|s| s.refresh_hash.clone()).collect();
+        sqlx::query(
+            "WITH new AS (
+                SELECT * FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::int8[], $5::bytea[])
+                    AS n(id, username, created_at, expires_at, hash)
+             ), s AS (
+                INSERT INTO sessions (id, username, created_at, expires_at)
+                SELECT id, username, created_at, expires_at FROM new RETURNING id
+             )
+             INSERT INTO refresh_tokens (hash, session_id, issued_at, expires_at)
+             SELECT new.hash, s.id, new.created_at, new.expires_at FROM s JOIN new ON new.id = s.id",
+        )
+        .bind(&ids)
+        .bind(&users)
+        .bind(&created)
+        .bind(&expires)
+        .bind(&hashes)
+        .execute(&mut *tx)
+        .await
+        .map_err(sql_error)?;
+    }
+    tx.commit().await.map_err(sql_error)
+}
+
+/// With a limit, the user's row is locked first, so concurrent logins of one user (on any
+/// instance) count the live sessions one after another. Each count is its own statement, taken
+/// after the lock is held, so it sees the sessions the previous holder committed.
+pub async fn create(
+    pool: &PgPool,
+    s: &NewSession,
+    max_sessions: u32,
+    policy: SessionLimitPolicy,
+) -> Result<Vec<String>> {
+    if max_sessions == 0 {
+        insert(pool, s).await?;
+        return Ok(Vec::new());
+    }
+    let mut tx = pool.begin().await.map_err(sql_error)?;
+    lock_user(&mut *tx, s.username.as_str()).await?;
+    let live: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM sessions WHERE username = $1 AND revoked_at IS NULL AND expires_at > $2
+         ORDER BY created_at, seq",
+    )
+    .bind(s.username.as_str())
+    .bind(s.created_at)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(sql_error)?;
+    let mut evicted = Vec::new();
+    if live.len() >= max_sessions as usize {
+        if policy == SessionLimitPolicy::Refuse {
+            return Err(Error::SessionLimit);
+        }
+        let oldest = &live[..live.len() + 1 - max_sessions as usize];
+        let revoked: Vec<String> = sqlx::query_scalar(
+            "UPDATE sessions SET revoked_at = $2, revoke_reason = $3
+             WHERE id = ANY($1) AND revoked_at IS NULL RETURNING id",
+        )
+        .bind(oldest)
+        .bind(s.created_at)
+        .bind(RevokeReason::SessionLimit.as_str())
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(sql_error)?;
+        evicted.extend(oldest.iter().filter(|id| revoked.contains(id)).cloned());
+    }
+    insert(&mut *tx, s).await?;
+    tx.commit().await.map_err(sql_error)?;
+    Ok(evicted)
+}
+
+async fn lock_user(c: impl PgExecutor<'_>, username: &str) -> Result<()> {
+    sqlx::query("SELECT 1 FROM users WHERE username = $1 FOR NO KEY UPDATE")
+        .bind(username)
+        .execute(c)
+        .await
+        .map_err(sql_error)?;
+    Ok(())
+}
+
+pub async fn revoke(
+    c: impl PgExecutor<'_>,
+    id: &str,
+    now: Timestamp,
+    reason: RevokeReason,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE sessions SET revoked_at = $2, revoke_reason = $3 WHERE id = $1 AND revoked_at IS NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(reason.as_str())
+    .execute(c)
+    .await
+    .map_err(sql_error)?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn of_refresh(
+    pool: &PgPool,
+    hash: &[u8],
+    now: Timestamp,
+) -> Result<Option<(String, String)>> {
+    sqlx::query_as(
+        "SELECT s.id, s.username FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id
+         WHERE r.hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND s.revoked_at IS NULL",
+    )
+    .bind(hash)
+    .bind(now)
+    .fetch_optional(pool)
+    .await
+    .map_err(sql_error)
+}
+
+/// Holds the user's row lock, as `create` does, so it never races an eviction for the same rows.
+pub async fn revoke_user(
+    pool: &PgPool,
+    username: &str,
+    now: Timestamp,
+    reason: RevokeReason,
+) -> Result<Vec<String>> {
+    let mut tx = pool.begin().await.map_err(sql_error)?;
+    lock_user(&mut *tx, username).await?;
+    let ids = sqlx::query_scalar(
+        "UPDATE sessions SET revoked_at = $2, revoke_reason = $3
+         WHERE username = $1 AND revoked_at IS NULL AND expires_at > $2 RETURNING id",
+    )
+    .bind(username)
+    .bind(now)
+    .bind(reason.as_str())
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(sql_error)?;
+    tx.commit().await.map_err(sql_error)?;
+    Ok(ids)
+}
+
+pub async fn revoked_since(pool: &PgPool, since: Timestamp) -> Result<Vec<RevokedSession>> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT id, revoked_at FROM sessions WHERE revoked_at >= $1")
+            .bind(since)
+            .fetch_all(pool)
+            .await
+            .map_err(sql_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|(session_id, revoked_at)| RevokedSession {
+            session_id,
+            revoked_at,
+        })
+        .collect())
+}
+
+/// An unknown session counts as revoked.
+pub async fn is_revoked(pool: &PgPool, id: &str) -> Result<bool> {
+    let revoked: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT revoked_at FROM sessions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+            .map_err(sql_error)?;
+    Ok(!matches!(revoked, Some(None)))
+}
+
+pub async fn purge(pool: &PgPool, now: Timestamp, revoked_before: Timestamp) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR revoked_at < $2")
+        .bind(now)
+        .bind(revoked_before)
+        .execute(pool)
+        .await
+        .map_err(sql_error)?;
+    Ok(done.rows_affected())
+}

@@ -148,7 +148,7 @@ pub trait Store: Send + Sync + 'static {
     async fn revoked_since(&self, since: Timestamp) -> Result<Vec<RevokedSession>>;
     async fn is_session_revoked(&self, session_id: &str) -> Result<bool>;
 
-    /// Deletes sessions whose refresh chain expired before `now`, and revoked sessions revoked
+    /// Deletes sessions whose refresh chain expired (`expires_at <= now`), and sessions revoked
     /// before `revoked_before`; returns how many sessions went.
     async fn purge(&self, now: Timestamp, revoked_before: Timestamp) -> Result<u64>;
 }

@@ -93,6 +93,20 @@ fn open_writer(path: &Path) -> Result<Connection> {
 }
 
 fn migrate(conn: &Connection) -> Result<()> {
+    // The version is read inside the write transaction, so two processes opening a new file
+    // at once cannot both apply a migration.
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(sql_error)?;
+    let applied = apply_migrations(conn);
+    let end = if applied.is_ok() {
+        "COMMIT"
+    } else {
+        "ROLLBACK"
+    };
+    let ended = conn.execute_batch(end).map_err(sql_error);
+    applied.and(ended)
+}
+
+fn apply_migrations(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY NOT NULL)",
     )
@@ -106,13 +120,12 @@ fn migrate(conn: &Connection) -> Result<()> {
         if current.is_some_and(|c| c >= *version) {
             continue;
         }
-        let batch = format!(
-            "BEGIN IMMEDIATE;\n{sql}\nINSERT INTO schema_migrations (version) VALUES ({version});\nCOMMIT;"
-        );
-        if let Err(e) = conn.execute_batch(&batch) {
-            let _ = conn.execute_batch("ROLLBACK");
-            return Err(sql_error(e));
-        }
+        conn.execute_batch(sql).map_err(sql_error)?;
+        conn.execute(
+            "INSERT INTO schema_migrations (version) VALUES (?1)",
+            [version],
+        )
+        .map_err(sql_error)?;
     }
     Ok(())
 }

@@ -47,7 +47,7 @@ impl Writer {
         let job: Job = Box::new(move |conn| {
             let result = match conn {
                 Some(conn) => work(conn),
-                None => Err(Error::Storage("cannot begin a write transaction".into())),
+                None => Err(Error::Storage("cannot begin a write".into())),
             };
             let ok = result.is_ok();
             let finish: Finish = Box::new(move |committed| {
@@ -92,8 +92,10 @@ fn commit_group(conn: &Connection, group: Vec<Job>) {
     }
     let mut finishes = Vec::with_capacity(group.len());
     for job in group {
+        // A job whose savepoint cannot be taken does not run: its partial writes could not be
+        // undone without undoing the whole group.
         let savepoint = conn.execute_batch("SAVEPOINT job");
-        let (ok, finish) = job(Some(conn));
+        let (ok, finish) = job(savepoint.is_ok().then_some(conn));
         if savepoint.is_ok() {
             let end = if ok {
                 "RELEASE job"

@@ -53,6 +53,35 @@ pub enum Rotation {
     Unknown,
 }
 
+/// A presented refresh token that could not be claimed for rotation, as the store found it.
+#[derive(Debug, Clone)]
+pub struct Unclaimed {
+    pub session_id: String,
+    pub username: String,
+    pub used: bool,
+    pub session_revoked: bool,
+    pub expires_at: Timestamp,
+}
+
+impl Unclaimed {
+    /// What presenting it means. A used token is reuse (whatever else holds): the store must
+    /// then revoke its session.
+    pub fn outcome(self, now: Timestamp) -> Rotation {
+        if self.used {
+            Rotation::Reused {
+                session_id: self.session_id,
+                username: self.username,
+            }
+        } else if self.session_revoked {
+            Rotation::Revoked
+        } else if self.expires_at <= now {
+            Rotation::Expired
+        } else {
+            Rotation::Unknown
+        }
+    }
+}
+
 /// A revoked session, as the revocation feed carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevokedSession {

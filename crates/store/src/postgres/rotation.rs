@@ -1,7 +1,7 @@
 //! Rotating refresh tokens in PostgreSQL.
 
 use sqlx::{PgPool, Row};
-use tessera_core::store::{NextRefresh, RevokeReason, Rotation};
+use tessera_core::store::{NextRefresh, RevokeReason, Rotation, Unclaimed};
 use tessera_core::{Result, Timestamp};
 
 use super::{sessions, sql_error};
@@ -58,17 +58,16 @@ pub async fn rotate(
     let Some((session_id, used_at, expires_at, revoked_at, username)) = found else {
         return Ok(Rotation::Unknown);
     };
-    Ok(if used_at.is_some() {
-        sessions::revoke(pool, &session_id, now, RevokeReason::RefreshReuse).await?;
-        Rotation::Reused {
-            session_id,
-            username,
-        }
-    } else if revoked_at.is_some() {
-        Rotation::Revoked
-    } else if expires_at <= now {
-        Rotation::Expired
-    } else {
-        Rotation::Unknown
-    })
+    let outcome = Unclaimed {
+        session_id,
+        username,
+        used: used_at.is_some(),
+        session_revoked: revoked_at.is_some(),
+        expires_at,
+    }
+    .outcome(now);
+    if let Rotation::Reused { session_id, .. } = &outcome {
+        sessions::revoke(pool, session_id, now, RevokeReason::RefreshReuse).await?;
+    }
+    Ok(outcome)
 }

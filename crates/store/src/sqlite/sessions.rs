@@ -3,7 +3,9 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 use tessera_core::settings::SessionLimitPolicy;
-use tessera_core::store::{NewSession, NextRefresh, RevokeReason, RevokedSession, Rotation};
+use tessera_core::store::{
+    NewSession, NextRefresh, RevokeReason, RevokedSession, Rotation, Unclaimed,
+};
 use tessera_core::{Error, Result, Timestamp};
 
 use super::sql_error;
@@ -143,19 +145,18 @@ pub fn rotate(
     let Some((session_id, used_at, expires_at, revoked_at, username)) = found else {
         return Ok(Rotation::Unknown);
     };
-    Ok(if used_at.is_some() {
-        revoke(c, &session_id, now, RevokeReason::RefreshReuse)?;
-        Rotation::Reused {
-            session_id,
-            username,
-        }
-    } else if revoked_at.is_some() {
-        Rotation::Revoked
-    } else if expires_at <= now {
-        Rotation::Expired
-    } else {
-        Rotation::Unknown
-    })
+    let outcome = Unclaimed {
+        session_id,
+        username,
+        used: used_at.is_some(),
+        session_revoked: revoked_at.is_some(),
+        expires_at,
+    }
+    .outcome(now);
+    if let Rotation::Reused { session_id, .. } = &outcome {
+        revoke(c, session_id, now, RevokeReason::RefreshReuse)?;
+    }
+    Ok(outcome)
 }
 
 pub fn of_refresh(c: &Connection, hash: &[u8], now: Timestamp) -> Result<Option<(String, String)>> {

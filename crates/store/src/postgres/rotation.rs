@@ -23,7 +23,8 @@ pub async fn rotate(
         "WITH claimed AS (
             UPDATE refresh_tokens SET used_at = $2
             WHERE hash = $1 AND used_at IS NULL AND expires_at > $2
-              AND session_id IN (SELECT id FROM sessions WHERE revoked_at IS NULL)
+              AND EXISTS (SELECT 1 FROM sessions s
+                          WHERE s.id = refresh_tokens.session_id AND s.revoked_at IS NULL)
             RETURNING session_id
          ), extended AS (
             UPDATE sessions SET expires_at = $4 FROM claimed WHERE sessions.id = claimed.session_id

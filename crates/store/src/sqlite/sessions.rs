@@ -100,6 +100,14 @@ pub fn revoke(c: &Connection, id: &str, now: Timestamp, reason: RevokeReason) ->
 }
 
 /// Marks the presented token used only if it is live and unused, and inserts its successor.
+/// Marks a presented refresh token used if it is live and unused. The session is checked by its
+/// key: a subquery listing every live session would make each rotation scan them all.
+const CLAIM_REFRESH: &str = "UPDATE refresh_tokens SET used_at = ?2
+     WHERE hash = ?1 AND used_at IS NULL AND expires_at > ?2
+       AND EXISTS (SELECT 1 FROM sessions s
+                   WHERE s.id = refresh_tokens.session_id AND s.revoked_at IS NULL)
+     RETURNING session_id";
+
 pub fn rotate(
     c: &Connection,
     presented: &[u8],
@@ -107,12 +115,7 @@ pub fn rotate(
     now: Timestamp,
 ) -> Result<Rotation> {
     let claimed: Option<String> = c
-        .prepare_cached(
-            "UPDATE refresh_tokens SET used_at = ?2
-             WHERE hash = ?1 AND used_at IS NULL AND expires_at > ?2
-               AND session_id IN (SELECT id FROM sessions WHERE revoked_at IS NULL)
-             RETURNING session_id",
-        )
+        .prepare_cached(CLAIM_REFRESH)
         .and_then(|mut s| {
             s.query_row(params![presented, now], |r| r.get(0))
                 .optional()
@@ -216,4 +219,35 @@ pub fn purge(c: &Connection, now: Timestamp, revoked_before: Timestamp) -> Resul
         params![now, revoked_before],
     )?;
     Ok(n as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claiming_a_refresh_token_reads_no_table_in_full() {
+        let c = Connection::open_in_memory().unwrap();
+        for (_, sql) in super::super::MIGRATIONS {
+            c.execute_batch(sql).unwrap();
+        }
+        let mut plan = c
+            .prepare(&format!("EXPLAIN QUERY PLAN {CLAIM_REFRESH}"))
+            .unwrap();
+        let steps: Vec<String> = plan
+            .query_map(params![b"h".to_vec(), 1], |r| r.get(3))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert!(
+            steps
+                .iter()
+                .all(|s| s.starts_with("SEARCH") || s.contains("SUBQUERY")),
+            "{steps:?}"
+        );
+        assert!(
+            !steps.iter().any(|s| s.contains("LIST SUBQUERY")),
+            "{steps:?}"
+        );
+    }
 }

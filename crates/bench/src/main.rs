@@ -1,78 +1,134 @@
-//! `tessera-bench`: starts tessera on loopback, drives it over keep-alive connections and prints
-//! requests per second, p50 and p99 latency and errors for each workload.
+//! `tessera-bench`: starts tessera, PlantDB and a bare axum endpoint on loopback, drives them
+//! over keep-alive connections, and prints one table (requests per second, p50 and p99 latency,
+//! errors, for tessera and PlantDB side by side), the machine's limits measured in the same run,
+//! tessera with many sessions in its store, and the targets with the figures measured.
 
+mod bare;
+mod cpu;
+mod figures;
+mod hashrate;
 mod load;
-mod server;
+mod phases;
+mod plantdb;
+mod print;
+mod process;
+mod report;
+mod scale;
+mod suite;
+mod targets;
+mod tessera;
 mod workloads;
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 
 #[derive(Parser)]
-#[command(about = "Measure tessera: token validations and refresh rotations per second")]
+#[command(about = "Measure tessera side by side with PlantDB and with the machine's limits")]
 struct Args {
-    /// The tessera binary to start.
-    #[arg(long, default_value = "target/release/tessera")]
-    tessera: PathBuf,
-    /// Seconds per workload.
-    #[arg(long, default_value_t = 10)]
-    duration: u64,
-    /// Concurrent keep-alive connections.
+    /// Everyday mode, under 2 minutes (the default): 3 s per workload, 100,000 sessions.
+    #[arg(long, conflicts_with = "full")]
+    quick: bool,
+    /// The mode for the README: 10 s per workload, 1,000,000 sessions.
+    #[arg(long)]
+    full: bool,
+    /// Seconds per workload (measured window, after a warm-up); overrides the mode's.
+    #[arg(long)]
+    duration: Option<f64>,
+    /// Concurrent keep-alive connections per workload.
     #[arg(long, default_value_t = 32)]
     connections: usize,
+    /// Live sessions in the large store; overrides the mode's.
+    #[arg(long)]
+    sessions: Option<usize>,
+    /// Validation requests per second offered while the login flood runs.
+    #[arg(long, default_value_t = 1000.0)]
+    flood_rate: f64,
+    /// The tessera binary to start (relative paths: from here, else from the repository root).
+    #[arg(long, default_value = "target/release/tessera")]
+    tessera: PathBuf,
+    /// The PlantDB peer scripts (setup.sh, serve.sh); relative to the repository root by default.
+    #[arg(long, default_value = "../shared/peers/plantdb")]
+    plantdb: PathBuf,
+    /// Leave PlantDB out (its columns print n/a).
+    #[arg(long)]
+    no_plantdb: bool,
+    /// Internal: serve the bare endpoint (the benchmark starts itself with this).
+    #[arg(long, hide = true)]
+    bare_server: bool,
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
     let args = Args::parse();
-    if let Err(e) = run(args).await {
+    if args.bare_server {
+        if let Err(e) = bare::serve() {
+            eprintln!("tessera-bench (bare endpoint): {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    let outcome = runtime.block_on(async {
+        // On Ctrl-C or SIGTERM the run is dropped, which stops every process it started.
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .map_err(|e| e.to_string())?;
+        tokio::select! {
+            r = run(args) => r,
+            _ = tokio::signal::ctrl_c() => Err("interrupted".to_string()),
+            _ = term.recv() => Err("terminated".to_string()),
+        }
+    });
+    if let Err(e) = outcome {
         eprintln!("tessera-bench: {e}");
         std::process::exit(1);
     }
 }
 
+/// A relative path that does not exist from here is taken from the repository's root.
+fn from_repo(path: PathBuf) -> PathBuf {
+    if path.is_absolute() || path.exists() {
+        return path;
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let candidate = root.join(&path);
+    if candidate.exists() {
+        candidate.canonicalize().unwrap_or(candidate)
+    } else {
+        path
+    }
+}
+
 async fn run(args: Args) -> Result<(), String> {
-    let env = [
-        ("TESSERA_RATE_LOGIN_PER_MINUTE", "0".to_string()),
-        ("TESSERA_RATE_USERNAME_CHECK_PER_MINUTE", "0".to_string()),
-        ("MAX_SESSION", "0".to_string()),
-        ("SESSION_TIMEOUT", "3600".to_string()),
-    ];
-    let tessera = server::Process::start(&args.tessera, &env)?;
-    let duration = Duration::from_secs(args.duration);
-    println!(
-        "tessera at {} — {} connections, {} s per workload, load generator on the same machine",
-        tessera.addr, args.connections, args.duration
-    );
-    println!(
-        "{:<28} {:>10} {:>9} {:>9} {:>7}",
-        "workload", "req/s", "p50 ms", "p99 ms", "errors"
-    );
-    let results = [
-        (
-            "token validation",
-            workloads::validation(tessera.addr, args.connections).await?,
-        ),
-        (
-            "refresh rotation (chains)",
-            workloads::refresh_chains(tessera.addr, args.connections).await?,
-        ),
-    ];
-    for (name, work) in results {
-        let stats = load::run(tessera.addr, work, duration).await;
-        println!(
-            "{:<28} {:>10.0} {:>9.2} {:>9.2} {:>7}",
-            name,
-            stats.rps(),
-            stats.percentile_ms(0.50),
-            stats.percentile_ms(0.99),
-            stats.errors
-        );
-    }
-    if let Some(rss) = tessera.rss_kib() {
-        println!("tessera resident memory after the run: {} MiB", rss / 1024);
-    }
+    let full = args.full;
+    let mode = if full { "full" } else { "quick" };
+    let plan = suite::Plan {
+        started: Instant::now(),
+        tessera: from_repo(args.tessera),
+        plantdb: (!args.no_plantdb).then(|| from_repo(args.plantdb)),
+        setup_timeout: Duration::from_secs(if full { 900 } else { 30 }),
+        connections: args.connections.max(1),
+        shape: load::Shape {
+            warmup: Duration::from_secs_f64(if full { 2.0 } else { 0.5 }),
+            duration: Duration::from_secs_f64(args.duration.unwrap_or(if full {
+                10.0
+            } else {
+                3.0
+            })),
+            pace: None,
+        },
+        sessions: args
+            .sessions
+            .unwrap_or(if full { 1_000_000 } else { 100_000 })
+            .max(2),
+        hash_time: Duration::from_secs(if full { 5 } else { 2 }),
+        flood_rate: args.flood_rate.max(1.0),
+        flood_validators: 8,
+    };
+    let command: Vec<String> = std::env::args().collect();
+    println!("$ {}", command.join(" "));
+    print::header(&plan, mode);
+    let report = suite::run(&plan).await?;
+    print::all(&plan, &report);
     Ok(())
 }

@@ -1,24 +1,39 @@
-//! The workloads: what each connection sends.
+//! The workloads: what each connection sends. The same requests go to tessera and to PlantDB.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 
 use http_body_util::Full;
 use hyper::body::Bytes;
+use hyper::header::HeaderValue;
 use hyper::Request;
 use serde_json::{json, Value};
 
 use crate::load::{self, post, Workload};
 
+pub type Boxed = Vec<Box<dyn Workload>>;
+
+/// Every login claims a different client address: PlantDB's login limit (20/min per address)
+/// cannot be switched off, and tessera ignores the header (no trusted proxies).
 fn login_request() -> Request<Full<Bytes>> {
-    post(
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let mut req = post(
         "/api/v1/auth/login",
         None,
         &json!({"username": "admin", "password": "admin"}),
-    )
+    );
+    let ip = format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255);
+    req.headers_mut().insert(
+        "x-forwarded-for",
+        HeaderValue::from_str(&ip).expect("an IP is a valid header"),
+    );
+    req
 }
 
 /// Logs in once over its own connection: (access, refresh).
-async fn login(addr: SocketAddr) -> Result<(String, String), String> {
+async fn login_once(addr: SocketAddr) -> Result<(String, String), String> {
     let (status, body) = load::request_once(addr, login_request()).await?;
     if status != 200 {
         return Err(format!("login failed with {status}"));
@@ -28,9 +43,32 @@ async fn login(addr: SocketAddr) -> Result<(String, String), String> {
         body[k]
             .as_str()
             .map(str::to_string)
-            .ok_or(format!("no {k}"))
+            .ok_or(format!("no {k} in the login answer"))
     };
     Ok((field("access_token")?, field("refresh_token")?))
+}
+
+/// A login for setting a workload up, tried up to three times: PlantDB answers some concurrent
+/// logins with 500 (they race to save its users file).
+pub async fn login(addr: SocketAddr) -> Result<(String, String), String> {
+    let mut outcome = login_once(addr).await;
+    for _ in 1..3 {
+        if outcome.is_ok() {
+            break;
+        }
+        outcome = login_once(addr).await;
+    }
+    outcome
+}
+
+/// `n` logins at once (PlantDB's are slow).
+async fn logins(addr: SocketAddr, n: usize) -> Result<Vec<(String, String)>, String> {
+    let tasks: Vec<_> = (0..n).map(|_| tokio::spawn(login(addr))).collect();
+    let mut out = Vec::with_capacity(n);
+    for t in tasks {
+        out.push(t.await.map_err(|e| e.to_string())??);
+    }
+    Ok(out)
 }
 
 struct Validate(String);
@@ -44,52 +82,129 @@ impl Workload for Validate {
     }
 }
 
-pub async fn validation(
-    addr: SocketAddr,
-    connections: usize,
-) -> Result<Vec<Box<dyn Workload>>, String> {
-    let (access, _) = login(addr).await?;
-    Ok((0..connections)
-        .map(|_| Box::new(Validate(access.clone())) as Box<dyn Workload>)
-        .collect())
+/// `connections` validators of one access token.
+pub fn validation(access: &str, connections: usize) -> Boxed {
+    (0..connections)
+        .map(|_| Box::new(Validate(access.to_string())) as Box<dyn Workload>)
+        .collect()
 }
 
+/// Where a chain stands: its current refresh token, and whether a rotation of it was sent but
+/// never answered (then the server may have rotated it, and the token is not known).
+#[derive(Debug)]
+pub struct ChainHead {
+    token: String,
+    in_doubt: bool,
+}
+
+/// Shared, so that the chain can be presented again after the run.
+pub type Head = Arc<Mutex<ChainHead>>;
+
 /// Follows its own rotating refresh token.
-struct Chain(String);
+struct Chain(Head);
 
 impl Workload for Chain {
     fn request(&mut self) -> Request<Full<Bytes>> {
+        let mut head = self.0.lock().expect("chain head");
+        head.in_doubt = true;
         post(
             "/api/v1/auth/token/refresh",
             None,
-            &json!({"refresh_token": self.0}),
+            &json!({ "refresh_token": head.token }),
         )
     }
     fn response(&mut self, status: u16, body: &[u8]) -> bool {
-        if status != 200 {
-            return false;
-        }
-        let Ok(v) = serde_json::from_slice::<Value>(body) else {
-            return false;
-        };
-        match v["refresh_token"].as_str() {
+        let mut head = self.0.lock().expect("chain head");
+        head.in_doubt = false;
+        let next = (status == 200)
+            .then(|| serde_json::from_slice::<Value>(body).ok())
+            .flatten()
+            .and_then(|v| v["refresh_token"].as_str().map(str::to_string));
+        match next {
             Some(next) => {
-                self.0 = next.to_string();
+                head.token = next;
                 true
             }
             None => false,
         }
     }
+    fn abandon_at_end(&self) -> bool {
+        false
+    }
 }
 
+/// One login per connection, each connection following its own chain.
 pub async fn refresh_chains(
     addr: SocketAddr,
     connections: usize,
-) -> Result<Vec<Box<dyn Workload>>, String> {
-    let mut out: Vec<Box<dyn Workload>> = Vec::new();
-    for _ in 0..connections {
-        let (_, refresh) = login(addr).await?;
-        out.push(Box::new(Chain(refresh)));
+) -> Result<(Boxed, Vec<Head>), String> {
+    let heads: Vec<Head> = logins(addr, connections)
+        .await?
+        .into_iter()
+        .map(|(_, token)| {
+            Arc::new(Mutex::new(ChainHead {
+                token,
+                in_doubt: false,
+            }))
+        })
+        .collect();
+    let work = heads
+        .iter()
+        .map(|h| Box::new(Chain(h.clone())) as Box<dyn Workload>)
+        .collect();
+    Ok((work, heads))
+}
+
+/// Median latency of `n` rotations of one chain, one at a time, each on a new connection, ms.
+pub async fn rotation_ms(addr: SocketAddr, n: usize) -> Result<f64, String> {
+    let (_, token) = login(addr).await?;
+    let mut chain = Chain(Arc::new(Mutex::new(ChainHead {
+        token,
+        in_doubt: false,
+    })));
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let started = std::time::Instant::now();
+        let (status, body) = load::request_once(addr, chain.request()).await?;
+        times.push(started.elapsed().as_secs_f64() * 1e3);
+        if !chain.response(status, &body) {
+            return Err(format!("a single rotation failed with {status}"));
+        }
     }
-    Ok(out)
+    times.sort_by(f64::total_cmp);
+    Ok(times[times.len() / 2])
+}
+
+/// Presents the current refresh token of each chain whose last rotation was answered:
+/// (accepted, presented).
+pub async fn accepted(addr: SocketAddr, heads: &[Head]) -> (usize, usize) {
+    let (mut ok, mut presented) = (0, 0);
+    for h in heads {
+        if h.lock().expect("chain head").in_doubt {
+            continue;
+        }
+        presented += 1;
+        let mut chain = Chain(h.clone());
+        if let Ok((status, body)) = load::request_once(addr, chain.request()).await {
+            ok += usize::from(chain.response(status, &body));
+        }
+    }
+    (ok, presented)
+}
+
+struct Login;
+
+impl Workload for Login {
+    fn request(&mut self) -> Request<Full<Bytes>> {
+        login_request()
+    }
+    fn response(&mut self, status: u16, _: &[u8]) -> bool {
+        status == 200
+    }
+}
+
+pub fn login_flood(connections: usize) -> Boxed {
+    (0..connections)
+        .map(|_| Box::new(Login) as Box<dyn Workload>)
+        .collect()
 }

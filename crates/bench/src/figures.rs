@@ -1,0 +1,64 @@
+//! What one run measured: the raw counts and latencies, and the figures they give.
+
+use std::time::{Duration, Instant};
+
+use crate::cpu::Usage;
+
+/// Requests per second, latency percentiles and errors of one run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Figures {
+    pub rps: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub errors: u64,
+    /// Answers received in the window, successful or not.
+    pub answers: u64,
+    pub cpu: Usage,
+    /// The server's resident memory after the run, KiB.
+    pub rss_kib: Option<u64>,
+}
+
+impl Figures {
+    /// The servers' CPU time per answer, microseconds.
+    pub fn server_us_per_answer(&self) -> f64 {
+        self.cpu.server_secs * 1e6 / self.answers.max(1) as f64
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub ok: u64,
+    pub errors: u64,
+    pub answers: u64,
+    pub latencies_us: Vec<u32>,
+}
+
+impl Stats {
+    pub fn record(&mut self, since: Instant, ok: bool) {
+        let us = since.elapsed().as_micros().min(u32::MAX as u128) as u32;
+        self.latencies_us.push(us);
+        self.answers += 1;
+        if ok {
+            self.ok += 1;
+        } else {
+            self.errors += 1;
+        }
+    }
+
+    pub fn figures(mut self, window: Duration) -> Figures {
+        self.latencies_us.sort_unstable();
+        let pct = |p: f64| match self.latencies_us.len() {
+            0 => f64::NAN,
+            n => self.latencies_us[((n as f64 - 1.0) * p).round() as usize] as f64 / 1000.0,
+        };
+        Figures {
+            rps: self.ok as f64 / window.as_secs_f64(),
+            p50_ms: pct(0.50),
+            p99_ms: pct(0.99),
+            errors: self.errors,
+            answers: self.answers,
+            cpu: Usage::default(),
+            rss_kib: None,
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! What a run measured, and the table it prints.
+
+use std::time::Duration;
+
+use crate::figures::Figures;
+use crate::hashrate::HashRate;
+
+/// One workload on both servers; `None` = not measured (PlantDB unavailable, or no such
+/// setting on PlantDB).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Pair {
+    pub tessera: Option<Figures>,
+    pub plantdb: Option<Figures>,
+}
+
+impl Pair {
+    /// tessera's requests per second over PlantDB's.
+    pub fn ratio(&self) -> Option<f64> {
+        let (t, p) = (self.tessera?, self.plantdb?);
+        Some(if p.rps > 0.0 {
+            t.rps / p.rps
+        } else {
+            f64::INFINITY
+        })
+    }
+}
+
+/// tessera with a store holding `sessions` live sessions.
+#[derive(Debug, Clone)]
+pub struct ScaleRow {
+    pub sessions: usize,
+    pub fill: Duration,
+    pub startup: Duration,
+    pub rss_idle_kib: Option<u64>,
+    /// Median of a few rotations, one at a time, on the idle server.
+    pub rotation_ms: f64,
+    pub validation: Figures,
+    pub refresh: Figures,
+}
+
+/// Refresh chains presented again after tessera was killed and restarted.
+#[derive(Debug, Clone, Copy)]
+pub struct Durability {
+    pub accepted: usize,
+    /// Chains whose last rotation was answered (the others' current token is unknown).
+    pub presented: usize,
+    pub chains: usize,
+    pub restart: Duration,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub validation: Pair,
+    pub refresh: Pair,
+    pub login_default: Pair,
+    pub login_plantdb: Pair,
+    pub flood_validation: Pair,
+    pub flood_login: Pair,
+    pub bare: Option<Figures>,
+    pub hash_default: Option<HashRate>,
+    pub hash_plantdb: Option<HashRate>,
+    pub scale: Vec<ScaleRow>,
+    pub durability: Option<Durability>,
+    /// Why PlantDB's columns are empty, if they are.
+    pub plantdb_missing: Option<String>,
+    pub plantdb_startup: Option<Duration>,
+}
+
+const NA: &str = "n/a";
+
+/// A latency; "-" when nothing was answered in the window.
+pub fn ms(x: f64) -> String {
+    if x.is_nan() {
+        "-".into()
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+fn cells(f: Option<Figures>) -> String {
+    match f {
+        Some(f) => format!(
+            "{:>9.0} {:>8} {:>8} {:>6}",
+            f.rps,
+            ms(f.p50_ms),
+            ms(f.p99_ms),
+            f.errors
+        ),
+        None => format!("{NA:>9} {NA:>8} {NA:>8} {NA:>6}"),
+    }
+}
+
+pub fn ratio(r: Option<f64>) -> String {
+    match r {
+        Some(r) if r.is_infinite() => "inf".into(),
+        Some(r) if r >= 10.0 => format!("{r:.0}x"),
+        Some(r) => format!("{r:.2}x"),
+        None => NA.into(),
+    }
+}
+
+pub fn mib(kib: Option<u64>) -> String {
+    kib.map_or(NA.into(), |k| format!("{:.0} MiB", k as f64 / 1024.0))
+}
+
+/// The main table: each workload on tessera and on PlantDB, and the ratio.
+pub fn print_table(rows: &[(String, Pair)]) {
+    let w = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(8);
+    let head = format!(
+        "{:>9} {:>8} {:>8} {:>6}",
+        "req/s", "p50 ms", "p99 ms", "errors"
+    );
+    println!(
+        "{:w$} | {:<34} | {:<34} | tessera",
+        "", "tessera", "PlantDB"
+    );
+    println!("{:w$} | {head} | {head} | ÷ PlantDB", "workload");
+    println!("{}", "-".repeat(w + 90));
+    for (name, pair) in rows {
+        println!(
+            "{name:w$} | {} | {} | {:>9}",
+            cells(pair.tessera),
+            cells(pair.plantdb),
+            ratio(pair.ratio())
+        );
+    }
+}
+
+fn cpu_cells(f: Option<Figures>) -> String {
+    match f {
+        Some(f) => format!(
+            "{:>5.0}% {:>6.0}% {:>6.0}% {:>9.0} {:>9}",
+            100.0 * f.cpu.servers,
+            100.0 * f.cpu.generator,
+            100.0 * f.cpu.others,
+            f.server_us_per_answer(),
+            mib(f.rss_kib)
+        ),
+        None => format!("{NA:>6} {NA:>7} {NA:>7} {NA:>9} {NA:>9}"),
+    }
+}
+
+/// Where the CPU went in each measured window.
+pub fn print_cpu(rows: &[(String, Pair)]) {
+    let w = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(8);
+    let head = format!(
+        "{:>6} {:>7} {:>7} {:>9} {:>9}",
+        "server", "loadgen", "others", "µs/answer", "RSS after"
+    );
+    println!("{:w$} | {:<42} | {:<42}", "", "tessera", "PlantDB");
+    println!("{:w$} | {head} | {head}", "workload");
+    for (name, pair) in rows {
+        println!(
+            "{name:w$} | {} | {}",
+            cpu_cells(pair.tessera),
+            cpu_cells(pair.plantdb)
+        );
+    }
+}
+
+pub fn print_scale(rows: &[ScaleRow]) {
+    println!(
+        "{:>9} {:>6} {:>7} {:>8} {:>8} | {:>9} {:>7} {:>5} {:>8} | {:>9} {:>7} {:>5} {:>8}",
+        "sessions",
+        "fill s",
+        "start s",
+        "RSS idle",
+        "1 rot ms",
+        "validate/s",
+        "p99 ms",
+        "err",
+        "RSS",
+        "refresh/s",
+        "p99 ms",
+        "err",
+        "RSS",
+    );
+    for r in rows {
+        let (v, f) = (r.validation, r.refresh);
+        println!(
+            "{:>9} {:>6.1} {:>7.3} {:>8} {:>8.2} | {:>9.0} {:>7} {:>5} {:>8} | {:>9.0} {:>7} {:>5} {:>8}",
+            r.sessions,
+            r.fill.as_secs_f64(),
+            r.startup.as_secs_f64(),
+            mib(r.rss_idle_kib),
+            r.rotation_ms,
+            v.rps,
+            ms(v.p99_ms),
+            v.errors,
+            mib(v.rss_kib),
+            f.rps,
+            ms(f.p99_ms),
+            f.errors,
+            mib(f.rss_kib),
+        );
+    }
+}

@@ -1,0 +1,152 @@
+//! The run: which server is started when, and in what order the phases go. One server is under
+//! load at a time; every process is stopped before the next phase (or when the run is dropped).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use tessera_core::password::HashParams;
+
+use crate::figures::Figures;
+use crate::load::{self, Shape};
+use crate::phases;
+use crate::plantdb::PlantDb;
+use crate::process::Process;
+use crate::report::Report;
+use crate::tessera::Tessera;
+use crate::workloads::{self, Boxed};
+use crate::{bare, cpu, hashrate};
+
+pub struct Plan {
+    pub started: Instant,
+    pub tessera: PathBuf,
+    /// The peer scripts; `None` = leave PlantDB out.
+    pub plantdb: Option<PathBuf>,
+    pub setup_timeout: Duration,
+    pub connections: usize,
+    /// Closed-loop runs.
+    pub shape: Shape,
+    /// Live sessions in the large store.
+    pub sessions: usize,
+    pub hash_time: Duration,
+    /// Validation requests per second offered during the login flood, over `flood_validators`.
+    pub flood_rate: f64,
+    pub flood_validators: usize,
+}
+
+/// A server under test: where it listens and how much memory it holds.
+pub trait Server {
+    fn addr(&self) -> SocketAddr;
+    fn rss_kib(&self) -> Option<u64>;
+}
+
+impl Server for Process {
+    fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+    fn rss_kib(&self) -> Option<u64> {
+        Process::rss_kib(self)
+    }
+}
+
+impl Server for PlantDb {
+    fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+    fn rss_kib(&self) -> Option<u64> {
+        PlantDb::rss_kib(self)
+    }
+}
+
+impl Plan {
+    pub fn progress(&self, msg: &str) {
+        eprintln!("[{:>5.1} s] {msg}", self.started.elapsed().as_secs_f64());
+    }
+
+    pub fn tessera(&self, params: HashParams) -> Tessera {
+        Tessera {
+            binary: self.tessera.clone(),
+            params,
+        }
+    }
+
+    /// A closed-loop run, with the server's memory after it.
+    pub async fn closed(&self, server: &impl Server, work: Boxed) -> Figures {
+        cpu::settle(Duration::from_secs(30)).await;
+        let mut f = load::run(server.addr(), work, self.shape).await;
+        f.rss_kib = server.rss_kib();
+        f
+    }
+
+    /// Paced validation while `connections` clients log in as fast as they can:
+    /// (validation, logins).
+    pub async fn flood(&self, server: &impl Server, access: &str) -> (Figures, Figures) {
+        let paced = Shape {
+            pace: Some(self.flood_rate / self.flood_validators as f64),
+            ..self.shape
+        };
+        let validators = workloads::validation(access, self.flood_validators);
+        let logins = workloads::login_flood(self.connections);
+        cpu::settle(Duration::from_secs(30)).await;
+        let (mut v, mut l) = tokio::join!(
+            load::run(server.addr(), validators, paced),
+            load::run(server.addr(), logins, self.shape),
+        );
+        l.rss_kib = server.rss_kib();
+        v.rss_kib = l.rss_kib;
+        (v, l)
+    }
+
+    /// The raw hash rate, measured just before the login it is compared with.
+    async fn hash_rate(&self, params: HashParams) -> Result<hashrate::HashRate, String> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.progress(&format!("raw Argon2id rate on {threads} threads"));
+        cpu::settle(Duration::from_secs(30)).await;
+        hashrate::rate(params, threads, self.hash_time).await
+    }
+}
+
+pub async fn run(plan: &Plan) -> Result<Report, String> {
+    let mut r = Report::default();
+    let peer = match &plan.plantdb {
+        None => {
+            r.plantdb_missing = Some("left out (--no-plantdb)".into());
+            None
+        }
+        Some(scripts) => {
+            plan.progress("setting up and starting PlantDB");
+            match PlantDb::start(scripts, plan.setup_timeout).await {
+                Ok(peer) => {
+                    r.plantdb_startup = Some(peer.startup);
+                    Some(peer)
+                }
+                Err(e) => {
+                    r.plantdb_missing = Some(e);
+                    None
+                }
+            }
+        }
+    };
+    let (small, access) = phases::tessera_store(plan, 1, &mut r).await?;
+    r.hash_default = Some(plan.hash_rate(HashParams::OWASP).await?);
+    plan.progress("tessera: login at its default parameters");
+    let login = workloads::login_flood(plan.connections);
+    r.login_default.tessera = Some(plan.closed(&small, login).await);
+    small.stop();
+    plan.progress("bare endpoint");
+    let ceiling = bare::start()?;
+    let same_request = workloads::validation(&access, plan.connections);
+    r.bare = Some(plan.closed(&ceiling, same_request).await);
+    ceiling.stop();
+    let (large, _) = phases::tessera_store(plan, plan.sessions, &mut r).await?;
+    large.stop();
+    r.hash_plantdb = Some(plan.hash_rate(HashParams::PLANTDB).await?);
+    phases::tessera_plantdb_params(plan, &mut r).await?;
+    if let Some(peer) = peer {
+        if let Err(e) = phases::plantdb(plan, &peer, &mut r).await {
+            let log = peer.last_errors();
+            r.plantdb_missing = Some(format!("failed during the run: {e}; its log: {log}"));
+        }
+    }
+    Ok(r)
+}

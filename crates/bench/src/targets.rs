@@ -1,0 +1,77 @@
+//! The targets tessera is held to, each with the figure measured in this run.
+
+use crate::report::{ratio, Report};
+
+struct Target {
+    what: &'static str,
+    measured: String,
+    /// `None` = could not be measured in this run.
+    met: Option<bool>,
+}
+
+fn percent(x: Option<f64>) -> String {
+    x.map_or("n/a".into(), |x| format!("{:.0}%", x * 100.0))
+}
+
+fn targets(r: &Report) -> Vec<Target> {
+    let validation = r.validation.ratio();
+    let of_bare = r.validation.tessera.zip(r.bare).map(|(t, b)| t.rps / b.rps);
+    let refresh = r.refresh.ratio();
+    let durable = r
+        .durability
+        .map(|d| d.presented > 0 && d.accepted == d.presented);
+    let of_hash = r
+        .login_plantdb
+        .tessera
+        .zip(r.hash_plantdb)
+        .map(|(t, h)| t.rps / h.per_sec);
+    let flood_p99 = r.flood_validation.tessera.map(|f| f.p99_ms);
+    vec![
+        Target {
+            what: "validation >= 25x PlantDB",
+            measured: ratio(validation),
+            met: validation.map(|x| x >= 25.0),
+        },
+        Target {
+            what: "validation >= 70% of the bare endpoint",
+            measured: percent(of_bare),
+            met: of_bare.map(|x| x >= 0.70),
+        },
+        Target {
+            what: "refresh >= 5x PlantDB, durable",
+            measured: format!(
+                "{}, {}",
+                ratio(refresh),
+                r.durability.map_or("durability n/a".into(), |d| format!(
+                    "{}/{} answered chains survived kill -9",
+                    d.accepted, d.presented
+                ))
+            ),
+            met: refresh.zip(durable).map(|(x, d)| x >= 5.0 && d),
+        },
+        Target {
+            what: "login at PlantDB's parameters >= 90% of raw hash rate",
+            measured: percent(of_hash),
+            met: of_hash.map(|x| x >= 0.90),
+        },
+        Target {
+            what: "validation p99 during a login flood < 5 ms",
+            measured: flood_p99.map_or("n/a".into(), |p| format!("{p:.2} ms")),
+            met: flood_p99.map(|p| p < 5.0),
+        },
+    ]
+}
+
+pub fn print(r: &Report) {
+    let all = targets(r);
+    let w = all.iter().map(|t| t.what.len()).max().unwrap_or(0);
+    let m = all.iter().map(|t| t.measured.len()).max().unwrap_or(0);
+    for t in all {
+        let verdict = match t.met {
+            Some(true) => "met",
+            Some(false) => "MISSED",
+            None => "not measured",
+        };
+        println!("  {:w$}  {:>m$}  {verdict}", t.what, t.measured);
+    }
+}

@@ -1,0 +1,54 @@
+//! How tessera is started for the benchmark: `tessera serve --demo` on a free loopback port,
+//! with its rate limits and session cap switched off by configuration.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use tessera_core::password::HashParams;
+
+use crate::process::Process;
+
+pub struct Tessera {
+    pub binary: PathBuf,
+    /// Argon2 parameters for new hashes (the demo users are hashed with them at start-up).
+    pub params: HashParams,
+}
+
+impl Tessera {
+    pub fn start(&self, data_dir: &Path) -> Result<Process, String> {
+        let mut cmd = Command::new(&self.binary);
+        cmd.args(["serve", "--demo", "--bind", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .env("TESSERA_LOG", "warn")
+            .env("TESSERA_RATE_LOGIN_PER_MINUTE", "0")
+            .env("TESSERA_RATE_REGISTER_PER_MINUTE", "0")
+            .env("TESSERA_RATE_USERNAME_CHECK_PER_MINUTE", "0")
+            .env("MAX_SESSION", "0")
+            .env("SESSION_TIMEOUT", "3600")
+            .env(
+                "TESSERA_ARGON2_MEMORY_KIB",
+                self.params.memory_kib.to_string(),
+            )
+            .env(
+                "TESSERA_ARGON2_ITERATIONS",
+                self.params.iterations.to_string(),
+            )
+            .env(
+                "TESSERA_ARGON2_PARALLELISM",
+                self.params.parallelism.to_string(),
+            );
+        Process::start(cmd, Duration::from_secs(120))
+            .map_err(|e| format!("{e} (build it with `cargo build --release -p tessera-server`)"))
+    }
+}
+
+/// "m=19 MiB t=2 p=1"
+pub fn describe(p: HashParams) -> String {
+    format!(
+        "m={} MiB t={} p={}",
+        p.memory_kib / 1024,
+        p.iterations,
+        p.parallelism
+    )
+}

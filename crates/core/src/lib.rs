@@ -13,6 +13,7 @@ pub mod secret;
 pub mod settings;
 pub mod store;
 pub mod user;
+pub mod workers;
 
 pub use auth::{Auth, LoginOutcome, Validated};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use tokio::sync::Semaphore;
 
 use crate::error::{Error, Result};
+use crate::workers::Workers;
 
 /// Argon2id cost parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,12 +83,12 @@ pub struct Verified {
     pub upgraded: Option<String>,
 }
 
-/// A bounded pool for Argon2 work: at most `workers` hashes at once, at most `queue` waiting;
+/// A bounded pool for Argon2 work: `workers` threads hash, at most `queue` callers wait;
 /// beyond that callers get [`Error::Unavailable`] at once instead of piling up.
 #[derive(Clone)]
 pub struct PasswordPool {
     params: HashParams,
-    permits: Arc<Semaphore>,
+    threads: Workers,
     waiting: Arc<AtomicUsize>,
     workers: usize,
     queue: usize,
@@ -110,7 +110,7 @@ impl PasswordPool {
         let dummy_hash = hash_blocking("tessera dummy password", params)?;
         Ok(Self {
             params,
-            permits: Arc::new(Semaphore::new(workers.max(1))),
+            threads: Workers::new("argon2", workers)?,
             waiting: Arc::new(AtomicUsize::new(0)),
             workers: workers.max(1),
             queue,
@@ -128,14 +128,7 @@ impl PasswordPool {
             return Err(Error::Unavailable("too many logins in progress".into()));
         }
         let _guard = WaitingGuard(&self.waiting);
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| Error::Internal("password pool closed".into()))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| Error::Internal(format!("hashing task failed: {e}")))
+        self.threads.run(work).await
     }
 
     /// Hashes a password at the current parameters.

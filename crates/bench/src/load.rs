@@ -56,7 +56,7 @@ pub struct Shape {
     pub pace: Option<f64>,
 }
 
-async fn connect(addr: SocketAddr) -> Result<SendRequest<Full<Bytes>>, String> {
+pub async fn connect(addr: SocketAddr) -> Result<SendRequest<Full<Bytes>>, String> {
     let stream = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
     stream.set_nodelay(true).map_err(|e| e.to_string())?;
     let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
@@ -66,7 +66,7 @@ async fn connect(addr: SocketAddr) -> Result<SendRequest<Full<Bytes>>, String> {
     Ok(sender)
 }
 
-async fn send(
+pub async fn send(
     sender: &mut SendRequest<Full<Bytes>>,
     req: Request<Full<Bytes>>,
 ) -> Result<(u16, Bytes), String> {
@@ -163,8 +163,9 @@ async fn one_connection(
     stats
 }
 
-/// Runs one workload per connection and merges the figures of the measured window.
-pub async fn run(addr: SocketAddr, workloads: Vec<Box<dyn Workload>>, shape: Shape) -> Figures {
+/// Runs one workload per connection and merges the figures of the measured window. Connection
+/// `k` goes to `addrs[k % addrs.len()]`, so several instances share the load evenly.
+pub async fn run(addrs: &[SocketAddr], workloads: Vec<Box<dyn Workload>>, shape: Shape) -> Figures {
     let started = Instant::now();
     let window = (
         started + shape.warmup,
@@ -184,6 +185,7 @@ pub async fn run(addr: SocketAddr, workloads: Vec<Box<dyn Workload>>, shape: Sha
         .map(|(k, w)| {
             // Paced connections start spread over one interval.
             let offset = interval.map(|d| d * k as u32 / n).unwrap_or_default();
+            let addr = addrs[k % addrs.len()];
             tokio::spawn(one_connection(addr, w, interval, started + offset, window))
         })
         .collect();

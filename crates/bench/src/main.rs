@@ -4,13 +4,16 @@
 //! tessera with many sessions in its store, and the targets with the figures measured.
 
 mod bare;
+mod cluster;
 mod cpu;
 mod figures;
 mod hashrate;
 mod load;
+mod pgdb;
 mod phases;
 mod plantdb;
 mod print;
+mod print_cluster;
 mod process;
 mod report;
 mod scale;
@@ -54,6 +57,13 @@ struct Args {
     /// Leave PlantDB out (its columns print n/a).
     #[arg(long)]
     no_plantdb: bool,
+    /// A PostgreSQL server for the multi-instance figures (a database of the run's own is made
+    /// on it and dropped); default: `TESSERA_TEST_POSTGRES_URL`; none = those figures are left out.
+    #[arg(long, env = "TESSERA_BENCH_POSTGRES_URL")]
+    postgres: Option<String>,
+    /// A Redis server, for the revocation delay by pub/sub; default: `TESSERA_TEST_REDIS_URL`.
+    #[arg(long, env = "TESSERA_BENCH_REDIS_URL")]
+    redis: Option<String>,
     /// Internal: serve the bare endpoint (the benchmark starts itself with this).
     #[arg(long, hide = true)]
     bare_server: bool,
@@ -124,6 +134,12 @@ async fn run(args: Args) -> Result<(), String> {
         hash_time: Duration::from_secs(if full { 5 } else { 2 }),
         flood_rate: args.flood_rate.max(1.0),
         flood_validators: 8,
+        postgres: args
+            .postgres
+            .or_else(|| std::env::var("TESSERA_TEST_POSTGRES_URL").ok()),
+        redis: args
+            .redis
+            .or_else(|| std::env::var("TESSERA_TEST_REDIS_URL").ok()),
     };
     let command: Vec<String> = std::env::args().collect();
     println!("$ {}", command.join(" "));

@@ -175,6 +175,8 @@ pub fn all(plan: &Plan, r: &Report) {
     }
     disturbed(&rows, r);
     println!();
+    crate::print_cluster::print(&r.cluster);
+    println!();
     println!(
         "Targets ({} CPUs, load generator on the same cores):",
         cpus()

@@ -64,6 +64,7 @@ pub struct Report {
     /// Why PlantDB's columns are empty, if they are.
     pub plantdb_missing: Option<String>,
     pub plantdb_startup: Option<Duration>,
+    pub cluster: crate::cluster::ClusterReport,
 }
 
 const NA: &str = "n/a";

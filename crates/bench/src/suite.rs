@@ -15,7 +15,7 @@ use crate::process::Process;
 use crate::report::Report;
 use crate::tessera::Tessera;
 use crate::workloads::{self, Boxed};
-use crate::{bare, cpu, hashrate};
+use crate::{bare, cluster, cpu, hashrate};
 
 pub struct Plan {
     pub started: Instant,
@@ -32,6 +32,9 @@ pub struct Plan {
     /// Validation requests per second offered during the login flood, over `flood_validators`.
     pub flood_rate: f64,
     pub flood_validators: usize,
+    /// PostgreSQL (and Redis) for the multi-instance figures; `None` = left out.
+    pub postgres: Option<String>,
+    pub redis: Option<String>,
 }
 
 /// A server under test: where it listens and how much memory it holds.
@@ -67,15 +70,21 @@ impl Plan {
         Tessera {
             binary: self.tessera.clone(),
             params,
+            env: Vec::new(),
         }
     }
 
     /// A closed-loop run, with the server's memory after it.
     pub async fn closed(&self, server: &impl Server, work: Boxed) -> Figures {
-        cpu::settle(Duration::from_secs(30)).await;
-        let mut f = load::run(server.addr(), work, self.shape).await;
+        let mut f = self.closed_on(&[server.addr()], work).await;
         f.rss_kib = server.rss_kib();
         f
+    }
+
+    /// A closed-loop run with the connections spread over several servers.
+    pub async fn closed_on(&self, addrs: &[SocketAddr], work: Boxed) -> Figures {
+        cpu::settle(Duration::from_secs(30)).await;
+        load::run(addrs, work, self.shape).await
     }
 
     /// Paced validation while `connections` clients log in as fast as they can:
@@ -88,9 +97,10 @@ impl Plan {
         let validators = workloads::validation(access, self.flood_validators);
         let logins = workloads::login_flood(self.connections);
         cpu::settle(Duration::from_secs(30)).await;
+        let addr = [server.addr()];
         let (mut v, mut l) = tokio::join!(
-            load::run(server.addr(), validators, paced),
-            load::run(server.addr(), logins, self.shape),
+            load::run(&addr, validators, paced),
+            load::run(&addr, logins, self.shape),
         );
         l.rss_kib = server.rss_kib();
         v.rss_kib = l.rss_kib;
@@ -142,6 +152,17 @@ pub async fn run(plan: &Plan) -> Result<Report, String> {
     large.stop();
     r.hash_plantdb = Some(plan.hash_rate(HashParams::PLANTDB).await?);
     phases::tessera_plantdb_params(plan, &mut r).await?;
+    match &plan.postgres {
+        Some(url) => {
+            r.cluster = cluster::run(plan, url, plan.redis.as_deref())
+                .await
+                .unwrap_or_else(|e| cluster::ClusterReport {
+                    missing: Some(e),
+                    ..Default::default()
+                })
+        }
+        None => r.cluster.missing = Some("no PostgreSQL given (--postgres URL)".into()),
+    }
     if let Some(peer) = peer {
         if let Err(e) = phases::plantdb(plan, &peer, &mut r).await {
             let log = peer.last_errors();

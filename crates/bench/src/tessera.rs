@@ -13,6 +13,8 @@ pub struct Tessera {
     pub binary: PathBuf,
     /// Argon2 parameters for new hashes (the demo users are hashed with them at start-up).
     pub params: HashParams,
+    /// More environment for the server (its database, its signing key).
+    pub env: Vec<(&'static str, String)>,
 }
 
 impl Tessera {
@@ -37,7 +39,8 @@ impl Tessera {
             .env(
                 "TESSERA_ARGON2_PARALLELISM",
                 self.params.parallelism.to_string(),
-            );
+            )
+            .envs(self.env.iter().map(|(k, v)| (k, v)));
         Process::start(cmd, Duration::from_secs(120))
             .map_err(|e| format!("{e} (build it with `cargo build --release -p tessera-server`)"))
     }

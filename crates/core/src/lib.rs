@@ -1,6 +1,7 @@
 //! tessera's domain: users, passwords, sessions, token kinds, roles, the clock, errors and the
 //! [`Store`] port that storage backends implement. No HTTP and no SQL live here.
 
+pub mod apikey_store;
 pub mod auth;
 pub mod clock;
 pub mod error;
@@ -14,9 +15,9 @@ pub mod settings;
 pub mod store;
 pub mod user;
 
-pub use auth::{Auth, LoginOutcome, Validated};
+pub use auth::{ApiKeySettings, Auth, LoginOutcome, Validated};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use error::{Error, Result};
+pub use error::{Error, Rejection, Result};
 pub use settings::{AuthSettings, SessionLimitPolicy};
 pub use store::Store;
 pub use user::{Permission, Role, User, Username};

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod feed;
+pub mod iso8601;
 pub mod jwt;
 pub mod keys;
 pub mod password;

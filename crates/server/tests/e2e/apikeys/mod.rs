@@ -1,6 +1,7 @@
 //! No-session API keys through the real server.
 
 mod binding;
+mod client;
 mod issue;
 mod kinds;
 mod manage;

@@ -6,6 +6,7 @@ mod issue;
 mod kinds;
 mod manage;
 mod refresh;
+mod revocation;
 
 use serde_json::{json, Value};
 use tessera_core::Role;

@@ -1,25 +1,25 @@
-//! No-session API keys in PostgreSQL. A rotation is one READ COMMITTED transaction: the claim
-//! of the presented refresh token takes its row lock, so a concurrent claim (on any instance)
-//! waits, re-checks `refreshed_at IS NULL` on the committed row and claims nothing.
+//! No-session API keys in PostgreSQL: each operation one statement on the pool, but rotation
+//! (in `apikey_rotation`), which is one transaction.
 
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
 use sqlx::{PgExecutor, Row};
 use tessera_core::apikey_store::{
-    ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, ApiKeyUnclaimed, NewApiKey,
-    NextApiKey, RevokedApiKey, UnclaimedOutcome,
+    ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, NewApiKey, NextApiKey,
+    RevokedApiKey,
 };
 use tessera_core::{Error, Result, Timestamp};
 
-use super::{conflict_or_storage, sql_error, PostgresStore};
+use super::{apikey_rotation, conflict_or_storage, sql_error, PostgresStore};
 
-const COLUMNS: &str = "id, chain_id, username, audience, subject, api_version, bound_ip, \
+pub(super) const COLUMNS: &str =
+    "id, chain_id, username, audience, subject, api_version, bound_ip, \
      created_at, not_before, expires_at, refresh_not_before, refresh_expires_at, revoked_at";
 
 /// Unrevoked, with the key or its refresh token unexpired at `$2`.
 const LIVE: &str = "revoked_at IS NULL AND (expires_at > $2 OR refresh_expires_at > $2)";
 
-fn record(r: &PgRow) -> Result<ApiKeyRecord> {
+pub(super) fn record(r: &PgRow) -> Result<ApiKeyRecord> {
     let get = |e: sqlx::Error| Error::Storage(e.to_string());
     Ok(ApiKeyRecord {
         id: r.try_get(0).map_err(get)?,
@@ -38,7 +38,7 @@ fn record(r: &PgRow) -> Result<ApiKeyRecord> {
     })
 }
 
-async fn insert(c: impl PgExecutor<'_>, k: &NewApiKey) -> Result<()> {
+pub(super) async fn insert(c: impl PgExecutor<'_>, k: &NewApiKey) -> Result<()> {
     sqlx::query(
         "INSERT INTO apikeys (id, chain_id, username, audience, subject, api_version, bound_ip,
              created_at, not_before, expires_at, refresh_hash, refresh_not_before,
@@ -63,80 +63,6 @@ async fn insert(c: impl PgExecutor<'_>, k: &NewApiKey) -> Result<()> {
     .map_err(|e| conflict_or_storage(e, "the API key already exists"))?;
     Ok(())
 }
-
-/// A presented token that could not be claimed: chain, user, refreshed at, revoked at,
-/// refresh not before, refresh expires at.
-type Found = (String, String, Option<i64>, Option<i64>, i64, i64);
-
-async fn rotate(
-    store: &PostgresStore,
-    presented: &[u8],
-    next: &NextApiKey,
-    now: Timestamp,
-) -> Result<ApiKeyRotation> {
-    let mut tx = store.pool.begin().await.map_err(sql_error)?;
-    let claimed = sqlx::query(&format!(
-        "UPDATE apikeys SET refreshed_at = $2, revoked_at = $2, revoke_reason = $3
-         WHERE refresh_hash = $1 AND refreshed_at IS NULL AND revoked_at IS NULL
-           AND refresh_expires_at > $2 AND refresh_not_before <= $2
-         RETURNING {COLUMNS}"
-    ))
-    .bind(presented)
-    .bind(now)
-    .bind(ApiKeyRevokeReason::Refreshed.as_str())
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(sql_error)?;
-    let outcome = if let Some(row) = claimed {
-        let old = record(&row)?;
-        let key = Box::new(old.successor(next, now));
-        insert(&mut *tx, &key).await?;
-        ApiKeyRotation::Rotated {
-            previous: old.id,
-            key,
-        }
-    } else {
-        let found: Option<Found> = sqlx::query_as(
-            "SELECT chain_id, username, refreshed_at, revoked_at, refresh_not_before,
-                    refresh_expires_at
-             FROM apikeys WHERE refresh_hash = $1",
-        )
-        .bind(presented)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(sql_error)?;
-        let Some((chain_id, username, refreshed, revoked, nbf, exp)) = found else {
-            return Ok(ApiKeyRotation::Unknown);
-        };
-        let unclaimed = ApiKeyUnclaimed {
-            chain_id,
-            username,
-            refreshed: refreshed.is_some(),
-            revoked: revoked.is_some(),
-            refresh_not_before: nbf,
-            refresh_expires_at: exp,
-        };
-        match unclaimed.outcome(now) {
-            UnclaimedOutcome::Reuse { chain_id, username } => {
-                let revoked = sqlx::query_scalar(
-                    "UPDATE apikeys SET revoked_at = $2, revoke_reason = $3
-                     WHERE chain_id = $1 AND revoked_at IS NULL RETURNING id",
-                )
-                .bind(&chain_id)
-                .bind(now)
-                .bind(ApiKeyRevokeReason::RefreshReuse.as_str())
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(sql_error)?;
-                ApiKeyRotation::Reused { username, revoked }
-            }
-            UnclaimedOutcome::Is(outcome) => outcome,
-        }
-    };
-    tx.commit().await.map_err(sql_error)?;
-    Ok(outcome)
-}
-
 #[async_trait]
 impl ApiKeyStore for PostgresStore {
     async fn create_apikey(&self, key: &NewApiKey) -> Result<()> {
@@ -148,7 +74,7 @@ impl ApiKeyStore for PostgresStore {
         next: &NextApiKey,
         now: Timestamp,
     ) -> Result<ApiKeyRotation> {
-        rotate(self, presented, next, now).await
+        apikey_rotation::rotate(&self.pool, presented, next, now).await
     }
     async fn apikey(&self, id: &str) -> Result<Option<ApiKeyRecord>> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM apikeys WHERE id = $1"))

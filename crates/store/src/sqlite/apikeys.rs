@@ -1,23 +1,24 @@
 //! No-session API keys in SQLite. Every function runs inside the writer's transaction (or on a
-//! read connection), so a rotation is atomic and the single writer serialises concurrent ones.
+//! read connection); rotation is in `apikey_rotation`.
 
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use tessera_core::apikey_store::{
-    ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, ApiKeyUnclaimed, NewApiKey,
-    NextApiKey, RevokedApiKey, UnclaimedOutcome,
+    ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, NewApiKey, NextApiKey,
+    RevokedApiKey,
 };
 use tessera_core::{Result, Timestamp};
 
-use super::{conflict_or_storage, sql_error, SqliteStore};
+use super::{apikey_rotation, conflict_or_storage, sql_error, SqliteStore};
 
-const COLUMNS: &str = "id, chain_id, username, audience, subject, api_version, bound_ip, \
+pub(super) const COLUMNS: &str =
+    "id, chain_id, username, audience, subject, api_version, bound_ip, \
      created_at, not_before, expires_at, refresh_not_before, refresh_expires_at, revoked_at";
 
 /// Unrevoked, with the key or its refresh token unexpired at `?2`.
 const LIVE: &str = "revoked_at IS NULL AND (expires_at > ?2 OR refresh_expires_at > ?2)";
 
-fn record(r: &Row) -> rusqlite::Result<ApiKeyRecord> {
+pub(super) fn record(r: &Row) -> rusqlite::Result<ApiKeyRecord> {
     Ok(ApiKeyRecord {
         id: r.get(0)?,
         chain_id: r.get(1)?,
@@ -35,7 +36,7 @@ fn record(r: &Row) -> rusqlite::Result<ApiKeyRecord> {
     })
 }
 
-fn ids(c: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<String>> {
+pub(super) fn ids(c: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<String>> {
     let mut stmt = c.prepare_cached(sql).map_err(sql_error)?;
     let rows = stmt
         .query_map(params, |r| r.get(0))
@@ -44,7 +45,7 @@ fn ids(c: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<S
     Ok(rows)
 }
 
-fn insert(c: &Connection, k: &NewApiKey) -> Result<()> {
+pub(super) fn insert(c: &Connection, k: &NewApiKey) -> Result<()> {
     c.prepare_cached(
         "INSERT INTO apikeys (id, chain_id, username, audience, subject, api_version, bound_ip,
              created_at, not_before, expires_at, refresh_hash, refresh_not_before,
@@ -70,76 +71,6 @@ fn insert(c: &Connection, k: &NewApiKey) -> Result<()> {
     })
     .map_err(|e| conflict_or_storage(e, "the API key already exists"))?;
     Ok(())
-}
-
-fn revoke_chain(c: &Connection, chain_id: &str, now: Timestamp) -> Result<Vec<String>> {
-    ids(
-        c,
-        "UPDATE apikeys SET revoked_at = ?2, revoke_reason = ?3
-         WHERE chain_id = ?1 AND revoked_at IS NULL RETURNING id",
-        params![chain_id, now, ApiKeyRevokeReason::RefreshReuse.as_str()],
-    )
-}
-
-fn rotate(
-    c: &Connection,
-    presented: &[u8],
-    next: &NextApiKey,
-    now: Timestamp,
-) -> Result<ApiKeyRotation> {
-    let claimed = c
-        .prepare_cached(&format!(
-            "UPDATE apikeys SET refreshed_at = ?2, revoked_at = ?2, revoke_reason = ?3
-             WHERE refresh_hash = ?1 AND refreshed_at IS NULL AND revoked_at IS NULL
-               AND refresh_expires_at > ?2 AND refresh_not_before <= ?2
-             RETURNING {COLUMNS}"
-        ))
-        .and_then(|mut s| {
-            s.query_row(
-                params![presented, now, ApiKeyRevokeReason::Refreshed.as_str()],
-                record,
-            )
-            .optional()
-        })
-        .map_err(sql_error)?;
-    if let Some(old) = claimed {
-        let key = Box::new(old.successor(next, now));
-        insert(c, &key)?;
-        return Ok(ApiKeyRotation::Rotated {
-            previous: old.id,
-            key,
-        });
-    }
-    let found = c
-        .prepare_cached(
-            "SELECT chain_id, username, refreshed_at, revoked_at, refresh_not_before,
-                    refresh_expires_at
-             FROM apikeys WHERE refresh_hash = ?1",
-        )
-        .and_then(|mut s| {
-            s.query_row([presented], |r| {
-                Ok(ApiKeyUnclaimed {
-                    chain_id: r.get(0)?,
-                    username: r.get(1)?,
-                    refreshed: r.get::<_, Option<i64>>(2)?.is_some(),
-                    revoked: r.get::<_, Option<i64>>(3)?.is_some(),
-                    refresh_not_before: r.get(4)?,
-                    refresh_expires_at: r.get(5)?,
-                })
-            })
-            .optional()
-        })
-        .map_err(sql_error)?;
-    let Some(found) = found else {
-        return Ok(ApiKeyRotation::Unknown);
-    };
-    Ok(match found.outcome(now) {
-        UnclaimedOutcome::Reuse { chain_id, username } => ApiKeyRotation::Reused {
-            username,
-            revoked: revoke_chain(c, &chain_id, now)?,
-        },
-        UnclaimedOutcome::Is(outcome) => outcome,
-    })
 }
 
 fn get(c: &Connection, id: &str) -> Result<Option<ApiKeyRecord>> {
@@ -191,7 +122,7 @@ impl ApiKeyStore for SqliteStore {
     ) -> Result<ApiKeyRotation> {
         let (presented, next) = (presented.to_vec(), next.clone());
         self.writer
-            .write(move |c| rotate(c, &presented, &next, now))
+            .write(move |c| apikey_rotation::rotate(c, &presented, &next, now))
             .await
     }
     async fn apikey(&self, id: &str) -> Result<Option<ApiKeyRecord>> {

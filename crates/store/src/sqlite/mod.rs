@@ -2,6 +2,7 @@
 //! the write connection and commits concurrent writes together (group commit); reads use
 //! read-only connections on the blocking pool.
 
+mod apikey_rotation;
 mod apikeys;
 mod readers;
 mod sessions;

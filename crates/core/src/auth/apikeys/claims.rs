@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Rejection, Result};
+use crate::iso8601;
 use crate::jwt::JwtCodec;
 use crate::Timestamp;
 
@@ -70,7 +71,7 @@ impl ApiKeyClaims {
         if claims.nbf - leeway > now || claims.iat - leeway > now {
             return Err(Error::Rejected(
                 Rejection::NotYetValid,
-                format!("API key not valid before {}", claims.nbf),
+                format!("API key not valid before {}", iso8601::format(claims.nbf)),
             ));
         }
         Ok(claims)

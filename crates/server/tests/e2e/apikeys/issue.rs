@@ -122,10 +122,12 @@ async fn keys_expire_and_are_not_valid_before_their_time() {
     let apikey = text(&body, "apikey");
     let early = verify_key(&s, &apikey).await;
     assert_error(&early, 401, "token_not_yet_valid");
-    assert!(early.1["error"]
-        .as_str()
-        .unwrap()
-        .contains("not valid before"));
+    let reason = format!("not valid before {}", iso8601::format(START + 30));
+    assert!(
+        early.1["error"].as_str().unwrap().contains(&reason),
+        "{}",
+        early.1
+    );
     s.clock.advance(30);
     assert_eq!(verify_key(&s, &apikey).await.0, 200);
     // Expired once past `exp` and the 5 s leeway.

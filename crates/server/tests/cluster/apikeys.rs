@@ -75,3 +75,49 @@ async fn apikey_revocations_reach_every_instance_within_the_bound() {
         c.finish().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_key_refreshes_spread_over_instances_have_one_winner() {
+    let Some(c) = Cluster::start(Options::default()).await else {
+        return;
+    };
+    all_live(&c).await;
+    let (admin, _) = c.nodes[0].login("admin", "admin").await;
+    let request = json!({"audience": "svc", "subject": "/data"});
+    let (_, key) = c.nodes[0]
+        .post("/auth/apikeys", Some(&admin), request)
+        .await;
+    let token = text(&key, "refresh_token");
+    let n = 15;
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(n));
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let url = c.nodes[i % c.nodes.len()].api("/auth/apikeys/refresh");
+            let (barrier, token) = (barrier.clone(), token.clone());
+            tokio::spawn(async move {
+                let req = reqwest::Client::new()
+                    .post(url)
+                    .json(&json!({ "refresh_token": token }));
+                barrier.wait().await;
+                let resp = req.send().await.unwrap();
+                let status = resp.status().as_u16();
+                (status, resp.json::<Value>().await.unwrap())
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.unwrap());
+    }
+    let winners: Vec<_> = results.iter().filter(|r| r.0 == 200).collect();
+    assert_eq!(winners.len(), 1, "{results:?}");
+    assert!(
+        results
+            .iter()
+            .filter(|r| r.0 != 200)
+            .all(|r| r.1["code"] == "refresh_token_reused"),
+        "{results:?}"
+    );
+    revoked_everywhere_within_bound(&c, &text(&winners[0].1, "apikey"), "concurrent").await;
+    c.finish().await;
+}

@@ -106,3 +106,5 @@ pub struct HealthResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revocation_feed: Option<String>,
 }
+
+pub mod apikeys;

@@ -1,6 +1,7 @@
 //! A client for tessera's HTTP API. It keeps the session's tokens and, when a call is refused
 //! with 401, refreshes them once and retries, as PlantDB's client does.
 
+mod apikeys;
 mod error;
 
 use reqwest::{Method, StatusCode};

@@ -17,6 +17,9 @@ pub enum Error {
     InvalidToken(String),
     #[error("token expired")]
     TokenExpired,
+    /// A credential refused for a reason of its own kind (the text says more).
+    #[error("{1}")]
+    Rejected(Rejection, String),
     /// A refresh token was presented a second time: its session is now revoked.
     #[error("refresh token reuse detected; the session has been revoked")]
     RefreshReuse,
@@ -43,4 +46,16 @@ pub enum Error {
     Storage(String),
     #[error("internal: {0}")]
     Internal(String),
+}
+
+/// Why a well-formed, correctly signed credential is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    NotYetValid,
+    WrongAudience,
+    WrongSubject,
+    WrongAddress,
+    Revoked,
+    /// A spent refresh token was presented again; everything descended from it is revoked.
+    Reused,
 }

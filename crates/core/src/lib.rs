@@ -1,10 +1,12 @@
 //! tessera's domain: users, passwords, sessions, token kinds, roles, the clock, errors and the
 //! [`Store`] port that storage backends implement. No HTTP and no SQL live here.
 
+pub mod apikey_store;
 pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod feed;
+pub mod iso8601;
 pub mod jwt;
 pub mod keys;
 pub mod password;
@@ -15,9 +17,9 @@ pub mod store;
 pub mod user;
 pub mod workers;
 
-pub use auth::{Auth, LoginOutcome, Validated};
+pub use auth::{ApiKeySettings, Auth, LoginOutcome, Validated};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use error::{Error, Result};
+pub use error::{Error, Rejection, Result};
 pub use settings::{AuthSettings, SessionLimitPolicy};
 pub use store::Store;
 pub use user::{Permission, Role, User, Username};

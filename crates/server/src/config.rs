@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use tessera_core::password::HashParams;
 use tessera_core::settings::{AuthSettings, SessionLimitPolicy};
+use tessera_core::ApiKeySettings;
 
 /// A secret setting whose `Debug` never shows it.
 #[derive(Clone, Default, Deserialize)]
@@ -64,11 +65,18 @@ pub struct Config {
     pub hash_queue: usize,
     pub purge_interval_seconds: u64,
     pub revocation_poll_ms: u64,
+    /// Longest lifetime an API key may ask for, seconds.
+    pub apikey_max_seconds: i64,
+    /// An API key's lifetime when it asks for none, seconds.
+    pub apikey_default_seconds: i64,
+    /// Lifetime (and longest) of an API key's refresh token, seconds.
+    pub apikey_refresh_seconds: i64,
 }
 
 impl Default for Config {
     fn default() -> Self {
         let auth = AuthSettings::default();
+        let apikeys = ApiKeySettings::default();
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 5000)),
             data_dir: PathBuf::from("tessera-data"),
@@ -99,6 +107,9 @@ impl Default for Config {
             hash_queue: 64,
             purge_interval_seconds: 300,
             revocation_poll_ms: 1000,
+            apikey_max_seconds: apikeys.max_ttl,
+            apikey_default_seconds: apikeys.default_ttl,
+            apikey_refresh_seconds: apikeys.refresh_ttl,
         }
     }
 }
@@ -176,6 +187,9 @@ impl Config {
             "TESSERA_HASH_QUEUE" => hash_queue,
             "TESSERA_PURGE_INTERVAL_SECONDS" => purge_interval_seconds,
             "TESSERA_REVOCATION_POLL_MS" => revocation_poll_ms,
+            "TESSERA_APIKEY_MAX_SECONDS" => apikey_max_seconds,
+            "TESSERA_APIKEY_DEFAULT_SECONDS" => apikey_default_seconds,
+            "TESSERA_APIKEY_REFRESH_SECONDS" => apikey_refresh_seconds,
         }
         if let Some(v) = get("TESSERA_DATABASE_URL") {
             self.database_url = Some(v);
@@ -223,6 +237,24 @@ impl Config {
             lockout_threshold: self.lockout_threshold,
             lockout_secs: self.lockout_seconds,
             leeway: self.jwt_leeway,
+        })
+    }
+
+    /// Checks and returns the API-key lifetimes.
+    pub fn apikey_settings(&self) -> Result<ApiKeySettings, String> {
+        if self.apikey_max_seconds <= 0 {
+            return Err("apikey_max_seconds must be positive".into());
+        }
+        if !(1..=self.apikey_max_seconds).contains(&self.apikey_default_seconds) {
+            return Err("apikey_default_seconds must be between 1 and apikey_max_seconds".into());
+        }
+        if self.apikey_refresh_seconds <= 0 {
+            return Err("apikey_refresh_seconds must be positive".into());
+        }
+        Ok(ApiKeySettings {
+            max_ttl: self.apikey_max_seconds,
+            default_ttl: self.apikey_default_seconds,
+            refresh_ttl: self.apikey_refresh_seconds,
         })
     }
 
@@ -292,5 +324,24 @@ mod tests {
     fn the_example_file_parses() {
         let cfg: Config = toml::from_str(crate::cli::EXAMPLE_CONFIG).unwrap();
         assert!(cfg.auth_settings().is_ok());
+        assert_eq!(cfg.apikey_settings(), Ok(ApiKeySettings::default()));
+    }
+
+    #[test]
+    fn apikey_lifetimes_come_from_the_environment_and_are_checked() {
+        let mut cfg = Config::default();
+        cfg.apply_env(env(&[
+            ("TESSERA_APIKEY_MAX_SECONDS", "600"),
+            ("TESSERA_APIKEY_DEFAULT_SECONDS", "300"),
+            ("TESSERA_APIKEY_REFRESH_SECONDS", "3600"),
+        ]))
+        .unwrap();
+        let s = cfg.apikey_settings().unwrap();
+        assert_eq!((s.max_ttl, s.default_ttl, s.refresh_ttl), (600, 300, 3600));
+        cfg.apikey_default_seconds = 601;
+        assert!(cfg.apikey_settings().is_err());
+        cfg.apikey_default_seconds = 300;
+        cfg.apikey_refresh_seconds = 0;
+        assert!(cfg.apikey_settings().is_err());
     }
 }

@@ -4,7 +4,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use tessera_api::ErrorBody;
-use tessera_core::Error;
+use tessera_core::{Error, Rejection};
 use tracing::error;
 
 /// An error answer: status, stable `code`, human `error` text.
@@ -64,6 +64,17 @@ impl From<Error> for ApiError {
             Error::MissingCredential(m) => Self::new(S::UNAUTHORIZED, "missing_token", m),
             Error::InvalidToken(m) => Self::new(S::UNAUTHORIZED, "invalid_token", m),
             Error::TokenExpired => Self::new(S::UNAUTHORIZED, "token_expired", "token expired"),
+            Error::Rejected(why, m) => {
+                let code = match why {
+                    Rejection::NotYetValid => "token_not_yet_valid",
+                    Rejection::WrongAudience => "wrong_audience",
+                    Rejection::WrongSubject => "wrong_subject",
+                    Rejection::WrongAddress => "wrong_address",
+                    Rejection::Revoked => "token_revoked",
+                    Rejection::Reused => "refresh_token_reused",
+                };
+                Self::new(S::UNAUTHORIZED, code, m)
+            }
             e @ Error::RefreshReuse => {
                 Self::new(S::UNAUTHORIZED, "refresh_token_reused", e.to_string())
             }
@@ -126,6 +137,10 @@ pub type ApiResult<T> = Result<T, ApiError>;
 mod tests {
     use super::*;
 
+    fn rejected(why: Rejection) -> Error {
+        Error::Rejected(why, "x".into())
+    }
+
     #[test]
     fn status_table_is_pinned() {
         let cases: Vec<(Error, u16, &str)> = vec![
@@ -133,6 +148,12 @@ mod tests {
             (Error::MissingCredential("x"), 401, "missing_token"),
             (Error::InvalidToken("x".into()), 401, "invalid_token"),
             (Error::TokenExpired, 401, "token_expired"),
+            (rejected(Rejection::NotYetValid), 401, "token_not_yet_valid"),
+            (rejected(Rejection::WrongAudience), 401, "wrong_audience"),
+            (rejected(Rejection::WrongSubject), 401, "wrong_subject"),
+            (rejected(Rejection::WrongAddress), 401, "wrong_address"),
+            (rejected(Rejection::Revoked), 401, "token_revoked"),
+            (rejected(Rejection::Reused), 401, "refresh_token_reused"),
             (Error::RefreshReuse, 401, "refresh_token_reused"),
             (Error::Forbidden("x".into()), 403, "forbidden"),
             (Error::BadRequest("x".into()), 400, "bad_request"),

@@ -72,7 +72,8 @@ pub async fn build_auth(config: &Config, clock: Arc<dyn Clock>) -> Result<Arc<Au
         config.hash_queue,
     )
     .map_err(|e| format!("Argon2 parameters: {e}"))?;
-    let mut auth = Auth::new(store, clock, pool, jwt, settings);
+    let mut auth = Auth::new(store, clock, pool, jwt, settings)
+        .with_apikey_settings(config.apikey_settings()?);
     if let Some(publisher) = feed(config).publisher().await? {
         auth = auth.with_publisher(publisher);
     }

@@ -5,6 +5,8 @@
 //! without running). `contract_suite!(name, backend_fn)` instantiates every test for it.
 
 mod contract {
+    pub mod apikey_rotation;
+    pub mod apikeys;
     pub mod backends;
     pub mod instances;
     pub mod lockout;
@@ -65,6 +67,17 @@ macro_rules! contract_suite {
             }
             persistence {
                 data_survives_reopening,
+            }
+            apikeys {
+                created_key_reads_back_and_is_listed_while_live,
+                revoke_one_and_revoke_all_touch_only_live_keys_of_that_user,
+                purge_keeps_spent_refresh_tokens_until_they_expire,
+            }
+            apikey_rotation {
+                rotation_revokes_the_old_key_and_keeps_bindings_and_lifetimes,
+                expired_revoked_and_unknown_refresh_tokens_are_told_apart,
+                reusing_a_spent_refresh_token_revokes_the_whole_chain,
+                concurrent_rotations_of_one_token_have_one_winner,
             }
             instances {
                 concurrent_rotations_across_instances_have_one_winner,

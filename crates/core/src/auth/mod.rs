@@ -1,5 +1,6 @@
 //! The auth service: logins, sessions, token validation, rotation and revocation.
 
+pub mod apikeys;
 mod login;
 mod profiles;
 mod tokens;
@@ -8,6 +9,7 @@ mod users;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 
+use crate::apikey_store::RevokedApiKey;
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::feed::RevocationPublisher;
@@ -18,6 +20,7 @@ use crate::settings::AuthSettings;
 use crate::store::{RevokedSession, Store};
 use crate::Timestamp;
 
+pub use apikeys::ApiKeySettings;
 pub use login::LoginOutcome;
 pub use tokens::{Refreshed, Validated};
 
@@ -32,6 +35,7 @@ pub struct Auth {
     revoked: RevocationSet,
     profiles: ProfileCache,
     settings: AuthSettings,
+    apikeys: ApiKeySettings,
     /// Revocations at or after this time may not have been seen yet.
     synced_until: AtomicI64,
     /// Tells the other instances what this one revoked.
@@ -61,10 +65,20 @@ impl Auth {
             revoked: RevocationSet::new(),
             profiles: ProfileCache::default(),
             settings,
+            apikeys: ApiKeySettings::default(),
             synced_until: AtomicI64::new(i64::MIN),
             publisher: None,
             feed_live: AtomicBool::new(true),
         }
+    }
+
+    pub fn with_apikey_settings(mut self, apikeys: ApiKeySettings) -> Self {
+        self.apikeys = apikeys;
+        self
+    }
+
+    pub fn apikey_settings(&self) -> &ApiKeySettings {
+        &self.apikeys
     }
 
     /// Publishes this instance's revocations to the others.
@@ -121,14 +135,19 @@ impl Auth {
         &self.passwords
     }
 
-    /// How long a revoked session must stay in the set: until its last access token expired.
-    fn revoked_until(&self, revoked_at: Timestamp) -> Timestamp {
-        revoked_at + self.settings.access_ttl + self.settings.leeway
+    /// How long a revoked session must stay in the set: until its last access token expired
+    /// (for an API key: until the longest key could have expired).
+    fn revoked_until(&self, id: &str, revoked_at: Timestamp) -> Timestamp {
+        let ttl = if id.starts_with(apikeys::REVOCATION_PREFIX) {
+            self.apikeys.max_ttl
+        } else {
+            self.settings.access_ttl
+        };
+        revoked_at + ttl + self.settings.leeway
     }
 
-    pub(super) fn remember_revoked(&self, session_id: &str, revoked_at: Timestamp) {
-        self.revoked
-            .insert(session_id, self.revoked_until(revoked_at));
+    pub(super) fn remember_revoked(&self, id: &str, revoked_at: Timestamp) {
+        self.revoked.insert(id, self.revoked_until(id, revoked_at));
     }
 
     /// Reads revocations the set may have missed (all that can still matter on the first call):
@@ -136,30 +155,41 @@ impl Auth {
     pub async fn sync_revocations(&self) -> Result<usize> {
         let now = self.clock.now();
         let horizon = now - self.settings.access_ttl - self.settings.leeway;
-        let since = self
+        let from = self
             .synced_until
             .load(Ordering::SeqCst)
-            .saturating_sub(SYNC_OVERLAP)
-            .max(horizon);
+            .saturating_sub(SYNC_OVERLAP);
+        let since = from.max(horizon);
         let rows = self.store.revoked_since(since).await?;
         for row in &rows {
             self.remember_revoked(&row.session_id, row.revoked_at);
         }
+        let keys_since = from.max(now - self.apikeys.max_ttl - self.settings.leeway);
+        let keys = self.store.revoked_apikeys_since(keys_since).await?;
+        for RevokedApiKey { id, revoked_at } in &keys {
+            self.remember_revoked(&apikeys::revocation_id(id), *revoked_at);
+        }
         self.synced_until.store(now, Ordering::SeqCst);
         self.revoked.prune(now);
-        Ok(rows.len())
+        Ok(rows.len() + keys.len())
     }
 
     /// Deletes expired sessions from the store and forgets stale revocations.
     pub async fn purge_expired(&self) -> Result<u64> {
         let now = self.clock.now();
         self.revoked.prune(now);
-        self.store
+        let keys = self
+            .store
+            .purge_apikeys(now, now - self.apikeys.max_ttl - self.settings.leeway - 60)
+            .await?;
+        let sessions = self
+            .store
             .purge(
                 now,
                 now - self.settings.access_ttl - self.settings.leeway - 60,
             )
-            .await
+            .await?;
+        Ok(sessions + keys)
     }
 
     /// Number of revoked sessions validation currently checks against.

@@ -27,7 +27,7 @@ pub struct Refreshed {
 }
 
 /// A store that cannot answer during validation means "no", as 503, never "yes".
-fn fail_closed(e: Error) -> Error {
+pub(super) fn fail_closed(e: Error) -> Error {
     match e {
         Error::Storage(detail) => {
             warn!(error = %detail, "validation cannot reach the store: refusing");

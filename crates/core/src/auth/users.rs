@@ -4,6 +4,7 @@ use tracing::info;
 
 use super::tokens::Validated;
 use super::Auth;
+use crate::apikey_store::ApiKeyRevokeReason;
 use crate::error::{Error, Result};
 use crate::store::{NewUser, RevokeReason};
 use crate::user::{Permission, Role, Username};
@@ -102,6 +103,8 @@ impl Auth {
             return Err(Error::NotFound(format!("no user {username}")));
         }
         self.store.clear_login_failures(username).await?;
+        self.end_user_apikeys(username, ApiKeyRevokeReason::PasswordChanged)
+            .await?;
         self.revoke_user(username, RevokeReason::PasswordChanged)
             .await
     }
@@ -113,6 +116,8 @@ impl Auth {
         }
         self.profiles.forget(username);
         if disabled {
+            self.end_user_apikeys(username, ApiKeyRevokeReason::UserDisabled)
+                .await?;
             self.revoke_user(username, RevokeReason::UserDisabled)
                 .await?;
         }

@@ -1,9 +1,10 @@
 //! The HTTP routes under `/api/v1`.
 
+mod apikeys;
 mod auth;
 mod health;
 
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 
 use crate::state::AppState;
@@ -16,4 +17,9 @@ pub fn router() -> Router<AppState> {
         .route("/auth/register", post(auth::register))
         .route("/auth/token/validation", post(auth::validate))
         .route("/auth/token/refresh", post(auth::refresh))
+        .route("/auth/apikeys", get(apikeys::list).post(apikeys::create))
+        .route("/auth/apikeys/verify", post(apikeys::verify))
+        .route("/auth/apikeys/refresh", post(apikeys::refresh))
+        .route("/auth/apikeys/revoke-all", post(apikeys::revoke_all))
+        .route("/auth/apikeys/{id}", delete(apikeys::revoke))
 }

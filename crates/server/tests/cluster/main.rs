@@ -2,6 +2,7 @@
 //! own database; the tests pass without running when `TESSERA_TEST_POSTGRES_URL` (or, for the
 //! Redis ones, `TESSERA_TEST_REDIS_URL`) is unset, and CI sets both.
 
+mod apikeys;
 mod cluster;
 mod outage;
 mod proxy;

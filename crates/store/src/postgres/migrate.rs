@@ -7,7 +7,13 @@ use tessera_core::Result;
 
 use super::sql_error;
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/postgres/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/postgres/0001_init.sql")),
+    (
+        2,
+        include_str!("../../migrations/postgres/0002_apikeys.sql"),
+    ),
+];
 
 /// First key of the advisory lock; the second is the schema, so that schemas migrate apart.
 const LOCK_NAMESPACE: i32 = 0x7e55_e7a0;

@@ -2,6 +2,8 @@
 //! the write connection and commits concurrent writes together (group commit); reads use
 //! read-only connections on the blocking pool.
 
+mod apikey_rotation;
+mod apikeys;
 mod readers;
 mod sessions;
 mod users;
@@ -21,7 +23,10 @@ use tessera_core::{Error, Result, Store, Timestamp, User};
 use readers::Readers;
 use writer::Writer;
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/sqlite/0001_init.sql")),
+    (2, include_str!("../../migrations/sqlite/0002_apikeys.sql")),
+];
 
 #[derive(Clone)]
 pub struct SqliteStore {

@@ -1,0 +1,106 @@
+//! Wire types of the no-session API-key routes (`/auth/apikeys…`). Times are ISO-8601 UTC.
+
+use serde::{Deserialize, Serialize};
+
+use crate::UserInfo;
+
+/// `POST /auth/apikeys`. `api_version` may be a string or a number; `bind_ip` is `true` (bind
+/// to the caller's address), an address, or `false`/absent (unbound). Durations are seconds.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CreateApiKeyRequest {
+    #[serde(default)]
+    pub audience: Option<String>,
+    #[serde(default)]
+    pub subject: Option<String>,
+    #[serde(default)]
+    pub api_version: Option<serde_json::Value>,
+    #[serde(default)]
+    pub bind_ip: Option<serde_json::Value>,
+    #[serde(default)]
+    pub expires_in: Option<i64>,
+    #[serde(default)]
+    pub not_before: Option<i64>,
+    #[serde(default)]
+    pub refresh_expires_in: Option<i64>,
+    #[serde(default)]
+    pub refresh_not_before: Option<i64>,
+}
+
+/// A key and its refresh token: the answer to creation and to refresh (shown once).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyResponse {
+    pub message: String,
+    pub apikey: String,
+    pub apikey_id: String,
+    pub expires: String,
+    pub refresh_token: String,
+    pub refresh_token_expires: String,
+}
+
+impl std::fmt::Debug for ApiKeyResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiKeyResponse")
+            .field("apikey_id", &self.apikey_id)
+            .field("expires", &self.expires)
+            .field("refresh_token_expires", &self.refresh_token_expires)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `POST /auth/apikeys/verify`, sent by the audience service.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct VerifyApiKeyRequest {
+    #[serde(default)]
+    pub apikey: Option<String>,
+    #[serde(default)]
+    pub audience: Option<String>,
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// Where the key was presented from.
+    #[serde(default)]
+    pub ip: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyApiKeyResponse {
+    pub message: String,
+    pub valid: bool,
+    pub user: UserInfo,
+    pub audience: String,
+    pub subject: String,
+    pub api_version: String,
+    pub expires: String,
+    pub apikey_id: String,
+}
+
+/// A key as listed: no secrets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyInfo {
+    pub id: String,
+    pub audience: String,
+    pub subject: String,
+    pub api_version: String,
+    pub bound_ip: Option<String>,
+    pub created: String,
+    pub expires: String,
+    pub refresh_token_expires: String,
+}
+
+/// `GET /auth/apikeys`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyList {
+    pub apikeys: Vec<ApiKeyInfo>,
+}
+
+/// `POST /auth/apikeys/revoke-all`; admins may name another user.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RevokeAllApiKeysRequest {
+    #[serde(default)]
+    pub username: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevokeAllApiKeysResponse {
+    pub message: String,
+    pub revoked: usize,
+}

@@ -1,0 +1,85 @@
+//! Listing and revoking API keys.
+
+use tracing::info;
+
+use crate::apikey_store::{ApiKeyRecord, ApiKeyRevokeReason};
+use crate::auth::{Auth, Validated};
+use crate::error::{Error, Result};
+use crate::user::{normalise, Permission};
+
+fn is_admin(caller: &Validated) -> bool {
+    caller.role.has(Permission::ManageUsers)
+}
+
+impl Auth {
+    /// The caller's live keys (unrevoked, with the key or its refresh token unexpired).
+    pub async fn list_apikeys(&self, caller: &Validated) -> Result<Vec<ApiKeyRecord>> {
+        self.store
+            .list_apikeys(&caller.username, self.clock.now())
+            .await
+    }
+
+    /// Revokes one key of the caller's, or anyone's for an admin. A key the caller may not
+    /// see is answered like one that does not exist.
+    pub async fn revoke_apikey(&self, caller: &Validated, id: &str) -> Result<()> {
+        let not_found = || Error::NotFound("no such API key".into());
+        let key = self.store.apikey(id).await?.ok_or_else(not_found)?;
+        if key.username != caller.username && !is_admin(caller) {
+            return Err(not_found());
+        }
+        let now = self.clock.now();
+        if !self
+            .store
+            .revoke_apikey(id, now, ApiKeyRevokeReason::Revoked)
+            .await?
+        {
+            return Err(not_found());
+        }
+        self.apikeys_revoked_here(&[key.id], now).await;
+        info!(username = %key.username, by = %caller.username, %id, "API key revoked");
+        Ok(())
+    }
+
+    /// Revokes every live key of the caller, or (admins only) of the named user. Returns the
+    /// user and how many keys went.
+    pub async fn revoke_all_apikeys(
+        &self,
+        caller: &Validated,
+        username: Option<&str>,
+    ) -> Result<(String, usize)> {
+        let username = username
+            .map(normalise)
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| caller.username.clone());
+        if username != caller.username {
+            if !is_admin(caller) {
+                return Err(Error::Forbidden(
+                    "revoking another user's API keys needs the manage_users permission".into(),
+                ));
+            }
+            if self.store.user(&username).await?.is_none() {
+                return Err(Error::NotFound(format!("no user {username}")));
+            }
+        }
+        let n = self
+            .end_user_apikeys(&username, ApiKeyRevokeReason::RevokedAll)
+            .await?;
+        info!(%username, by = %caller.username, keys = n, "API keys revoked");
+        Ok((username, n))
+    }
+
+    /// Revokes every live key of a user (revoke-all, disabling, a new password).
+    pub(crate) async fn end_user_apikeys(
+        &self,
+        username: &str,
+        reason: ApiKeyRevokeReason,
+    ) -> Result<usize> {
+        let now = self.clock.now();
+        let ids = self
+            .store
+            .revoke_user_apikeys(username, now, reason)
+            .await?;
+        self.apikeys_revoked_here(&ids, now).await;
+        Ok(ids.len())
+    }
+}

@@ -1,0 +1,123 @@
+//! API-key revocations reach every instance through the feed.
+
+use serde_json::{json, Value};
+
+use crate::cluster::{wait_until, Cluster, Instance, Options};
+use crate::{all_live, PROPAGATION_BOUND};
+
+async fn verify(node: &Instance, apikey: &str) -> (u16, Value) {
+    node.post(
+        "/auth/apikeys/verify",
+        None,
+        json!({"apikey": apikey, "audience": "svc"}),
+    )
+    .await
+}
+
+fn text(body: &Value, key: &str) -> String {
+    body[key].as_str().unwrap().to_string()
+}
+
+async fn revoked_everywhere_within_bound(c: &Cluster, apikey: &str, what: &str) {
+    for node in &c.nodes[1..] {
+        let took = wait_until(PROPAGATION_BOUND * 4, || async {
+            verify(node, apikey).await.1["code"] == "token_revoked"
+        })
+        .await;
+        let took = took.unwrap_or_else(|| panic!("{what}: {} still accepts the key", node.url));
+        assert!(took <= PROPAGATION_BOUND, "{what}: took {took:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn apikey_revocations_reach_every_instance_within_the_bound() {
+    for redis in [false, true] {
+        let Some(c) = Cluster::start(Options {
+            redis,
+            ..Options::default()
+        })
+        .await
+        else {
+            return;
+        };
+        all_live(&c).await;
+        let a = &c.nodes[0];
+        let (admin, _) = a.login("admin", "admin").await;
+        let request = json!({"audience": "svc", "subject": "/data"});
+        let (status, k1) = a.post("/auth/apikeys", Some(&admin), request.clone()).await;
+        assert_eq!(status, 201, "{k1}");
+        for node in &c.nodes {
+            assert_eq!(verify(node, &text(&k1, "apikey")).await.0, 200);
+        }
+        let refresh = |token: String| {
+            a.post(
+                "/auth/apikeys/refresh",
+                None,
+                json!({ "refresh_token": token }),
+            )
+        };
+        let (status, k2) = refresh(text(&k1, "refresh_token")).await;
+        assert_eq!(status, 200, "{k2}");
+        revoked_everywhere_within_bound(&c, &text(&k1, "apikey"), "refresh").await;
+        for node in &c.nodes {
+            assert_eq!(verify(node, &text(&k2, "apikey")).await.0, 200);
+        }
+        let reused = refresh(text(&k1, "refresh_token")).await;
+        assert_eq!(reused.1["code"], "refresh_token_reused");
+        revoked_everywhere_within_bound(&c, &text(&k2, "apikey"), "refresh reuse").await;
+
+        let (_, k3) = a.post("/auth/apikeys", Some(&admin), request).await;
+        let (status, _) = a
+            .post("/auth/apikeys/revoke-all", Some(&admin), json!({}))
+            .await;
+        assert_eq!(status, 200);
+        revoked_everywhere_within_bound(&c, &text(&k3, "apikey"), "revoke-all").await;
+        c.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_key_refreshes_spread_over_instances_have_one_winner() {
+    let Some(c) = Cluster::start(Options::default()).await else {
+        return;
+    };
+    all_live(&c).await;
+    let (admin, _) = c.nodes[0].login("admin", "admin").await;
+    let request = json!({"audience": "svc", "subject": "/data"});
+    let (_, key) = c.nodes[0]
+        .post("/auth/apikeys", Some(&admin), request)
+        .await;
+    let token = text(&key, "refresh_token");
+    let n = 15;
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(n));
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let url = c.nodes[i % c.nodes.len()].api("/auth/apikeys/refresh");
+            let (barrier, token) = (barrier.clone(), token.clone());
+            tokio::spawn(async move {
+                let req = reqwest::Client::new()
+                    .post(url)
+                    .json(&json!({ "refresh_token": token }));
+                barrier.wait().await;
+                let resp = req.send().await.unwrap();
+                let status = resp.status().as_u16();
+                (status, resp.json::<Value>().await.unwrap())
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.unwrap());
+    }
+    let winners: Vec<_> = results.iter().filter(|r| r.0 == 200).collect();
+    assert_eq!(winners.len(), 1, "{results:?}");
+    assert!(
+        results
+            .iter()
+            .filter(|r| r.0 != 200)
+            .all(|r| r.1["code"] == "refresh_token_reused"),
+        "{results:?}"
+    );
+    revoked_everywhere_within_bound(&c, &text(&winners[0].1, "apikey"), "concurrent").await;
+    c.finish().await;
+}

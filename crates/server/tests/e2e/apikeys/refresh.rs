@@ -1,0 +1,169 @@
+//! Refreshing keys: rotation, after expiry, not before its time, reuse revoking the chain, one
+//! winner among concurrent refreshes.
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use tessera_core::iso8601;
+use tokio::sync::Barrier;
+
+use super::{contributor, create_ok, refresh, text, verify, verify_key};
+use crate::common::{assert_error, TestServer, START};
+
+#[tokio::test]
+async fn refresh_works_after_the_key_expired_and_keeps_its_bindings() {
+    let s = TestServer::start().await;
+    let carol = contributor(&s, "carol").await;
+    let first = create_ok(
+        &s,
+        &carol,
+        json!({"expires_in": 60, "bind_ip": "10.0.0.7", "api_version": "v3"}),
+    )
+    .await;
+    s.clock.advance(600);
+    assert_error(
+        &verify_key(&s, &text(&first, "apikey")).await,
+        401,
+        "token_expired",
+    );
+
+    let (status, second) = refresh(&s, &text(&first, "refresh_token")).await;
+    assert_eq!(status, 200, "{second}");
+    assert_eq!(second["message"], "API key refreshed successfully");
+    assert_ne!(second["apikey_id"], first["apikey_id"]);
+    assert_ne!(second["refresh_token"], first["refresh_token"]);
+    assert_eq!(second["expires"], iso8601::format(START + 600 + 60));
+    assert_eq!(
+        second["refresh_token_expires"],
+        iso8601::format(START + 600 + 86_400)
+    );
+    let key = text(&second, "apikey");
+    let (status, ok) = verify(
+        &s,
+        json!({"apikey": key, "audience": "svc", "subject": "/data", "ip": "10.0.0.7"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{ok}");
+    assert_eq!(ok["api_version"], "v3");
+    assert_error(&verify_key(&s, &key).await, 401, "wrong_address");
+}
+
+#[tokio::test]
+async fn refresh_revokes_the_old_key_and_reuse_revokes_the_whole_chain() {
+    let s = TestServer::start().await;
+    let carol = contributor(&s, "carol").await;
+    let k1 = create_ok(&s, &carol, json!({})).await;
+    let unrelated = create_ok(&s, &carol, json!({})).await;
+    let (_, k2) = refresh(&s, &text(&k1, "refresh_token")).await;
+    assert_error(
+        &verify_key(&s, &text(&k1, "apikey")).await,
+        401,
+        "token_revoked",
+    );
+    let (status, k3) = refresh(&s, &text(&k2, "refresh_token")).await;
+    assert_eq!(status, 200, "{k3}");
+    assert_error(
+        &verify_key(&s, &text(&k2, "apikey")).await,
+        401,
+        "token_revoked",
+    );
+    assert_eq!(verify_key(&s, &text(&k3, "apikey")).await.0, 200);
+
+    let reused = refresh(&s, &text(&k1, "refresh_token")).await;
+    assert_error(&reused, 401, "refresh_token_reused");
+    assert!(reused.1["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("Invalid or expired refresh token: "));
+    assert_error(
+        &verify_key(&s, &text(&k3, "apikey")).await,
+        401,
+        "token_revoked",
+    );
+    assert_error(
+        &refresh(&s, &text(&k3, "refresh_token")).await,
+        401,
+        "token_revoked",
+    );
+    assert_eq!(verify_key(&s, &text(&unrelated, "apikey")).await.0, 200);
+
+    // The revocations are in the store: a restarted server still refuses them.
+    let (dir, clock) = s.stop().await;
+    let s = TestServer::start_in(dir, clock, |_| {}).await;
+    for key in [&k1, &k2, &k3] {
+        assert_error(
+            &verify_key(&s, &text(key, "apikey")).await,
+            401,
+            "token_revoked",
+        );
+    }
+    assert_eq!(verify_key(&s, &text(&unrelated, "apikey")).await.0, 200);
+}
+
+#[tokio::test]
+async fn refresh_is_refused_before_refresh_not_before_and_after_expiry() {
+    let s = TestServer::start().await;
+    let carol = contributor(&s, "carol").await;
+    let body = json!({"refresh_not_before": 300, "refresh_expires_in": 3600});
+    let key = create_ok(&s, &carol, body).await;
+    let token = text(&key, "refresh_token");
+    assert_error(&refresh(&s, &token).await, 401, "token_not_yet_valid");
+    s.clock.advance(300);
+    let (status, next) = refresh(&s, &token).await;
+    assert_eq!(status, 200, "{next}");
+    // The successor has the same delay and lifetime, from its own creation.
+    let token = text(&next, "refresh_token");
+    assert_error(&refresh(&s, &token).await, 401, "token_not_yet_valid");
+    s.clock.advance(3600);
+    assert_error(&refresh(&s, &token).await, 401, "token_expired");
+    assert_error(
+        &refresh(&s, "tsr_ak_0123456789012345678901234567890123456789abc").await,
+        401,
+        "invalid_token",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_refreshes_of_one_token_have_exactly_one_winner() {
+    let s = TestServer::start().await;
+    let carol = contributor(&s, "carol").await;
+    let token = text(&create_ok(&s, &carol, json!({})).await, "refresh_token");
+    let n = 16;
+    let barrier = Arc::new(Barrier::new(n));
+    let url = s.api("/auth/apikeys/refresh");
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let (barrier, url, token) = (barrier.clone(), url.clone(), token.clone());
+            tokio::spawn(async move {
+                let req = reqwest::Client::new()
+                    .post(&url)
+                    .json(&json!({ "refresh_token": token }));
+                barrier.wait().await;
+                let resp = req.send().await.unwrap();
+                let status = resp.status().as_u16();
+                (status, resp.json::<Value>().await.unwrap())
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.unwrap());
+    }
+    let winners: Vec<_> = results.iter().filter(|r| r.0 == 200).collect();
+    assert_eq!(winners.len(), 1, "{results:?}");
+    for loser in results.iter().filter(|r| r.0 != 200) {
+        assert_error(loser, 401, "refresh_token_reused");
+    }
+    // The losers were reuse: the winner's key went with its chain.
+    let winner = &winners[0].1;
+    assert_error(
+        &verify_key(&s, &text(winner, "apikey")).await,
+        401,
+        "token_revoked",
+    );
+    assert_error(
+        &refresh(&s, &text(winner, "refresh_token")).await,
+        401,
+        "token_revoked",
+    );
+}

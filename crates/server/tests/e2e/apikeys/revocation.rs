@@ -1,0 +1,51 @@
+//! Where verification learns of revocations: the in-memory set while the feed is live (a
+//! revocation written to the store by someone else is seen at the next catch-up), the store
+//! while it is down.
+
+use serde_json::json;
+use tessera_core::apikey_store::ApiKeyRevokeReason;
+
+use super::{contributor, create_ok, text, verify_key};
+use crate::common::{assert_error, TestServer, START};
+
+#[tokio::test]
+async fn verification_reads_memory_while_the_feed_is_live_and_the_store_while_it_is_down() {
+    let s = TestServer::start_with(|c| c.revocation_poll_ms = 3_600_000).await;
+    let carol = contributor(&s, "carol").await;
+    let auth = s.running.as_ref().unwrap().auth.clone();
+    let k1 = create_ok(&s, &carol, json!({})).await;
+    let k2 = create_ok(&s, &carol, json!({})).await;
+    let revoke_elsewhere = |id: String| {
+        let store = auth.store().clone();
+        async move {
+            store
+                .revoke_apikey(&id, START, ApiKeyRevokeReason::Revoked)
+                .await
+                .unwrap()
+        }
+    };
+
+    // As another instance would: in the store only, no message on the feed.
+    assert!(revoke_elsewhere(text(&k1, "apikey_id")).await);
+    assert_eq!(verify_key(&s, &text(&k1, "apikey")).await.0, 200);
+    assert!(auth.sync_revocations().await.unwrap() >= 1);
+    assert_error(
+        &verify_key(&s, &text(&k1, "apikey")).await,
+        401,
+        "token_revoked",
+    );
+
+    auth.set_feed_live(false);
+    assert!(revoke_elsewhere(text(&k2, "apikey_id")).await);
+    assert_error(
+        &verify_key(&s, &text(&k2, "apikey")).await,
+        401,
+        "token_revoked",
+    );
+    auth.set_feed_live(true);
+    assert_error(
+        &verify_key(&s, &text(&k2, "apikey")).await,
+        401,
+        "token_revoked",
+    );
+}

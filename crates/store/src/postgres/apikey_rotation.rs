@@ -1,0 +1,85 @@
+//! Rotating API-key refresh tokens in PostgreSQL: one READ COMMITTED transaction whose claim
+//! of the presented token takes its row lock, so a concurrent claim (on any instance) waits,
+//! re-checks `refreshed_at IS NULL` on the committed row and claims nothing.
+
+use sqlx::PgPool;
+use tessera_core::apikey_store::{
+    ApiKeyRevokeReason, ApiKeyRotation, ApiKeyUnclaimed, NextApiKey, UnclaimedOutcome,
+};
+use tessera_core::{Result, Timestamp};
+
+use super::apikeys::{insert, record, COLUMNS};
+use super::sql_error;
+
+/// A presented token that could not be claimed: chain, user, refreshed at, revoked at,
+/// refresh not before, refresh expires at.
+type Found = (String, String, Option<i64>, Option<i64>, i64, i64);
+
+pub(super) async fn rotate(
+    pool: &PgPool,
+    presented: &[u8],
+    next: &NextApiKey,
+    now: Timestamp,
+) -> Result<ApiKeyRotation> {
+    let mut tx = pool.begin().await.map_err(sql_error)?;
+    let claimed = sqlx::query(&format!(
+        "UPDATE apikeys SET refreshed_at = $2, revoked_at = $2, revoke_reason = $3
+         WHERE refresh_hash = $1 AND refreshed_at IS NULL AND revoked_at IS NULL
+           AND refresh_expires_at > $2 AND refresh_not_before <= $2
+         RETURNING {COLUMNS}"
+    ))
+    .bind(presented)
+    .bind(now)
+    .bind(ApiKeyRevokeReason::Refreshed.as_str())
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(sql_error)?;
+    let outcome = if let Some(row) = claimed {
+        let old = record(&row)?;
+        let key = Box::new(old.successor(next, now));
+        insert(&mut *tx, &key).await?;
+        ApiKeyRotation::Rotated {
+            previous: old.id,
+            key,
+        }
+    } else {
+        let found: Option<Found> = sqlx::query_as(
+            "SELECT chain_id, username, refreshed_at, revoked_at, refresh_not_before,
+                    refresh_expires_at
+             FROM apikeys WHERE refresh_hash = $1",
+        )
+        .bind(presented)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(sql_error)?;
+        let Some((chain_id, username, refreshed, revoked, nbf, exp)) = found else {
+            return Ok(ApiKeyRotation::Unknown);
+        };
+        let unclaimed = ApiKeyUnclaimed {
+            chain_id,
+            username,
+            refreshed: refreshed.is_some(),
+            revoked: revoked.is_some(),
+            refresh_not_before: nbf,
+            refresh_expires_at: exp,
+        };
+        match unclaimed.outcome(now) {
+            UnclaimedOutcome::Reuse { chain_id, username } => {
+                let revoked = sqlx::query_scalar(
+                    "UPDATE apikeys SET revoked_at = $2, revoke_reason = $3
+                     WHERE chain_id = $1 AND revoked_at IS NULL RETURNING id",
+                )
+                .bind(&chain_id)
+                .bind(now)
+                .bind(ApiKeyRevokeReason::RefreshReuse.as_str())
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(sql_error)?;
+                ApiKeyRotation::Reused { username, revoked }
+            }
+            UnclaimedOutcome::Is(outcome) => outcome,
+        }
+    };
+    tx.commit().await.map_err(sql_error)?;
+    Ok(outcome)
+}

@@ -1,0 +1,167 @@
+//! No-session API keys in PostgreSQL: each operation one statement on the pool, but rotation
+//! (in `apikey_rotation`), which is one transaction.
+
+use async_trait::async_trait;
+use sqlx::postgres::PgRow;
+use sqlx::{PgExecutor, Row};
+use tessera_core::apikey_store::{
+    ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, NewApiKey, NextApiKey,
+    RevokedApiKey,
+};
+use tessera_core::{Error, Result, Timestamp};
+
+use super::{apikey_rotation, conflict_or_storage, sql_error, PostgresStore};
+
+pub(super) const COLUMNS: &str =
+    "id, chain_id, username, audience, subject, api_version, bound_ip, \
+     created_at, not_before, expires_at, refresh_not_before, refresh_expires_at, revoked_at";
+
+/// Unrevoked, with the key or its refresh token unexpired at `$2`.
+const LIVE: &str = "revoked_at IS NULL AND (expires_at > $2 OR refresh_expires_at > $2)";
+
+pub(super) fn record(r: &PgRow) -> Result<ApiKeyRecord> {
+    let get = |e: sqlx::Error| Error::Storage(e.to_string());
+    Ok(ApiKeyRecord {
+        id: r.try_get(0).map_err(get)?,
+        chain_id: r.try_get(1).map_err(get)?,
+        username: r.try_get(2).map_err(get)?,
+        audience: r.try_get(3).map_err(get)?,
+        subject: r.try_get(4).map_err(get)?,
+        api_version: r.try_get(5).map_err(get)?,
+        bound_ip: r.try_get(6).map_err(get)?,
+        created_at: r.try_get(7).map_err(get)?,
+        not_before: r.try_get(8).map_err(get)?,
+        expires_at: r.try_get(9).map_err(get)?,
+        refresh_not_before: r.try_get(10).map_err(get)?,
+        refresh_expires_at: r.try_get(11).map_err(get)?,
+        revoked_at: r.try_get(12).map_err(get)?,
+    })
+}
+
+pub(super) async fn insert(c: impl PgExecutor<'_>, k: &NewApiKey) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO apikeys (id, chain_id, username, audience, subject, api_version, bound_ip,
+             created_at, not_before, expires_at, refresh_hash, refresh_not_before,
+             refresh_expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(&k.id)
+    .bind(&k.chain_id)
+    .bind(&k.username)
+    .bind(&k.audience)
+    .bind(&k.subject)
+    .bind(&k.api_version)
+    .bind(&k.bound_ip)
+    .bind(k.created_at)
+    .bind(k.not_before)
+    .bind(k.expires_at)
+    .bind(&k.refresh_hash)
+    .bind(k.refresh_not_before)
+    .bind(k.refresh_expires_at)
+    .execute(c)
+    .await
+    .map_err(|e| conflict_or_storage(e, "the API key already exists"))?;
+    Ok(())
+}
+#[async_trait]
+impl ApiKeyStore for PostgresStore {
+    async fn create_apikey(&self, key: &NewApiKey) -> Result<()> {
+        insert(&self.pool, key).await
+    }
+    async fn rotate_apikey(
+        &self,
+        presented: &[u8],
+        next: &NextApiKey,
+        now: Timestamp,
+    ) -> Result<ApiKeyRotation> {
+        apikey_rotation::rotate(&self.pool, presented, next, now).await
+    }
+    async fn apikey(&self, id: &str) -> Result<Option<ApiKeyRecord>> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM apikeys WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(sql_error)?;
+        row.as_ref().map(record).transpose()
+    }
+    async fn list_apikeys(&self, username: &str, now: Timestamp) -> Result<Vec<ApiKeyRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM apikeys WHERE username = $1 AND {LIVE} ORDER BY created_at, id"
+        ))
+        .bind(username)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(sql_error)?;
+        rows.iter().map(record).collect()
+    }
+    async fn revoke_apikey(
+        &self,
+        id: &str,
+        now: Timestamp,
+        reason: ApiKeyRevokeReason,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE apikeys SET revoked_at = $2, revoke_reason = $3
+             WHERE id = $1 AND revoked_at IS NULL",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(reason.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(sql_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+    async fn revoke_user_apikeys(
+        &self,
+        username: &str,
+        now: Timestamp,
+        reason: ApiKeyRevokeReason,
+    ) -> Result<Vec<String>> {
+        sqlx::query_scalar(&format!(
+            "UPDATE apikeys SET revoked_at = $2, revoke_reason = $3
+             WHERE username = $1 AND {LIVE} RETURNING id"
+        ))
+        .bind(username)
+        .bind(now)
+        .bind(reason.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(sql_error)
+    }
+    async fn revoked_apikeys_since(&self, since: Timestamp) -> Result<Vec<RevokedApiKey>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT id, revoked_at FROM apikeys WHERE revoked_at >= $1")
+                .bind(since)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(sql_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, revoked_at)| RevokedApiKey { id, revoked_at })
+            .collect())
+    }
+    async fn is_apikey_revoked(&self, id: &str) -> Result<bool> {
+        let revoked: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT revoked_at FROM apikeys WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(sql_error)?;
+        Ok(!matches!(revoked, Some(None)))
+    }
+    async fn purge_apikeys(&self, now: Timestamp, revoked_before: Timestamp) -> Result<u64> {
+        let done = sqlx::query(
+            "DELETE FROM apikeys
+             WHERE (expires_at <= $1 AND refresh_expires_at <= $1)
+                OR (revoked_at < $2 AND refreshed_at IS NULL)",
+        )
+        .bind(now)
+        .bind(revoked_before)
+        .execute(&self.pool)
+        .await
+        .map_err(sql_error)?;
+        Ok(done.rows_affected())
+    }
+}

@@ -1,0 +1,197 @@
+//! No-session API keys in SQLite. Every function runs inside the writer's transaction (or on a
+//! read connection); rotation is in `apikey_rotation`.
+
+use async_trait::async_trait;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use tessera_core::apikey_store::{
+    ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, NewApiKey, NextApiKey,
+    RevokedApiKey,
+};
+use tessera_core::{Result, Timestamp};
+
+use super::{apikey_rotation, conflict_or_storage, sql_error, SqliteStore};
+
+pub(super) const COLUMNS: &str =
+    "id, chain_id, username, audience, subject, api_version, bound_ip, \
+     created_at, not_before, expires_at, refresh_not_before, refresh_expires_at, revoked_at";
+
+/// Unrevoked, with the key or its refresh token unexpired at `?2`.
+const LIVE: &str = "revoked_at IS NULL AND (expires_at > ?2 OR refresh_expires_at > ?2)";
+
+pub(super) fn record(r: &Row) -> rusqlite::Result<ApiKeyRecord> {
+    Ok(ApiKeyRecord {
+        id: r.get(0)?,
+        chain_id: r.get(1)?,
+        username: r.get(2)?,
+        audience: r.get(3)?,
+        subject: r.get(4)?,
+        api_version: r.get(5)?,
+        bound_ip: r.get(6)?,
+        created_at: r.get(7)?,
+        not_before: r.get(8)?,
+        expires_at: r.get(9)?,
+        refresh_not_before: r.get(10)?,
+        refresh_expires_at: r.get(11)?,
+        revoked_at: r.get(12)?,
+    })
+}
+
+pub(super) fn ids(c: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<String>> {
+    let mut stmt = c.prepare_cached(sql).map_err(sql_error)?;
+    let rows = stmt
+        .query_map(params, |r| r.get(0))
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())
+        .map_err(sql_error)?;
+    Ok(rows)
+}
+
+pub(super) fn insert(c: &Connection, k: &NewApiKey) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO apikeys (id, chain_id, username, audience, subject, api_version, bound_ip,
+             created_at, not_before, expires_at, refresh_hash, refresh_not_before,
+             refresh_expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            k.id,
+            k.chain_id,
+            k.username,
+            k.audience,
+            k.subject,
+            k.api_version,
+            k.bound_ip,
+            k.created_at,
+            k.not_before,
+            k.expires_at,
+            k.refresh_hash,
+            k.refresh_not_before,
+            k.refresh_expires_at
+        ])
+    })
+    .map_err(|e| conflict_or_storage(e, "the API key already exists"))?;
+    Ok(())
+}
+
+fn get(c: &Connection, id: &str) -> Result<Option<ApiKeyRecord>> {
+    c.prepare_cached(&format!("SELECT {COLUMNS} FROM apikeys WHERE id = ?1"))
+        .and_then(|mut s| s.query_row([id], record).optional())
+        .map_err(sql_error)
+}
+
+fn list(c: &Connection, username: &str, now: Timestamp) -> Result<Vec<ApiKeyRecord>> {
+    let mut stmt = c
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM apikeys WHERE username = ?1 AND {LIVE} ORDER BY created_at, id"
+        ))
+        .map_err(sql_error)?;
+    let rows = stmt
+        .query_map(params![username, now], record)
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(sql_error)?;
+    Ok(rows)
+}
+
+fn revoked_since(c: &Connection, since: Timestamp) -> Result<Vec<RevokedApiKey>> {
+    let mut stmt = c
+        .prepare_cached("SELECT id, revoked_at FROM apikeys WHERE revoked_at >= ?1")
+        .map_err(sql_error)?;
+    let rows = stmt
+        .query_map([since], |r| {
+            Ok(RevokedApiKey {
+                id: r.get(0)?,
+                revoked_at: r.get(1)?,
+            })
+        })
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(sql_error)?;
+    Ok(rows)
+}
+
+#[async_trait]
+impl ApiKeyStore for SqliteStore {
+    async fn create_apikey(&self, key: &NewApiKey) -> Result<()> {
+        let key = key.clone();
+        self.writer.write(move |c| insert(c, &key)).await
+    }
+    async fn rotate_apikey(
+        &self,
+        presented: &[u8],
+        next: &NextApiKey,
+        now: Timestamp,
+    ) -> Result<ApiKeyRotation> {
+        let (presented, next) = (presented.to_vec(), next.clone());
+        self.writer
+            .write(move |c| apikey_rotation::rotate(c, &presented, &next, now))
+            .await
+    }
+    async fn apikey(&self, id: &str) -> Result<Option<ApiKeyRecord>> {
+        let id = id.to_string();
+        self.readers.read(move |c| get(c, &id)).await
+    }
+    async fn list_apikeys(&self, username: &str, now: Timestamp) -> Result<Vec<ApiKeyRecord>> {
+        let username = username.to_string();
+        self.readers.read(move |c| list(c, &username, now)).await
+    }
+    async fn revoke_apikey(
+        &self,
+        id: &str,
+        now: Timestamp,
+        reason: ApiKeyRevokeReason,
+    ) -> Result<bool> {
+        let id = id.to_string();
+        self.writer
+            .write(move |c| {
+                c.prepare_cached(
+                    "UPDATE apikeys SET revoked_at = ?2, revoke_reason = ?3
+                     WHERE id = ?1 AND revoked_at IS NULL",
+                )
+                .and_then(|mut s| s.execute(params![id, now, reason.as_str()]))
+                .map(|n| n == 1)
+                .map_err(sql_error)
+            })
+            .await
+    }
+    async fn revoke_user_apikeys(
+        &self,
+        username: &str,
+        now: Timestamp,
+        reason: ApiKeyRevokeReason,
+    ) -> Result<Vec<String>> {
+        let username = username.to_string();
+        self.writer
+            .write(move |c| {
+                ids(
+                    c,
+                    &format!(
+                        "UPDATE apikeys SET revoked_at = ?2, revoke_reason = ?3
+                         WHERE username = ?1 AND {LIVE} RETURNING id"
+                    ),
+                    params![username, now, reason.as_str()],
+                )
+            })
+            .await
+    }
+    async fn revoked_apikeys_since(&self, since: Timestamp) -> Result<Vec<RevokedApiKey>> {
+        self.readers.read(move |c| revoked_since(c, since)).await
+    }
+    async fn is_apikey_revoked(&self, id: &str) -> Result<bool> {
+        let id = id.to_string();
+        let key = self.readers.read(move |c| get(c, &id)).await?;
+        Ok(key.is_none_or(|k| k.revoked_at.is_some()))
+    }
+    async fn purge_apikeys(&self, now: Timestamp, revoked_before: Timestamp) -> Result<u64> {
+        self.writer
+            .write(move |c| {
+                c.prepare_cached(
+                    "DELETE FROM apikeys
+                     WHERE (expires_at <= ?1 AND refresh_expires_at <= ?1)
+                        OR (revoked_at < ?2 AND refreshed_at IS NULL)",
+                )
+                .and_then(|mut s| s.execute(params![now, revoked_before]))
+                .map(|n| n as u64)
+                .map_err(sql_error)
+            })
+            .await
+    }
+}

@@ -45,6 +45,7 @@ pub async fn tessera_store(
         refresh,
     });
     if sessions == 1 {
+        credentials(plan, &server, &access, r).await;
         r.validation.tessera = Some(validation);
         r.refresh.tessera = Some(refresh);
         plan.progress("tessera: kill -9, restart, present each chain's last refresh token");
@@ -59,6 +60,20 @@ pub async fn tessera_store(
         });
     }
     Ok((server.owning(dir), access))
+}
+
+/// Validation of the other bearer credentials: an API key at its verify endpoint, a scoped
+/// token at the validation endpoint. One that cannot be issued is left out of the table.
+async fn credentials(plan: &Plan, server: &Process, access: &str, r: &mut Report) {
+    plan.progress("tessera: API-key verification, scoped-token validation");
+    if let Ok(key) = workloads::apikey(server.addr, access).await {
+        let work = workloads::apikey_verification(&key, plan.connections);
+        r.apikey.tessera = Some(plan.closed(server, work).await);
+    }
+    if let Ok(token) = workloads::scoped_token(server.addr, access).await {
+        let work = workloads::validation(&token, plan.connections);
+        r.scoped.tessera = Some(plan.closed(server, work).await);
+    }
 }
 
 /// tessera hashing with PlantDB's parameters: login, and validation during a login flood.

@@ -58,6 +58,8 @@ fn rows(plan: &Plan, r: &Report) -> Vec<(String, Pair)> {
             format!("  the login flood ({})", describe(HashParams::PLANTDB)),
             r.flood_login,
         ),
+        ("API-key verification".into(), r.apikey),
+        ("scoped-token validation".into(), r.scoped),
     ]
 }
 
@@ -133,7 +135,7 @@ pub fn all(plan: &Plan, r: &Report) {
          time per answer:",
         cpus()
     );
-    report::print_cpu(&rows[..4]);
+    report::print_cpu(&[&rows[..4], &rows[6..]].concat());
     let flood = |f: Option<Figures>| {
         f.map_or("n/a".to_string(), |f| {
             format!(

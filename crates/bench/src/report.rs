@@ -53,6 +53,8 @@ pub struct Report {
     pub validation: Pair,
     pub refresh: Pair,
     pub login_default: Pair,
+    pub apikey: Pair,
+    pub scoped: Pair,
     pub login_plantdb: Pair,
     pub flood_validation: Pair,
     pub flood_login: Pair,

@@ -89,6 +89,57 @@ pub fn validation(access: &str, connections: usize) -> Boxed {
         .collect()
 }
 
+struct VerifyKey(Value);
+
+impl Workload for VerifyKey {
+    fn request(&mut self) -> Request<Full<Bytes>> {
+        post("/api/v1/auth/apikeys/verify", None, &self.0)
+    }
+    fn response(&mut self, status: u16, _: &[u8]) -> bool {
+        status == 200
+    }
+}
+
+/// `connections` audience services verifying one API key.
+pub fn apikey_verification(apikey: &str, connections: usize) -> Boxed {
+    let body = json!({"apikey": apikey, "audience": APIKEY_AUDIENCE, "subject": APIKEY_SUBJECT});
+    (0..connections)
+        .map(|_| Box::new(VerifyKey(body.clone())) as Box<dyn Workload>)
+        .collect()
+}
+
+const APIKEY_AUDIENCE: &str = "bench-service";
+const APIKEY_SUBJECT: &str = "/api/bench";
+
+/// Asks tessera for a credential with `access`: the string at `field` of the answer.
+async fn issue(
+    addr: SocketAddr,
+    path: &str,
+    access: &str,
+    body: Value,
+    field: &str,
+) -> Result<String, String> {
+    let (status, answer) = load::request_once(addr, post(path, Some(access), &body)).await?;
+    let answer: Value = serde_json::from_slice(&answer).map_err(|e| e.to_string())?;
+    match answer[field].as_str() {
+        Some(s) if status < 300 => Ok(s.to_string()),
+        _ => Err(format!("{path} answered {status} without {field}")),
+    }
+}
+
+/// A no-session API key for the benchmark's audience and subject.
+pub async fn apikey(addr: SocketAddr, access: &str) -> Result<String, String> {
+    let body = json!({"audience": APIKEY_AUDIENCE, "subject": APIKEY_SUBJECT});
+    issue(addr, "/api/v1/auth/apikeys", access, body, "apikey").await
+}
+
+/// A personal scoped token (PlantDB's create-api-token) reading every dataset.
+pub async fn scoped_token(addr: SocketAddr, access: &str) -> Result<String, String> {
+    let body = json!({"datasets": {"*": ["read"]}, "token_exp": 3600});
+    let path = "/api/v1/auth/token/create-api-token";
+    issue(addr, path, access, body, "api_token").await
+}
+
 /// Where a chain stands: its current refresh token, and whether a rotation of it was sent but
 /// never answered (then the server may have rotated it, and the token is not known).
 #[derive(Debug)]

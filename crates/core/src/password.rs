@@ -75,6 +75,10 @@ pub fn needs_rehash(phc: &str, current: HashParams) -> bool {
         || params.p_cost() != current.parallelism
 }
 
+/// How much lower than the rest of the server the hashing threads are scheduled: a login flood
+/// then slows logins, not token validation.
+const HASH_NICE: i32 = 10;
+
 /// The outcome of a verification on the pool.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
@@ -110,7 +114,7 @@ impl PasswordPool {
         let dummy_hash = hash_blocking("tessera dummy password", params)?;
         Ok(Self {
             params,
-            threads: Workers::new("argon2", workers)?,
+            threads: Workers::new("argon2", workers, HASH_NICE)?,
             waiting: Arc::new(AtomicUsize::new(0)),
             workers: workers.max(1),
             queue,

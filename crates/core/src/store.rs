@@ -4,6 +4,7 @@ use async_trait::async_trait;
 
 use crate::error::Result;
 use crate::settings::SessionLimitPolicy;
+use crate::token_store::TokenStore;
 use crate::user::{Role, User, Username};
 use crate::Timestamp;
 
@@ -112,7 +113,7 @@ impl RevokeReason {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: TokenStore + Send + Sync + 'static {
     /// Creates a user; `Error::Conflict` when the username is taken.
     async fn create_user(&self, user: &NewUser) -> Result<()>;
     async fn user(&self, username: &str) -> Result<Option<User>>;

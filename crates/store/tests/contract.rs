@@ -11,10 +11,12 @@ mod contract {
     pub mod persistence;
     pub mod pg_schema;
     pub mod postgres_only;
+    pub mod resources;
     pub mod revocation;
     pub mod rotation;
     pub mod session_limit;
     pub mod support;
+    pub mod tokens;
     pub mod users;
 }
 
@@ -65,6 +67,21 @@ macro_rules! contract_suite {
             }
             persistence {
                 data_survives_reopening,
+            }
+            resources {
+                resources_read_back_with_their_maintainers,
+                duplicate_resource_is_a_conflict_and_unknown_maintainer_creates_nothing,
+                maintainers_are_added_once_and_removed,
+                set_user_role_changes_known_users_only,
+            }
+            tokens {
+                tokens_read_back_by_hash_and_id,
+                tokens_need_an_existing_owner_and_a_unique_id,
+                lists_hold_the_owners_live_tokens_in_creation_order,
+                revocation_is_once_and_read_back_since,
+                descriptions_change_on_live_tokens,
+                uses_are_written_in_batches_and_never_go_back_in_time,
+                resource_tokens_outlive_their_creators_maintainership,
             }
             instances {
                 concurrent_rotations_across_instances_have_one_winner,

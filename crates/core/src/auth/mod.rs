@@ -1,7 +1,13 @@
 //! The auth service: logins, sessions, token validation, rotation and revocation.
 
 mod login;
+mod personal;
 mod profiles;
+mod resource_tokens;
+mod resources;
+mod scoped;
+mod token_cache;
+mod token_uses;
 mod tokens;
 mod users;
 
@@ -19,9 +25,13 @@ use crate::store::{RevokedSession, Store};
 use crate::Timestamp;
 
 pub use login::LoginOutcome;
+pub use personal::CreatedToken;
+pub use scoped::{Identity, ScopedValidated, TOKEN_REVOCATION_PREFIX};
 pub use tokens::{Refreshed, Validated};
 
 use profiles::ProfileCache;
+use token_cache::TokenCache;
+use token_uses::TokenUses;
 
 /// Everything the auth use cases need, built once at start-up and shared.
 pub struct Auth {
@@ -31,6 +41,10 @@ pub struct Auth {
     jwt: JwtCodec,
     revoked: RevocationSet,
     profiles: ProfileCache,
+    /// Scoped tokens by hash, so that their validation keeps off the database.
+    tokens: TokenCache,
+    /// Latest use of each scoped token, until flushed to the store.
+    token_uses: TokenUses,
     settings: AuthSettings,
     /// Revocations at or after this time may not have been seen yet.
     synced_until: AtomicI64,
@@ -60,6 +74,8 @@ impl Auth {
             jwt,
             revoked: RevocationSet::new(),
             profiles: ProfileCache::default(),
+            tokens: TokenCache::default(),
+            token_uses: TokenUses::default(),
             settings,
             synced_until: AtomicI64::new(i64::MIN),
             publisher: None,
@@ -121,14 +137,19 @@ impl Auth {
         &self.passwords
     }
 
-    /// How long a revoked session must stay in the set: until its last access token expired.
+    /// How long a revocation must stay in the set: until its session's last access token
+    /// expired, and at least until no cached copy of a revoked scoped token can be left.
     fn revoked_until(&self, revoked_at: Timestamp) -> Timestamp {
-        revoked_at + self.settings.access_ttl + self.settings.leeway
+        let lasts = self.settings.access_ttl.max(token_cache::TOKEN_CACHE_TTL);
+        revoked_at + lasts + self.settings.leeway
     }
 
     pub(super) fn remember_revoked(&self, session_id: &str, revoked_at: Timestamp) {
         self.revoked
             .insert(session_id, self.revoked_until(revoked_at));
+        if let Some(token_id) = session_id.strip_prefix(TOKEN_REVOCATION_PREFIX) {
+            self.tokens.forget_id(token_id);
+        }
     }
 
     /// Reads revocations the set may have missed (all that can still matter on the first call):
@@ -145,9 +166,13 @@ impl Auth {
         for row in &rows {
             self.remember_revoked(&row.session_id, row.revoked_at);
         }
+        let tokens = self.store.revoked_tokens_since(since).await?;
+        for row in &tokens {
+            self.remember_revoked(&scoped::revocation_id(&row.id), row.revoked_at);
+        }
         self.synced_until.store(now, Ordering::SeqCst);
         self.revoked.prune(now);
-        Ok(rows.len())
+        Ok(rows.len() + tokens.len())
     }
 
     /// Deletes expired sessions from the store and forgets stale revocations.

@@ -3,8 +3,10 @@
 //! process, serialise concurrent writers, so the guarantees hold across instances.
 
 mod migrate;
+mod resources;
 mod rotation;
 mod sessions;
+mod tokens;
 mod users;
 
 use std::str::FromStr;

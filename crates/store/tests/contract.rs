@@ -8,6 +8,7 @@ mod contract {
     pub mod backends;
     pub mod instances;
     pub mod lockout;
+    pub mod migrations;
     pub mod persistence;
     pub mod pg_schema;
     pub mod postgres_only;
@@ -110,6 +111,15 @@ macro_rules! contract_suite {
 
 contract_suite!(sqlite, crate::contract::backends::sqlite);
 contract_suite!(postgres, crate::contract::backends::postgres);
+
+/// What only the SQLite store has.
+mod sqlite_only {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_database_with_only_the_first_migration_gets_the_later_ones() {
+        crate::contract::migrations::a_database_with_only_the_first_migration_gets_the_later_ones()
+            .await;
+    }
+}
 
 /// What only the PostgreSQL store has.
 mod postgres_only {

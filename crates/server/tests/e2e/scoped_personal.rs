@@ -232,6 +232,18 @@ async fn revocations_reach_a_cached_token_through_the_set_and_the_sync() {
 }
 
 #[tokio::test]
+async fn while_the_feed_is_down_validation_reads_the_store() {
+    let s = TestServer::start().await;
+    let (admin, _) = s.login("admin", "admin").await;
+    let (token, id) = personal(&s, &admin, json!({"a": "read"}), 600).await;
+    assert_eq!(s.validate(&token).await.0, 200);
+    auth(&s).set_feed_live(false);
+    let store = auth(&s).store().clone();
+    assert!(store.revoke_token(&id, s.clock.now()).await.unwrap());
+    assert_error(&s.validate(&token).await, 401, "invalid_token");
+}
+
+#[tokio::test]
 async fn last_use_is_flushed_in_one_batch_and_at_shutdown() {
     let s = TestServer::start().await;
     let (admin, _) = s.login("admin", "admin").await;

@@ -3,6 +3,7 @@
 //! read-only connections on the blocking pool.
 
 mod readers;
+mod resources;
 mod sessions;
 mod tokens;
 mod users;

@@ -7,24 +7,24 @@ use tessera_core::token_store::{
 };
 use tessera_core::{Error, Result, Role, Timestamp};
 
-use super::{conflict_or_storage, sql_error, SqliteStore};
+use super::{conflict_or_storage, resources, sql_error, SqliteStore};
 
 const COLUMNS: &str = "id, owner, resource, description, scopes, created_by, created_at, \
                        expires_at, revoked_at, last_used_at, last_used_ip";
 
-fn exec(c: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+pub(super) fn exec(c: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
     c.prepare_cached(sql)
         .and_then(|mut s| s.execute(params))
         .map_err(sql_error)
 }
 
-fn exists(c: &Connection, sql: &str, key: &str) -> Result<bool> {
+pub(super) fn exists(c: &Connection, sql: &str, key: &str) -> Result<bool> {
     c.prepare_cached(sql)
         .and_then(|mut s| s.exists([key]))
         .map_err(sql_error)
 }
 
-fn user_exists(c: &Connection, username: &str) -> Result<bool> {
+pub(super) fn user_exists(c: &Connection, username: &str) -> Result<bool> {
     exists(c, "SELECT 1 FROM users WHERE username = ?1", username)
 }
 
@@ -58,68 +58,6 @@ fn one_token(
     ))
     .and_then(|mut s| s.query_row([key], record).optional())
     .map_err(sql_error)
-}
-
-fn maintainers(c: &Connection, resource: &str) -> Result<Vec<String>> {
-    let mut stmt = c
-        .prepare_cached(
-            "SELECT username FROM resource_maintainers WHERE resource = ?1 ORDER BY username",
-        )
-        .map_err(sql_error)?;
-    let rows = stmt
-        .query_map([resource], |r| r.get(0))
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())
-        .map_err(sql_error)?;
-    Ok(rows)
-}
-
-fn add_maintainer(c: &Connection, resource: &str, username: &str, now: Timestamp) -> Result<bool> {
-    if !exists(c, "SELECT 1 FROM resources WHERE name = ?1", resource)? {
-        return Err(Error::NotFound(format!("no resource {resource}")));
-    }
-    if !user_exists(c, username)? {
-        return Err(Error::NotFound(format!("no user {username}")));
-    }
-    let n = exec(
-        c,
-        "INSERT INTO resource_maintainers (resource, username, added_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT DO NOTHING",
-        params![resource, username, now],
-    )?;
-    Ok(n == 1)
-}
-
-fn create_resource(c: &Connection, r: &NewResource) -> Result<()> {
-    c.prepare_cached("INSERT INTO resources (name, created_at) VALUES (?1, ?2)")
-        .and_then(|mut s| s.execute(params![r.name, r.created_at]))
-        .map_err(|e| conflict_or_storage(e, &format!("resource {} already exists", r.name)))?;
-    for username in &r.maintainers {
-        add_maintainer(c, &r.name, username, r.created_at)?;
-    }
-    Ok(())
-}
-
-fn list_resources(c: &Connection, maintainer: Option<&str>) -> Result<Vec<Resource>> {
-    let mut stmt = c
-        .prepare_cached(
-            "SELECT name, created_at FROM resources r WHERE ?1 IS NULL OR EXISTS (
-                SELECT 1 FROM resource_maintainers m WHERE m.resource = r.name AND m.username = ?1
-             ) ORDER BY name",
-        )
-        .map_err(sql_error)?;
-    let rows = stmt
-        .query_map([maintainer], |r| Ok((r.get(0)?, r.get(1)?)))
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<(String, i64)>>>())
-        .map_err(sql_error)?;
-    rows.into_iter()
-        .map(|(name, created_at)| {
-            Ok(Resource {
-                maintainers: maintainers(c, &name)?,
-                name,
-                created_at,
-            })
-        })
-        .collect()
 }
 
 fn create_token(c: &Connection, t: &NewToken) -> Result<()> {
@@ -207,37 +145,22 @@ fn record_uses(c: &Connection, uses: &[TokenUse]) -> Result<()> {
 impl TokenStore for SqliteStore {
     async fn create_resource(&self, resource: &NewResource) -> Result<()> {
         let r = resource.clone();
-        self.writer.write(move |c| create_resource(c, &r)).await
+        self.writer.write(move |c| resources::create(c, &r)).await
     }
     async fn resource(&self, name: &str) -> Result<Option<Resource>> {
         let name = name.to_string();
-        self.readers
-            .read(move |c| {
-                let created_at: Option<i64> = c
-                    .prepare_cached("SELECT created_at FROM resources WHERE name = ?1")
-                    .and_then(|mut s| s.query_row([&name], |r| r.get(0)).optional())
-                    .map_err(sql_error)?;
-                let Some(created_at) = created_at else {
-                    return Ok(None);
-                };
-                Ok(Some(Resource {
-                    maintainers: maintainers(c, &name)?,
-                    name,
-                    created_at,
-                }))
-            })
-            .await
+        self.readers.read(move |c| resources::get(c, &name)).await
     }
     async fn list_resources(&self, maintainer: Option<&str>) -> Result<Vec<Resource>> {
         let maintainer = maintainer.map(str::to_string);
         self.readers
-            .read(move |c| list_resources(c, maintainer.as_deref()))
+            .read(move |c| resources::list(c, maintainer.as_deref()))
             .await
     }
     async fn add_maintainer(&self, resource: &str, username: &str, now: Timestamp) -> Result<bool> {
         let (r, u) = (resource.to_string(), username.to_string());
         self.writer
-            .write(move |c| add_maintainer(c, &r, &u, now))
+            .write(move |c| resources::add_maintainer(c, &r, &u, now))
             .await
     }
     async fn remove_maintainer(&self, resource: &str, username: &str) -> Result<bool> {

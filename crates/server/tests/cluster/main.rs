@@ -5,6 +5,7 @@
 mod cluster;
 mod outage;
 mod proxy;
+mod scoped;
 mod sharing;
 
 use std::time::Duration;

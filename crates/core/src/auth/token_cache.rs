@@ -50,3 +50,42 @@ impl TokenCache {
         map.retain(|_, e| e.record.as_ref().is_none_or(|r| r.id != id));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token_store::TokenOwner;
+
+    fn record(id: &str) -> TokenRecord {
+        TokenRecord {
+            id: id.into(),
+            owner: TokenOwner::Resource("r".into()),
+            description: "d".into(),
+            scopes: "{}".into(),
+            created_by: "anna".into(),
+            created_at: 0,
+            expires_at: None,
+            revoked_at: None,
+            last_used_at: None,
+            last_used_ip: None,
+        }
+    }
+
+    #[test]
+    fn entries_and_misses_last_for_the_ttl_and_go_by_id() {
+        let cache = TokenCache::default();
+        cache.put(b"a", Some(record("ida")), 100);
+        cache.put(b"x", None, 100);
+        assert_eq!(
+            cache.get(b"a", 100 + TOKEN_CACHE_TTL - 1),
+            Some(Some(record("ida")))
+        );
+        assert_eq!(cache.get(b"x", 101), Some(None), "a miss is remembered");
+        assert_eq!(cache.get(b"a", 100 + TOKEN_CACHE_TTL), None, "stale");
+        assert_eq!(cache.get(b"a", 99), None, "from the future");
+        assert_eq!(cache.get(b"b", 100), None);
+        cache.forget_id("ida");
+        assert_eq!(cache.get(b"a", 100), None);
+        assert_eq!(cache.get(b"x", 100), Some(None));
+    }
+}

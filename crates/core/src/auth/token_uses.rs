@@ -69,3 +69,27 @@ impl Auth {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_latest_use_of_each_token_is_kept() {
+        let uses = TokenUses::default();
+        uses.record("a", 10, Some("1.1.1.1".into()));
+        uses.record("a", 12, Some("2.2.2.2".into()));
+        uses.record("a", 11, Some("3.3.3.3".into()));
+        uses.record("b", 5, None);
+        let mut taken = uses.take();
+        taken.sort_by(|x, y| x.id.cmp(&y.id));
+        assert_eq!(taken.len(), 2);
+        assert_eq!((taken[0].at, taken[0].ip.as_deref()), (12, Some("2.2.2.2")));
+        assert!(uses.take().is_empty());
+        uses.record("a", 20, None);
+        uses.restore(taken);
+        let again = uses.take();
+        let a = again.iter().find(|u| u.id == "a").unwrap();
+        assert_eq!(a.at, 20, "a restored older use does not win");
+    }
+}

@@ -137,16 +137,19 @@ impl Auth {
         &self.passwords
     }
 
-    /// How long a revocation must stay in the set: until its session's last access token
-    /// expired, and at least until no cached copy of a revoked scoped token can be left.
-    fn revoked_until(&self, revoked_at: Timestamp) -> Timestamp {
-        let lasts = self.settings.access_ttl.max(token_cache::TOKEN_CACHE_TTL);
+    /// How long a revoked session must stay in the set: until its last access token expired.
+    /// A revoked scoped token stays at least until no cached copy of it can be left.
+    fn revoked_until(&self, id: &str, revoked_at: Timestamp) -> Timestamp {
+        let mut lasts = self.settings.access_ttl;
+        if id.starts_with(TOKEN_REVOCATION_PREFIX) {
+            lasts = lasts.max(token_cache::TOKEN_CACHE_TTL);
+        }
         revoked_at + lasts + self.settings.leeway
     }
 
     pub(super) fn remember_revoked(&self, session_id: &str, revoked_at: Timestamp) {
         self.revoked
-            .insert(session_id, self.revoked_until(revoked_at));
+            .insert(session_id, self.revoked_until(session_id, revoked_at));
         if let Some(token_id) = session_id.strip_prefix(TOKEN_REVOCATION_PREFIX) {
             self.tokens.forget_id(token_id);
         }

@@ -343,6 +343,15 @@ def _():
     expect(r.get("user") == {"username": name, "fullname": "Compat Client User"}, f"user: {r.get('user')}")
 
 
+@check("main", "PlantDBClient.create_api_token(...) gives a token a new PlantDBClient accepts")
+def _():
+    from plantdb.commons.auth.models import Permission
+    token = S["client"].create_api_token(3600, {"scan_*": (Permission.READ, Permission.WRITE)})
+    expect(isinstance(token, str) and token.startswith("tsr_pat_"), f"token: {token!r}")
+    new_client(api_token=token)  # validates the token; raises ValueError if it is refused
+    expect(not token_rejected(token), "API token rejected")
+
+
 @check("main", "PlantDBClient.logout() then its access token is rejected")
 def _():
     c = S["client"]

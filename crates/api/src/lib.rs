@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod tokens;
+
 /// Every route lives under this prefix.
 pub const API_PREFIX: &str = "/api/v1";
 
@@ -94,6 +96,9 @@ pub struct ValidationResponse {
     pub resource: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
+    /// A personal token's dataset scopes, as PlantDB writes them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datasets: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
 
 /// `GET /health`

@@ -11,9 +11,12 @@ pub mod jwt;
 pub mod keys;
 pub mod password;
 pub mod revocation;
+pub mod scoped_secret;
+pub mod scopes;
 pub mod secret;
 pub mod settings;
 pub mod store;
+pub mod token_store;
 pub mod user;
 pub mod workers;
 

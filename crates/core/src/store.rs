@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use crate::apikey_store::ApiKeyStore;
 use crate::error::Result;
 use crate::settings::SessionLimitPolicy;
+use crate::token_store::TokenStore;
 use crate::user::{Role, User, Username};
 use crate::Timestamp;
 
@@ -113,7 +114,7 @@ impl RevokeReason {
 }
 
 #[async_trait]
-pub trait Store: ApiKeyStore + Send + Sync + 'static {
+pub trait Store: ApiKeyStore + TokenStore + Send + Sync + 'static {
     /// Creates a user; `Error::Conflict` when the username is taken.
     async fn create_user(&self, user: &NewUser) -> Result<()>;
     async fn user(&self, username: &str) -> Result<Option<User>>;

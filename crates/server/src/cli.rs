@@ -11,6 +11,9 @@ use tessera_core::{Clock, Role};
 
 use crate::config::Config;
 
+mod resource;
+pub use resource::{run_resource, ResourceAction};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "tessera",
@@ -59,6 +62,13 @@ pub enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Manages resources and their maintainers in the configured database.
+    Resource {
+        #[command(flatten)]
+        common: Common,
+        #[command(subcommand)]
+        action: ResourceAction,
+    },
     /// Configuration helpers.
     Config {
         #[command(subcommand)]
@@ -92,6 +102,8 @@ pub enum UserAction {
     Disable { username: String },
     /// Enables a disabled user.
     Enable { username: String },
+    /// Changes a user's role (reader, contributor or admin); their personal tokens follow.
+    SetRole { username: String, role: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -199,6 +211,14 @@ pub async fn run_user(
                 .await
                 .map_err(|e| e.to_string())?;
             writeln!(out, "user {name} enabled").ok();
+        }
+        UserAction::SetRole { username, role } => {
+            let role = Role::parse(&role).ok_or("role must be reader, contributor or admin")?;
+            let name = tessera_core::user::normalise(&username);
+            auth.set_role(&name, role)
+                .await
+                .map_err(|e| e.to_string())?;
+            writeln!(out, "user {name} is now {}", role.as_str()).ok();
         }
     }
     Ok(out)

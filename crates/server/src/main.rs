@@ -54,6 +54,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             print!("{out}");
             Ok(())
         }
+        Command::Resource { common, action } => {
+            let config = cli::load_config(&common)?;
+            let out = cli::run_resource(&config, Arc::new(SystemClock), action).await?;
+            print!("{out}");
+            Ok(())
+        }
         Command::Config {
             action: ConfigAction::Example,
         } => {

@@ -18,6 +18,9 @@ use crate::feed::Feed;
 use crate::ratelimit::{Limits, RateLimiter};
 use crate::state::AppState;
 
+/// How often the last uses of scoped tokens are written to the store, in one batch.
+const TOKEN_USES_FLUSH: Duration = Duration::from_secs(5);
+
 /// A server to start: its configuration, clock and whether to seed the demo users.
 pub struct Server {
     pub config: Config,
@@ -36,11 +39,15 @@ pub struct Running {
 }
 
 impl Running {
-    /// Stops accepting, lets requests in flight finish, and stops background work.
+    /// Stops accepting, lets requests in flight finish, stops background work, and writes
+    /// the scoped-token uses not yet recorded.
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);
         for task in self.tasks {
             let _ = task.await;
+        }
+        if let Err(e) = self.auth.flush_token_uses().await {
+            warn!(error = %e, "token uses not recorded at shutdown");
         }
     }
 }
@@ -185,6 +192,7 @@ impl Server {
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let (shutdown, stopped) = watch::channel(false);
         let stopped_feed = stopped.clone();
+        let stopped_flush = stopped.clone();
         let mut stop = stopped.clone();
         let server = tokio::spawn(async move {
             let service = app.into_make_service_with_connect_info::<SocketAddr>();
@@ -232,6 +240,15 @@ impl Server {
                 },
             ),
         ];
+        tasks.push(every(TOKEN_USES_FLUSH, stopped_flush, {
+            let auth = auth.clone();
+            move || {
+                let auth = auth.clone();
+                async move {
+                    let _ = auth.flush_token_uses().await;
+                }
+            }
+        }));
         tasks.extend(feed(&config).listen(auth.clone(), stopped_feed));
         info!(%addr, "tessera listening");
         Ok(Running {

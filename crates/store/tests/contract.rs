@@ -10,13 +10,16 @@ mod contract {
     pub mod backends;
     pub mod instances;
     pub mod lockout;
+    pub mod migrations;
     pub mod persistence;
     pub mod pg_schema;
     pub mod postgres_only;
+    pub mod resources;
     pub mod revocation;
     pub mod rotation;
     pub mod session_limit;
     pub mod support;
+    pub mod tokens;
     pub mod users;
 }
 
@@ -79,6 +82,21 @@ macro_rules! contract_suite {
                 reusing_a_spent_refresh_token_revokes_the_whole_chain,
                 concurrent_rotations_of_one_token_have_one_winner,
             }
+            resources {
+                resources_read_back_with_their_maintainers,
+                duplicate_resource_is_a_conflict_and_unknown_maintainer_creates_nothing,
+                maintainers_are_added_once_and_removed,
+                set_user_role_changes_known_users_only,
+            }
+            tokens {
+                tokens_read_back_by_hash_and_id,
+                tokens_need_an_existing_owner_and_a_unique_id,
+                lists_hold_the_owners_live_tokens_in_creation_order,
+                revocation_is_once_and_read_back_since,
+                descriptions_change_on_live_tokens,
+                uses_are_written_in_batches_and_never_go_back_in_time,
+                resource_tokens_outlive_their_creators_maintainership,
+            }
             instances {
                 concurrent_rotations_across_instances_have_one_winner,
                 concurrent_logins_across_instances_never_exceed_refuse_limit,
@@ -106,6 +124,15 @@ macro_rules! contract_suite {
 
 contract_suite!(sqlite, crate::contract::backends::sqlite);
 contract_suite!(postgres, crate::contract::backends::postgres);
+
+/// What only the SQLite store has.
+mod sqlite_only {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_database_with_only_the_first_migration_gets_the_later_ones() {
+        crate::contract::migrations::a_database_with_only_the_first_migration_gets_the_later_ones()
+            .await;
+    }
+}
 
 /// What only the PostgreSQL store has.
 mod postgres_only {

@@ -2,7 +2,13 @@
 
 pub mod apikeys;
 mod login;
+mod personal;
 mod profiles;
+mod resource_tokens;
+mod resources;
+mod scoped;
+mod token_cache;
+mod token_uses;
 mod tokens;
 mod users;
 
@@ -22,9 +28,13 @@ use crate::Timestamp;
 
 pub use apikeys::ApiKeySettings;
 pub use login::LoginOutcome;
+pub use personal::CreatedToken;
+pub use scoped::{Identity, ScopedValidated, TOKEN_REVOCATION_PREFIX};
 pub use tokens::{Refreshed, Validated};
 
 use profiles::ProfileCache;
+use token_cache::TokenCache;
+use token_uses::TokenUses;
 
 /// Everything the auth use cases need, built once at start-up and shared.
 pub struct Auth {
@@ -34,6 +44,10 @@ pub struct Auth {
     jwt: JwtCodec,
     revoked: RevocationSet,
     profiles: ProfileCache,
+    /// Scoped tokens by hash, so that their validation keeps off the database.
+    tokens: TokenCache,
+    /// Latest use of each scoped token, until flushed to the store.
+    token_uses: TokenUses,
     settings: AuthSettings,
     apikeys: ApiKeySettings,
     /// Revocations at or after this time may not have been seen yet.
@@ -64,6 +78,8 @@ impl Auth {
             jwt,
             revoked: RevocationSet::new(),
             profiles: ProfileCache::default(),
+            tokens: TokenCache::default(),
+            token_uses: TokenUses::default(),
             settings,
             apikeys: ApiKeySettings::default(),
             synced_until: AtomicI64::new(i64::MIN),
@@ -135,19 +151,26 @@ impl Auth {
         &self.passwords
     }
 
-    /// How long a revoked session must stay in the set: until its last access token expired
-    /// (for an API key: until the longest key could have expired).
+    /// How long a revoked id must stay in the set: until the last access token of its session
+    /// expired (for an API key: until the longest key could have expired). A revoked scoped
+    /// token stays at least until no cached copy of it can be left.
     fn revoked_until(&self, id: &str, revoked_at: Timestamp) -> Timestamp {
-        let ttl = if id.starts_with(apikeys::REVOCATION_PREFIX) {
+        let mut lasts = if id.starts_with(apikeys::REVOCATION_PREFIX) {
             self.apikeys.max_ttl
         } else {
             self.settings.access_ttl
         };
-        revoked_at + ttl + self.settings.leeway
+        if id.starts_with(TOKEN_REVOCATION_PREFIX) {
+            lasts = lasts.max(token_cache::TOKEN_CACHE_TTL);
+        }
+        revoked_at + lasts + self.settings.leeway
     }
 
     pub(super) fn remember_revoked(&self, id: &str, revoked_at: Timestamp) {
         self.revoked.insert(id, self.revoked_until(id, revoked_at));
+        if let Some(token_id) = id.strip_prefix(TOKEN_REVOCATION_PREFIX) {
+            self.tokens.forget_id(token_id);
+        }
     }
 
     /// Reads revocations the set may have missed (all that can still matter on the first call):
@@ -169,9 +192,13 @@ impl Auth {
         for RevokedApiKey { id, revoked_at } in &keys {
             self.remember_revoked(&apikeys::revocation_id(id), *revoked_at);
         }
+        let tokens = self.store.revoked_tokens_since(since).await?;
+        for row in &tokens {
+            self.remember_revoked(&scoped::revocation_id(&row.id), row.revoked_at);
+        }
         self.synced_until.store(now, Ordering::SeqCst);
         self.revoked.prune(now);
-        Ok(rows.len() + keys.len())
+        Ok(rows.len() + keys.len() + tokens.len())
     }
 
     /// Deletes expired sessions from the store and forgets stale revocations.

@@ -5,6 +5,7 @@ use tracing::warn;
 use super::profiles::Profile;
 use super::Auth;
 use crate::error::{Error, Result};
+use crate::scoped_secret::SCOPED_PREFIX;
 use crate::secret::{self, REFRESH_PREFIX};
 use crate::store::{NextRefresh, RevokeReason, Rotation};
 use crate::user::Role;
@@ -48,6 +49,11 @@ impl Auth {
         if token.starts_with(REFRESH_PREFIX) {
             return Err(Error::InvalidToken(
                 "a refresh token is not an access token".into(),
+            ));
+        }
+        if token.starts_with(SCOPED_PREFIX) {
+            return Err(Error::InvalidToken(
+                "a scoped token is not an access token".into(),
             ));
         }
         let now = self.clock.now();
@@ -97,6 +103,11 @@ impl Auth {
         if looks_like_jwt(refresh_token) {
             return Err(Error::InvalidToken(
                 "an access token is not a refresh token".into(),
+            ));
+        }
+        if refresh_token.starts_with(SCOPED_PREFIX) {
+            return Err(Error::InvalidToken(
+                "a scoped token is not a refresh token".into(),
             ));
         }
         if !secret::has_shape(refresh_token, REFRESH_PREFIX) {

@@ -128,24 +128,39 @@ pub async fn register(
     ))
 }
 
-/// `POST /auth/token/validation`
+/// `POST /auth/token/validation`: any bearer credential (access or scoped token). An optional
+/// body `{"resource": NAME}` asks that it be a token of that resource (else 403).
 pub async fn validate(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Bearer(token): Bearer,
+    JsonObject(expect): JsonObject<serde_json::Map<String, serde_json::Value>, true>,
 ) -> ApiResult<Json<ValidationResponse>> {
-    let v = authenticate(&state, token)
+    let prefixed = |e: Error| ApiError::from(e).prefixed("Token validation failed: ");
+    let token = token
+        .ok_or(Error::MissingCredential("missing token"))
+        .map_err(prefixed)?;
+    let id = state
+        .auth
+        .validate_bearer(&token, Some(ip.to_string()))
         .await
-        .map_err(|e| e.prefixed("Token validation failed: "))?;
+        .map_err(prefixed)?;
+    match expect.get("resource") {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::String(r)) => id.expect_resource(r)?,
+        Some(_) => return Err(ApiError::bad_request("\"resource\" must be a string")),
+    }
     Ok(Json(ValidationResponse {
         message: "Token validation successful".into(),
-        actor: Some(v.username.clone()),
         user: UserInfo {
-            username: v.username,
-            fullname: v.fullname,
+            username: id.username().to_string(),
+            fullname: id.fullname().to_string(),
         },
-        kind: Some("access".into()),
-        resource: None,
-        scopes: None,
+        kind: Some(id.kind().into()),
+        actor: Some(id.actor().to_string()),
+        resource: id.resource().map(str::to_string),
+        scopes: id.scopes().map(|s| s.strings()),
+        datasets: id.scopes().and_then(|s| s.datasets()),
     }))
 }
 

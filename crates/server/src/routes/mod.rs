@@ -3,6 +3,9 @@
 mod apikeys;
 mod auth;
 mod health;
+mod resource_tokens;
+mod resources;
+mod tokens;
 
 use axum::routing::{delete, get, post};
 use axum::Router;
@@ -22,4 +25,27 @@ pub fn router() -> Router<AppState> {
         .route("/auth/apikeys/refresh", post(apikeys::refresh))
         .route("/auth/apikeys/revoke-all", post(apikeys::revoke_all))
         .route("/auth/apikeys/{id}", delete(apikeys::revoke))
+        .route(
+            "/auth/token/create-api-token",
+            post(tokens::create_api_token),
+        )
+        .route("/auth/tokens", get(tokens::list))
+        .route("/auth/tokens/{id}", delete(tokens::revoke))
+        .route("/resources", get(resources::list).post(resources::create))
+        .route(
+            "/resources/{name}/maintainers",
+            post(resources::add_maintainer),
+        )
+        .route(
+            "/resources/{name}/maintainers/{username}",
+            delete(resources::remove_maintainer),
+        )
+        .route(
+            "/resources/{name}/tokens",
+            get(resource_tokens::list).post(resource_tokens::create),
+        )
+        .route(
+            "/resources/{name}/tokens/{id}",
+            delete(resource_tokens::revoke).patch(resource_tokens::describe),
+        )
 }

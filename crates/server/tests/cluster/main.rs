@@ -6,6 +6,7 @@ mod apikeys;
 mod cluster;
 mod outage;
 mod proxy;
+mod scoped;
 mod sharing;
 
 use std::time::Duration;

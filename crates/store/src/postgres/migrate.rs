@@ -7,13 +7,8 @@ use tessera_core::Result;
 
 use super::sql_error;
 
-const MIGRATIONS: &[(i64, &str)] = &[
-    (1, include_str!("../../migrations/postgres/0001_init.sql")),
-    (
-        2,
-        include_str!("../../migrations/postgres/0002_apikeys.sql"),
-    ),
-];
+/// Every `migrations/postgres/NNNN_*.sql`, in order (listed by the build script).
+const MIGRATIONS: &[(i64, &str)] = include!(concat!(env!("OUT_DIR"), "/postgres_migrations.rs"));
 
 /// First key of the advisory lock; the second is the schema, so that schemas migrate apart.
 const LOCK_NAMESPACE: i32 = 0x7e55_e7a0;
@@ -34,12 +29,12 @@ pub async fn migrate(pool: &PgPool) -> Result<()> {
     .execute(&mut *tx)
     .await
     .map_err(sql_error)?;
-    let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
-        .fetch_one(&mut *tx)
+    let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
+        .fetch_all(&mut *tx)
         .await
         .map_err(sql_error)?;
     for (version, sql) in MIGRATIONS {
-        if current.is_some_and(|c| c >= *version) {
+        if applied.contains(version) {
             continue;
         }
         (&mut *tx)

@@ -5,8 +5,10 @@
 mod apikey_rotation;
 mod apikeys;
 mod migrate;
+mod resources;
 mod rotation;
 mod sessions;
+mod tokens;
 mod users;
 
 use std::str::FromStr;

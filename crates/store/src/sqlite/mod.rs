@@ -5,7 +5,9 @@
 mod apikey_rotation;
 mod apikeys;
 mod readers;
+mod resources;
 mod sessions;
+mod tokens;
 mod users;
 mod writer;
 
@@ -23,10 +25,8 @@ use tessera_core::{Error, Result, Store, Timestamp, User};
 use readers::Readers;
 use writer::Writer;
 
-const MIGRATIONS: &[(i64, &str)] = &[
-    (1, include_str!("../../migrations/sqlite/0001_init.sql")),
-    (2, include_str!("../../migrations/sqlite/0002_apikeys.sql")),
-];
+/// Every `migrations/sqlite/NNNN_*.sql`, in order (listed by the build script).
+const MIGRATIONS: &[(i64, &str)] = include!(concat!(env!("OUT_DIR"), "/sqlite_migrations.rs"));
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -116,13 +116,12 @@ fn apply_migrations(conn: &Connection) -> Result<()> {
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY NOT NULL)",
     )
     .map_err(sql_error)?;
-    let current: Option<i64> = conn
-        .query_row("SELECT MAX(version) FROM schema_migrations", [], |r| {
-            r.get(0)
-        })
+    let applied: Vec<i64> = conn
+        .prepare("SELECT version FROM schema_migrations")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .map_err(sql_error)?;
     for (version, sql) in MIGRATIONS {
-        if current.is_some_and(|c| c >= *version) {
+        if applied.contains(version) {
             continue;
         }
         conn.execute_batch(sql).map_err(sql_error)?;

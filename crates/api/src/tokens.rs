@@ -1,0 +1,117 @@
+//! Wire types of scoped long-lived tokens: personal tokens (`create-api-token`, `/auth/tokens`)
+//! and resources with their maintainers and tokens (`/resources`). Times are Unix seconds,
+//! except PlantDB's `"expiration date"`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// `POST /auth/token/create-api-token`. The values are checked by the server, so they are
+/// taken as any JSON here.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CreateApiTokenRequest {
+    #[serde(default)]
+    pub datasets: Option<Value>,
+    #[serde(default)]
+    pub token_exp: Option<Value>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateApiTokenResponse {
+    pub message: String,
+    pub api_token: String,
+    /// ISO-8601, UTC.
+    #[serde(rename = "expiration date")]
+    pub expiration_date: String,
+    pub id: String,
+}
+
+/// A token's metadata; never its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub id: String,
+    pub description: String,
+    /// `perm`, or `pattern:perm` for a personal token's dataset scopes.
+    pub scopes: Vec<String>,
+    /// A personal token's scopes as PlantDB writes them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datasets: Option<BTreeMap<String, Vec<String>>>,
+    pub created_by: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub last_used_ip: Option<String>,
+}
+
+/// `GET /auth/tokens`, `GET /resources/{name}/tokens`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenList {
+    pub tokens: Vec<TokenInfo>,
+}
+
+/// `POST /resources`
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CreateResourceRequest {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub maintainers: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceInfo {
+    pub name: String,
+    pub maintainers: Vec<String>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceResponse {
+    pub message: String,
+    pub resource: ResourceInfo,
+}
+
+/// `GET /resources`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceList {
+    pub resources: Vec<ResourceInfo>,
+}
+
+/// `POST /resources/{name}/maintainers`
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct MaintainerRequest {
+    #[serde(default)]
+    pub username: Option<String>,
+}
+
+/// `POST /resources/{name}/tokens`; `expires_in` absent or `null`: until revoked.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CreateResourceTokenRequest {
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub scopes: Option<Value>,
+    #[serde(default)]
+    pub expires_in: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceTokenCreated {
+    pub message: String,
+    /// The secret: shown here only.
+    pub token: String,
+    pub id: String,
+    pub description: String,
+    pub scopes: Vec<String>,
+    pub expires_at: Option<i64>,
+}
+
+/// `PATCH /resources/{name}/tokens/{id}`
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DescriptionRequest {
+    #[serde(default)]
+    pub description: Option<String>,
+}

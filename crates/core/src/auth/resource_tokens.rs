@@ -1,0 +1,102 @@
+//! Tokens of a resource: made, listed, renamed and revoked by any of its maintainers. They
+//! belong to the resource, so they outlive their creator's role, account and maintainership.
+
+use serde_json::Value;
+use tracing::info;
+
+use super::personal::{check_description, parse_lifetime, CreatedToken};
+use super::tokens::Validated;
+use super::Auth;
+use crate::error::{Error, Result};
+use crate::scopes::{parse_permissions, Scopes};
+use crate::token_store::{TokenOwner, TokenRecord};
+
+impl Auth {
+    /// The resource's name, if the caller maintains it (404 for an unknown resource first).
+    async fn maintained(&self, caller: &Validated, name: &str) -> Result<TokenOwner> {
+        let resource = self.resource_named(name).await?;
+        if !resource.maintainers.contains(&caller.username) {
+            return Err(Error::Forbidden(format!(
+                "only maintainers of {name} manage its tokens"
+            )));
+        }
+        Ok(TokenOwner::Resource(resource.name))
+    }
+
+    /// A live token of the resource.
+    async fn token_of(&self, owner: &TokenOwner, id: &str) -> Result<TokenRecord> {
+        self.store
+            .token(id)
+            .await?
+            .filter(|r| r.owner == *owner && r.revoked_at.is_none())
+            .ok_or_else(|| Error::NotFound(format!("no live token {id} of this resource")))
+    }
+
+    /// `expires_in`: absent or `null` for a token that lives until revoked.
+    pub async fn create_resource_token(
+        &self,
+        caller: &Validated,
+        name: &str,
+        description: Option<&str>,
+        scopes: Option<&Value>,
+        expires_in: Option<&Value>,
+    ) -> Result<CreatedToken> {
+        let owner = self.maintained(caller, name).await?;
+        let description = check_description(description.unwrap_or(""))?;
+        let scopes = parse_permissions(scopes.unwrap_or(&Value::Null))?;
+        let expires_at = match expires_in {
+            None => None,
+            some => Some(self.clock.now() + parse_lifetime(some, "expires_in")?),
+        };
+        let created = self
+            .insert_token(
+                owner,
+                &caller.username,
+                description,
+                Scopes::Permissions(scopes),
+                expires_at,
+            )
+            .await?;
+        info!(resource = %name, by = %caller.username, token = %created.id, "resource token created");
+        Ok(created)
+    }
+
+    pub async fn list_resource_tokens(
+        &self,
+        caller: &Validated,
+        name: &str,
+    ) -> Result<Vec<TokenRecord>> {
+        let owner = self.maintained(caller, name).await?;
+        self.store.list_tokens(&owner).await
+    }
+
+    pub async fn describe_resource_token(
+        &self,
+        caller: &Validated,
+        name: &str,
+        id: &str,
+        description: Option<&str>,
+    ) -> Result<()> {
+        let owner = self.maintained(caller, name).await?;
+        let description = check_description(description.unwrap_or(""))?;
+        self.token_of(&owner, id).await?;
+        if !self.store.set_token_description(id, &description).await? {
+            return Err(Error::NotFound(format!("no live token {id}")));
+        }
+        self.tokens.forget_id(id);
+        Ok(())
+    }
+
+    pub async fn revoke_resource_token(
+        &self,
+        caller: &Validated,
+        name: &str,
+        id: &str,
+    ) -> Result<()> {
+        let owner = self.maintained(caller, name).await?;
+        self.token_of(&owner, id).await?;
+        self.revoke_scoped(id).await?;
+        info!(resource = %name, by = %caller.username, token = %id, "resource token revoked");
+        Ok(())
+    }
+}

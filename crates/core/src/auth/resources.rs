@@ -1,0 +1,134 @@
+//! Resources (`plugin:fancy-plugin`) and their maintainers. Calls made by the local admin
+//! command line pass no caller (`None`) and may do what an admin may.
+
+use tracing::info;
+
+use super::tokens::Validated;
+use super::Auth;
+use crate::error::{Error, Result};
+use crate::token_store::{NewResource, Resource};
+use crate::user::{Role, Username};
+
+/// A resource name: 1 to 128 of `A-Z a-z 0-9 . _ - : @`, starting with a letter or digit.
+pub fn check_resource_name(raw: &str) -> Result<String> {
+    let name = raw.trim();
+    let ok = !name.is_empty()
+        && name.len() <= 128
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':' | '@'));
+    if !ok {
+        return Err(Error::BadRequest(
+            "a resource name is 1 to 128 letters, digits, '.', '_', '-', ':' or '@', \
+             starting with a letter or digit"
+                .into(),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+fn is_admin(caller: Option<&Validated>) -> bool {
+    caller.is_none_or(|c| c.role == Role::Admin)
+}
+
+impl Auth {
+    pub async fn create_resource(
+        &self,
+        caller: Option<&Validated>,
+        name: &str,
+        maintainers: &[String],
+    ) -> Result<Resource> {
+        if !is_admin(caller) {
+            return Err(Error::Forbidden("only admins create resources".into()));
+        }
+        let name = check_resource_name(name)?;
+        let mut users = Vec::with_capacity(maintainers.len());
+        for m in maintainers {
+            let u = Username::parse(m)?.to_string();
+            if !users.contains(&u) {
+                users.push(u);
+            }
+        }
+        self.store
+            .create_resource(&NewResource {
+                name: name.clone(),
+                created_at: self.clock.now(),
+                maintainers: users,
+            })
+            .await?;
+        info!(resource = %name, "resource created");
+        self.resource_named(&name).await
+    }
+
+    pub async fn resource_named(&self, name: &str) -> Result<Resource> {
+        self.store
+            .resource(name)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("no resource {name}")))
+    }
+
+    /// All resources for admins (and the command line), the maintained ones for others.
+    pub async fn list_resources(&self, caller: Option<&Validated>) -> Result<Vec<Resource>> {
+        let only = caller.filter(|c| c.role != Role::Admin);
+        self.store
+            .list_resources(only.map(|c| c.username.as_str()))
+            .await
+    }
+
+    /// The resource, if the caller may manage its maintainers (an admin or a maintainer).
+    async fn managed(&self, caller: Option<&Validated>, name: &str) -> Result<Resource> {
+        let resource = self.resource_named(name).await?;
+        let maintains = caller.is_some_and(|c| resource.maintainers.contains(&c.username));
+        if !is_admin(caller) && !maintains {
+            return Err(Error::Forbidden(format!(
+                "only admins and maintainers of {name} manage its maintainers"
+            )));
+        }
+        Ok(resource)
+    }
+
+    /// Returns false when the user already was a maintainer.
+    pub async fn add_maintainer(
+        &self,
+        caller: Option<&Validated>,
+        name: &str,
+        username: &str,
+    ) -> Result<bool> {
+        self.managed(caller, name).await?;
+        let username = Username::parse(username)?;
+        let added = self
+            .store
+            .add_maintainer(name, username.as_str(), self.clock.now())
+            .await?;
+        info!(resource = %name, maintainer = %username, "maintainer added");
+        Ok(added)
+    }
+
+    pub async fn remove_maintainer(
+        &self,
+        caller: Option<&Validated>,
+        name: &str,
+        username: &str,
+    ) -> Result<()> {
+        self.managed(caller, name).await?;
+        let username = crate::user::normalise(username);
+        if !self.store.remove_maintainer(name, &username).await? {
+            return Err(Error::NotFound(format!(
+                "{username} is not a maintainer of {name}"
+            )));
+        }
+        info!(resource = %name, maintainer = %username, "maintainer removed");
+        Ok(())
+    }
+
+    /// Changes a user's role; their personal tokens' rights follow at once here, and within
+    /// the profile cache's lifetime elsewhere.
+    pub async fn set_role(&self, username: &str, role: Role) -> Result<()> {
+        if !self.store.set_user_role(username, role).await? {
+            return Err(Error::NotFound(format!("no user {username}")));
+        }
+        self.profiles.forget(username);
+        Ok(())
+    }
+}

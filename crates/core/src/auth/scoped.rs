@@ -1,0 +1,190 @@
+//! Validating scoped tokens from memory: the cached record, the revocation set, and for a
+//! personal token its owner's cached profile. The store is read on a cache miss only (and
+//! for every validation while the revocation feed is down).
+
+use super::tokens::{fail_closed, Validated};
+use super::Auth;
+use crate::error::{Error, Result};
+use crate::scoped_secret::{is_well_formed, SCOPED_PREFIX};
+use crate::scopes::Scopes;
+use crate::secret;
+use crate::token_store::{TokenOwner, TokenRecord};
+
+/// Prefix of scoped-token ids in the revocation set and feed (session ids never contain `:`).
+pub const TOKEN_REVOCATION_PREFIX: &str = "tok:";
+
+pub(super) fn revocation_id(token_id: &str) -> String {
+    format!("{TOKEN_REVOCATION_PREFIX}{token_id}")
+}
+
+/// A valid scoped token, with the rights it has now.
+#[derive(Debug, Clone)]
+pub struct ScopedValidated {
+    pub token_id: String,
+    /// `token-<id>` for a resource token, the owner for a personal one.
+    pub username: String,
+    pub fullname: String,
+    /// `Token <description>` for a resource token, the owner for a personal one.
+    pub actor: String,
+    /// The resource a resource token belongs to.
+    pub resource: Option<String>,
+    /// A personal token's scopes within its owner's current role; a resource token's scopes.
+    pub scopes: Scopes,
+    pub expires_at: Option<i64>,
+}
+
+/// Who presented a bearer credential.
+#[derive(Debug, Clone)]
+pub enum Identity {
+    Access(Validated),
+    Scoped(ScopedValidated),
+}
+
+impl Identity {
+    /// `access`, `personal_token` or `resource_token`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Identity::Access(_) => "access",
+            Identity::Scoped(s) if s.resource.is_some() => "resource_token",
+            Identity::Scoped(_) => "personal_token",
+        }
+    }
+
+    pub fn username(&self) -> &str {
+        match self {
+            Identity::Access(v) => &v.username,
+            Identity::Scoped(s) => &s.username,
+        }
+    }
+
+    pub fn fullname(&self) -> &str {
+        match self {
+            Identity::Access(v) => &v.fullname,
+            Identity::Scoped(s) => &s.fullname,
+        }
+    }
+
+    pub fn actor(&self) -> &str {
+        match self {
+            Identity::Access(v) => &v.username,
+            Identity::Scoped(s) => &s.actor,
+        }
+    }
+
+    pub fn resource(&self) -> Option<&str> {
+        match self {
+            Identity::Access(_) => None,
+            Identity::Scoped(s) => s.resource.as_deref(),
+        }
+    }
+
+    pub fn scopes(&self) -> Option<&Scopes> {
+        match self {
+            Identity::Access(_) => None,
+            Identity::Scoped(s) => Some(&s.scopes),
+        }
+    }
+
+    /// For a service that accepts only tokens of one resource: anything else is a valid
+    /// credential without the right (`Error::Forbidden`).
+    pub fn expect_resource(&self, expected: &str) -> Result<()> {
+        match self.resource() {
+            Some(r) if r == expected => Ok(()),
+            Some(r) => Err(Error::Forbidden(format!(
+                "this token belongs to resource {r}, not {expected}"
+            ))),
+            None => Err(Error::Forbidden(format!(
+                "this credential is not a token of resource {expected}"
+            ))),
+        }
+    }
+}
+
+impl Auth {
+    /// Validates any bearer credential: a scoped token, or else an access token. `ip` is
+    /// where it was presented from (recorded as a scoped token's last use).
+    pub async fn validate_bearer(&self, token: &str, ip: Option<String>) -> Result<Identity> {
+        if token.starts_with(SCOPED_PREFIX) {
+            return self.validate_scoped(token, ip).await.map(Identity::Scoped);
+        }
+        self.validate_access(token).await.map(Identity::Access)
+    }
+
+    pub async fn validate_scoped(
+        &self,
+        token: &str,
+        ip: Option<String>,
+    ) -> Result<ScopedValidated> {
+        if !is_well_formed(token) {
+            return Err(Error::InvalidToken("malformed scoped token".into()));
+        }
+        let hash = secret::hash(token);
+        let now = self.clock.now();
+        let cached = if self.feed_live() {
+            self.tokens.get(&hash, now)
+        } else {
+            None
+        };
+        let record = match cached {
+            Some(found) => found,
+            None => {
+                let found = self.store.token_by_hash(&hash).await.map_err(fail_closed)?;
+                self.tokens.put(&hash, found.clone(), now);
+                found
+            }
+        };
+        let record = record.ok_or_else(|| Error::InvalidToken("unknown token".into()))?;
+        if record.revoked_at.is_some() || self.revoked.contains(&revocation_id(&record.id)) {
+            return Err(Error::InvalidToken("token revoked".into()));
+        }
+        if record.expires_at.is_some_and(|at| at <= now) {
+            return Err(Error::TokenExpired);
+        }
+        let validated = self.rights_now(record, now).await?;
+        self.token_uses.record(&validated.token_id, now, ip);
+        Ok(validated)
+    }
+
+    async fn rights_now(&self, record: TokenRecord, now: i64) -> Result<ScopedValidated> {
+        let scopes = Scopes::from_json(&record.scopes)?;
+        Ok(match record.owner {
+            TokenOwner::User(owner) => {
+                let profile = self.profile(&owner, now).await.map_err(fail_closed)?;
+                if profile.disabled {
+                    return Err(Error::InvalidToken("account disabled".into()));
+                }
+                ScopedValidated {
+                    token_id: record.id,
+                    actor: owner.clone(),
+                    username: owner,
+                    fullname: profile.fullname,
+                    resource: None,
+                    scopes: scopes.within(profile.role),
+                    expires_at: record.expires_at,
+                }
+            }
+            TokenOwner::Resource(resource) => {
+                let actor = format!("Token {}", record.description);
+                ScopedValidated {
+                    username: format!("token-{}", record.id),
+                    token_id: record.id,
+                    fullname: actor.clone(),
+                    actor,
+                    resource: Some(resource),
+                    scopes,
+                    expires_at: record.expires_at,
+                }
+            }
+        })
+    }
+
+    /// Revokes a scoped token in the store, then here and on every instance at once.
+    pub(super) async fn revoke_scoped(&self, id: &str) -> Result<()> {
+        let now = self.clock.now();
+        if !self.store.revoke_token(id, now).await? {
+            return Err(Error::NotFound(format!("no live token {id}")));
+        }
+        self.revoked_here(&[revocation_id(id)], now).await;
+        Ok(())
+    }
+}

@@ -1,0 +1,105 @@
+//! The storage port of scoped long-lived tokens: resources, their maintainers, and the
+//! personal and resource tokens themselves (kept as hashes only).
+
+use async_trait::async_trait;
+
+use crate::error::Result;
+use crate::user::Role;
+use crate::Timestamp;
+
+/// A resource to create (`plugin:fancy-plugin`), with its first maintainers.
+#[derive(Debug, Clone)]
+pub struct NewResource {
+    pub name: String,
+    pub created_at: Timestamp,
+    pub maintainers: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    pub name: String,
+    pub created_at: Timestamp,
+    /// Usernames, sorted.
+    pub maintainers: Vec<String>,
+}
+
+/// Whom a token belongs to: a user (personal token) or a resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenOwner {
+    User(String),
+    Resource(String),
+}
+
+/// A token to store. `scopes` is the domain's JSON, opaque to the store.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub id: String,
+    pub hash: Vec<u8>,
+    pub owner: TokenOwner,
+    pub description: String,
+    pub scopes: String,
+    pub created_by: String,
+    pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+}
+
+/// A stored token: its metadata, never its secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    pub id: String,
+    pub owner: TokenOwner,
+    pub description: String,
+    pub scopes: String,
+    pub created_by: String,
+    pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+    pub last_used_at: Option<Timestamp>,
+    pub last_used_ip: Option<String>,
+}
+
+/// A revoked token, as the catch-up sync reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevokedToken {
+    pub id: String,
+    pub revoked_at: Timestamp,
+}
+
+/// The latest use of a token seen by one instance, flushed in batches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenUse {
+    pub id: String,
+    pub at: Timestamp,
+    pub ip: Option<String>,
+}
+
+#[async_trait]
+pub trait TokenStore: Send + Sync {
+    /// `Error::Conflict` when the name is taken, `Error::NotFound` when a maintainer is not a
+    /// user (and then nothing is created).
+    async fn create_resource(&self, resource: &NewResource) -> Result<()>;
+    async fn resource(&self, name: &str) -> Result<Option<Resource>>;
+    /// All resources, or those `maintainer` maintains; by name.
+    async fn list_resources(&self, maintainer: Option<&str>) -> Result<Vec<Resource>>;
+    /// False when already a maintainer; `Error::NotFound` for an unknown resource or user.
+    async fn add_maintainer(&self, resource: &str, username: &str, now: Timestamp) -> Result<bool>;
+    /// False when not a maintainer.
+    async fn remove_maintainer(&self, resource: &str, username: &str) -> Result<bool>;
+    /// Changes a user's role (the rights of their personal tokens follow); false if no user.
+    async fn set_user_role(&self, username: &str, role: Role) -> Result<bool>;
+
+    /// `Error::NotFound` when the owning user or resource does not exist.
+    async fn create_token(&self, token: &NewToken) -> Result<()>;
+    async fn token_by_hash(&self, hash: &[u8]) -> Result<Option<TokenRecord>>;
+    async fn token(&self, id: &str) -> Result<Option<TokenRecord>>;
+    /// The owner's tokens that are not revoked, oldest first.
+    async fn list_tokens(&self, owner: &TokenOwner) -> Result<Vec<TokenRecord>>;
+    /// False when there is no such live token.
+    async fn set_token_description(&self, id: &str, description: &str) -> Result<bool>;
+    /// False when already revoked or unknown.
+    async fn revoke_token(&self, id: &str, now: Timestamp) -> Result<bool>;
+    /// Tokens revoked at or after `since`.
+    async fn revoked_tokens_since(&self, since: Timestamp) -> Result<Vec<RevokedToken>>;
+    /// Records uses in one write; an older use never overwrites a newer one.
+    async fn record_token_uses(&self, uses: &[TokenUse]) -> Result<()>;
+}

@@ -1,0 +1,71 @@
+//! `tessera resource ...`: resources and their maintainers, on the local database.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use clap::Subcommand;
+use tessera_core::Clock;
+
+use crate::config::Config;
+
+#[derive(Debug, Subcommand)]
+pub enum ResourceAction {
+    /// Adds a resource (e.g. `plugin:fancy-plugin`), with maintainers who must be users.
+    Add {
+        name: String,
+        #[arg(long = "maintainer")]
+        maintainers: Vec<String>,
+    },
+    /// Lists resources and their maintainers.
+    List,
+    /// Lets a user manage a resource's tokens.
+    AddMaintainer { name: String, username: String },
+    /// Takes a user off a resource; the tokens they made keep working.
+    RemoveMaintainer { name: String, username: String },
+}
+
+/// Runs a `tessera resource` command on the configured database; returns what to print.
+pub async fn run_resource(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+    action: ResourceAction,
+) -> Result<String, String> {
+    let auth = crate::serve::build_auth(config, clock).await?;
+    let mut out = String::new();
+    let fail = |e: tessera_core::Error| e.to_string();
+    match action {
+        ResourceAction::Add { name, maintainers } => {
+            let r = auth
+                .create_resource(None, &name, &maintainers)
+                .await
+                .map_err(fail)?;
+            writeln!(out, "created resource {}", r.name).ok();
+        }
+        ResourceAction::List => {
+            for r in auth.list_resources(None).await.map_err(fail)? {
+                writeln!(out, "{}\t{}", r.name, r.maintainers.join(",")).ok();
+            }
+        }
+        ResourceAction::AddMaintainer { name, username } => {
+            let added = auth
+                .add_maintainer(None, &name, &username)
+                .await
+                .map_err(fail)?;
+            let user = tessera_core::user::normalise(&username);
+            let what = if added {
+                "now maintains"
+            } else {
+                "already maintains"
+            };
+            writeln!(out, "{user} {what} {name}").ok();
+        }
+        ResourceAction::RemoveMaintainer { name, username } => {
+            auth.remove_maintainer(None, &name, &username)
+                .await
+                .map_err(fail)?;
+            let user = tessera_core::user::normalise(&username);
+            writeln!(out, "{user} no longer maintains {name}").ok();
+        }
+    }
+    Ok(out)
+}

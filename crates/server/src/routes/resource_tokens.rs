@@ -1,0 +1,91 @@
+//! Tokens of a resource, managed by its maintainers.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use tessera_api::tokens::{
+    CreateResourceTokenRequest, DescriptionRequest, ResourceTokenCreated, TokenList,
+};
+use tessera_api::MessageResponse;
+
+use super::auth::authenticate;
+use super::tokens::token_list;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Bearer, JsonObject};
+use crate::state::AppState;
+
+/// `POST /resources/{name}/tokens`: the only answer that shows the token.
+pub async fn create(
+    State(state): State<AppState>,
+    Bearer(token): Bearer,
+    Path(name): Path<String>,
+    body: Result<JsonObject<CreateResourceTokenRequest>, ApiError>,
+) -> ApiResult<(StatusCode, Json<ResourceTokenCreated>)> {
+    let caller = authenticate(&state, token).await?;
+    let JsonObject(req) = body?;
+    let created = state
+        .auth
+        .create_resource_token(
+            &caller,
+            &name,
+            req.description.as_deref(),
+            req.scopes.as_ref(),
+            req.expires_in.as_ref(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ResourceTokenCreated {
+            message: format!("Token created for {name}"),
+            token: created.secret.plain,
+            id: created.id,
+            description: created.description,
+            scopes: created.scopes.strings(),
+            expires_at: created.expires_at,
+        }),
+    ))
+}
+
+/// `GET /resources/{name}/tokens`: every live token of the resource, whoever made it.
+pub async fn list(
+    State(state): State<AppState>,
+    Bearer(token): Bearer,
+    Path(name): Path<String>,
+) -> ApiResult<Json<TokenList>> {
+    let caller = authenticate(&state, token).await?;
+    token_list(state.auth.list_resource_tokens(&caller, &name).await?)
+}
+
+/// `PATCH /resources/{name}/tokens/{id}`: a new description.
+pub async fn describe(
+    State(state): State<AppState>,
+    Bearer(token): Bearer,
+    Path((name, id)): Path<(String, String)>,
+    body: Result<JsonObject<DescriptionRequest>, ApiError>,
+) -> ApiResult<Json<MessageResponse>> {
+    let caller = authenticate(&state, token).await?;
+    let JsonObject(req) = body?;
+    state
+        .auth
+        .describe_resource_token(&caller, &name, &id, req.description.as_deref())
+        .await?;
+    Ok(Json(MessageResponse {
+        message: format!("Token {id} updated"),
+    }))
+}
+
+/// `DELETE /resources/{name}/tokens/{id}`
+pub async fn revoke(
+    State(state): State<AppState>,
+    Bearer(token): Bearer,
+    Path((name, id)): Path<(String, String)>,
+) -> ApiResult<Json<MessageResponse>> {
+    let caller = authenticate(&state, token).await?;
+    state
+        .auth
+        .revoke_resource_token(&caller, &name, &id)
+        .await?;
+    Ok(Json(MessageResponse {
+        message: format!("Token {id} revoked"),
+    }))
+}

@@ -1,0 +1,101 @@
+//! Resources and their maintainers.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use tessera_api::tokens::{
+    CreateResourceRequest, MaintainerRequest, ResourceInfo, ResourceList, ResourceResponse,
+};
+use tessera_api::MessageResponse;
+use tessera_core::token_store::Resource;
+
+use super::auth::authenticate;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Bearer, JsonObject};
+use crate::state::AppState;
+
+fn info(r: Resource) -> ResourceInfo {
+    ResourceInfo {
+        name: r.name,
+        maintainers: r.maintainers,
+        created_at: r.created_at,
+    }
+}
+
+/// `POST /resources`: admins.
+pub async fn create(
+    State(state): State<AppState>,
+    Bearer(token): Bearer,
+    body: Result<JsonObject<CreateResourceRequest>, ApiError>,
+) -> ApiResult<(StatusCode, Json<ResourceResponse>)> {
+    let caller = authenticate(&state, token).await?;
+    let JsonObject(req) = body?;
+    let name = req
+        .name
+        .ok_or_else(|| ApiError::bad_request("Missing name"))?;
+    let maintainers = req.maintainers.unwrap_or_default();
+    let resource = state
+        .auth
+        .create_resource(Some(&caller), &name, &maintainers)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ResourceResponse {
+            message: format!("Resource {} created", resource.name),
+            resource: info(resource),
+        }),
+    ))
+}
+
+/// `GET /resources`: all for admins, the maintained ones for others.
+pub async fn list(
+    State(state): State<AppState>,
+    Bearer(token): Bearer,
+) -> ApiResult<Json<ResourceList>> {
+    let caller = authenticate(&state, token).await?;
+    let resources = state.auth.list_resources(Some(&caller)).await?;
+    Ok(Json(ResourceList {
+        resources: resources.into_iter().map(info).collect(),
+    }))
+}
+
+/// `POST /resources/{name}/maintainers`
+pub async fn add_maintainer(
+    State(state): State<AppState>,
+    Bearer(token): Bearer,
+    Path(name): Path<String>,
+    body: Result<JsonObject<MaintainerRequest>, ApiError>,
+) -> ApiResult<Json<MessageResponse>> {
+    let caller = authenticate(&state, token).await?;
+    let JsonObject(req) = body?;
+    let username = req
+        .username
+        .ok_or_else(|| ApiError::bad_request("Missing username"))?;
+    let added = state
+        .auth
+        .add_maintainer(Some(&caller), &name, &username)
+        .await?;
+    let username = tessera_core::user::normalise(&username);
+    let message = if added {
+        format!("{username} now maintains {name}")
+    } else {
+        format!("{username} already maintains {name}")
+    };
+    Ok(Json(MessageResponse { message }))
+}
+
+/// `DELETE /resources/{name}/maintainers/{username}`
+pub async fn remove_maintainer(
+    State(state): State<AppState>,
+    Bearer(token): Bearer,
+    Path((name, username)): Path<(String, String)>,
+) -> ApiResult<Json<MessageResponse>> {
+    let caller = authenticate(&state, token).await?;
+    state
+        .auth
+        .remove_maintainer(Some(&caller), &name, &username)
+        .await?;
+    Ok(Json(MessageResponse {
+        message: format!("{username} no longer maintains {name}"),
+    }))
+}

@@ -1,0 +1,119 @@
+//! Personal tokens: `create-api-token` (PlantDB's shape), listing and revoking them.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use tessera_api::tokens::{CreateApiTokenRequest, CreateApiTokenResponse, TokenInfo, TokenList};
+use tessera_api::MessageResponse;
+use tessera_core::scopes::Scopes;
+use tessera_core::token_store::TokenRecord;
+
+use super::auth::authenticate;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Bearer, JsonObject};
+use crate::state::AppState;
+
+/// `2026-12-01T18:00:00+00:00`, as PlantDB's `isoformat()` writes UTC.
+pub fn iso8601(ts: i64) -> String {
+    let (days, secs) = (ts.div_euclid(86_400), ts.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+00:00",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// A stored token as lists show it: metadata only.
+pub fn token_info(t: TokenRecord) -> ApiResult<TokenInfo> {
+    let scopes = Scopes::from_json(&t.scopes)?;
+    Ok(TokenInfo {
+        id: t.id,
+        description: t.description,
+        scopes: scopes.strings(),
+        datasets: scopes.datasets(),
+        created_by: t.created_by,
+        created_at: t.created_at,
+        expires_at: t.expires_at,
+        last_used_at: t.last_used_at,
+        last_used_ip: t.last_used_ip,
+    })
+}
+
+pub fn token_list(records: Vec<TokenRecord>) -> ApiResult<Json<TokenList>> {
+    let tokens = records
+        .into_iter()
+        .map(token_info)
+        .collect::<ApiResult<_>>()?;
+    Ok(Json(TokenList { tokens }))
+}
+
+/// `POST /auth/token/create-api-token`
+pub async fn create_api_token(
+    State(state): State<AppState>,
+    Bearer(token): Bearer,
+    body: Result<JsonObject<CreateApiTokenRequest>, ApiError>,
+) -> ApiResult<Json<CreateApiTokenResponse>> {
+    let caller = authenticate(&state, token)
+        .await
+        .map_err(|e| e.prefixed("Token creation failed: "))?;
+    let JsonObject(req) = body?;
+    let created = state
+        .auth
+        .create_personal_token(
+            &caller,
+            req.datasets.as_ref(),
+            req.token_exp.as_ref(),
+            req.description.as_deref(),
+        )
+        .await?;
+    Ok(Json(CreateApiTokenResponse {
+        message: "API Token generated successfully".into(),
+        api_token: created.secret.plain,
+        expiration_date: iso8601(created.expires_at.unwrap_or_default()),
+        id: created.id,
+    }))
+}
+
+/// `GET /auth/tokens`: the caller's own personal tokens.
+pub async fn list(
+    State(state): State<AppState>,
+    Bearer(token): Bearer,
+) -> ApiResult<Json<TokenList>> {
+    let caller = authenticate(&state, token).await?;
+    token_list(state.auth.list_personal_tokens(&caller).await?)
+}
+
+/// `DELETE /auth/tokens/{id}`: the owner or an admin.
+pub async fn revoke(
+    State(state): State<AppState>,
+    Bearer(token): Bearer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<MessageResponse>> {
+    let caller = authenticate(&state, token).await?;
+    state.auth.revoke_personal_token(&caller, &id).await?;
+    Ok(Json(MessageResponse {
+        message: format!("Token {id} revoked"),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iso8601;
+
+    #[test]
+    fn timestamps_print_as_utc_iso8601() {
+        assert_eq!(iso8601(0), "1970-01-01T00:00:00+00:00");
+        assert_eq!(iso8601(951_782_400), "2000-02-29T00:00:00+00:00");
+        assert_eq!(iso8601(1_800_000_000), "2027-01-15T08:00:00+00:00");
+    }
+}

@@ -1,0 +1,71 @@
+//! Scoped-token validation from memory: the cache, the revocation set and feed, and last-use
+//! records flushed in batches.
+
+use serde_json::json;
+use tessera_core::store::RevokedSession;
+use tessera_core::Clock;
+
+use crate::common::{assert_error, TestServer, START};
+use crate::scoped_support::{auth, call, personal};
+
+#[tokio::test]
+async fn revocations_reach_a_cached_token_through_the_set_and_the_sync() {
+    let s = TestServer::start().await;
+    let (admin, _) = s.login("admin", "admin").await;
+    let (a, a_id) = personal(&s, &admin, json!({"a": "read"}), 600).await;
+    let (b, b_id) = personal(&s, &admin, json!({"a": "read"}), 600).await;
+    assert_eq!(s.validate(&a).await.0, 200);
+    assert_eq!(s.validate(&b).await.0, 200);
+
+    // Revoked by "another instance" in the shared store: this one answers from memory until
+    // the revocation reaches it by the feed or the catch-up sync, never from the database.
+    let store = auth(&s).store().clone();
+    assert!(store.revoke_token(&a_id, s.clock.now()).await.unwrap());
+    assert_eq!(s.validate(&a).await.0, 200);
+    auth(&s).sync_revocations().await.unwrap();
+    assert_error(&s.validate(&a).await, 401, "invalid_token");
+
+    auth(&s).apply_remote(&RevokedSession {
+        session_id: format!("tok:{b_id}"),
+        revoked_at: s.clock.now(),
+    });
+    assert_error(&s.validate(&b).await, 401, "invalid_token");
+}
+
+#[tokio::test]
+async fn while_the_feed_is_down_validation_reads_the_store() {
+    let s = TestServer::start().await;
+    let (admin, _) = s.login("admin", "admin").await;
+    let (token, id) = personal(&s, &admin, json!({"a": "read"}), 600).await;
+    assert_eq!(s.validate(&token).await.0, 200);
+    auth(&s).set_feed_live(false);
+    let store = auth(&s).store().clone();
+    assert!(store.revoke_token(&id, s.clock.now()).await.unwrap());
+    assert_error(&s.validate(&token).await, 401, "invalid_token");
+}
+
+#[tokio::test]
+async fn last_use_is_flushed_in_one_batch_and_at_shutdown() {
+    let s = TestServer::start().await;
+    let (admin, _) = s.login("admin", "admin").await;
+    let (token, _) = personal(&s, &admin, json!({"a": "read"}), 3600).await;
+    for _ in 0..3 {
+        assert_eq!(s.validate(&token).await.0, 200);
+    }
+    s.clock.advance(7);
+    assert_eq!(s.validate(&token).await.0, 200);
+    assert_eq!(auth(&s).flush_token_uses().await.unwrap(), 1);
+    assert_eq!(auth(&s).flush_token_uses().await.unwrap(), 0);
+    let list = call(&s, "GET", "/auth/tokens", Some(&admin), None).await;
+    assert_eq!(list.1["tokens"][0]["last_used_at"], START + 7);
+    assert_eq!(list.1["tokens"][0]["last_used_ip"], "127.0.0.1");
+
+    s.clock.advance(5);
+    assert_eq!(s.validate(&token).await.0, 200);
+    let (dir, clock) = s.stop().await;
+    let s = TestServer::start_in(dir, clock, |_| {}).await;
+    let (admin, _) = s.login("admin", "admin").await;
+    let list = call(&s, "GET", "/auth/tokens", Some(&admin), None).await;
+    assert_eq!(list.1["tokens"][0]["last_used_at"], START + 12);
+    assert_eq!(s.validate(&token).await.0, 200, "tokens survive restarts");
+}

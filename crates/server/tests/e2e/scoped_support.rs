@@ -1,0 +1,67 @@
+//! Helpers for the scoped-token tests: raw calls with any method, users, tokens.
+
+use serde_json::{json, Value};
+use tessera_core::{Auth, Role};
+
+use crate::common::TestServer;
+
+pub async fn call(
+    s: &TestServer,
+    method: &str,
+    path: &str,
+    bearer: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut req = reqwest::Client::new().request(method, s.api(path));
+    if let Some(b) = bearer {
+        req = req.header("Authorization", format!("Bearer {b}"));
+    }
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+pub fn auth(s: &TestServer) -> &Auth {
+    &s.running.as_ref().unwrap().auth
+}
+
+/// Creates a user with a role and logs in: their access token.
+pub async fn user(s: &TestServer, name: &str, role: Role) -> String {
+    let password = format!("{name}-password");
+    auth(s)
+        .create_user(name, &format!("{name} full"), &password, role, false)
+        .await
+        .unwrap();
+    s.login(name, &password).await.0
+}
+
+/// A personal token of the bearer's: (secret, id).
+pub async fn personal(
+    s: &TestServer,
+    bearer: &str,
+    datasets: Value,
+    secs: i64,
+) -> (String, String) {
+    let got = call(
+        s,
+        "POST",
+        "/auth/token/create-api-token",
+        Some(bearer),
+        Some(json!({"datasets": datasets, "token_exp": secs})),
+    )
+    .await;
+    assert_eq!(got.0, 200, "{}", got.1);
+    (
+        got.1["api_token"].as_str().unwrap().to_string(),
+        got.1["id"].as_str().unwrap().to_string(),
+    )
+}
+
+/// Validates with an optional body.
+pub async fn validate_with(s: &TestServer, token: &str, body: Option<Value>) -> (u16, Value) {
+    call(s, "POST", "/auth/token/validation", Some(token), body).await
+}

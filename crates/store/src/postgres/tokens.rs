@@ -1,0 +1,195 @@
+//! Scoped tokens in PostgreSQL.
+
+use async_trait::async_trait;
+use sqlx::postgres::PgRow;
+use sqlx::{PgPool, Row};
+use tessera_core::token_store::{
+    NewResource, NewToken, Resource, RevokedToken, TokenOwner, TokenRecord, TokenStore, TokenUse,
+};
+use tessera_core::{Error, Result, Role, Timestamp};
+
+use super::{conflict_or_storage, resources, sql_error, PostgresStore};
+
+const COLUMNS: &str = "id, owner, resource, description, scopes, created_by, created_at, \
+                       expires_at, revoked_at, last_used_at, last_used_ip";
+
+fn record(row: PgRow) -> Result<TokenRecord> {
+    let get = |e: sqlx::Error| Error::Storage(e.to_string());
+    let owner: Option<String> = row.try_get(1).map_err(get)?;
+    let resource: Option<String> = row.try_get(2).map_err(get)?;
+    Ok(TokenRecord {
+        id: row.try_get(0).map_err(get)?,
+        owner: match owner {
+            Some(u) => TokenOwner::User(u),
+            None => TokenOwner::Resource(resource.unwrap_or_default()),
+        },
+        description: row.try_get(3).map_err(get)?,
+        scopes: row.try_get(4).map_err(get)?,
+        created_by: row.try_get(5).map_err(get)?,
+        created_at: row.try_get(6).map_err(get)?,
+        expires_at: row.try_get(7).map_err(get)?,
+        revoked_at: row.try_get(8).map_err(get)?,
+        last_used_at: row.try_get(9).map_err(get)?,
+        last_used_ip: row.try_get(10).map_err(get)?,
+    })
+}
+
+/// One statement: the insert happens only when the owner exists.
+async fn create_token(pool: &PgPool, t: &NewToken) -> Result<()> {
+    let (owner, resource) = match &t.owner {
+        TokenOwner::User(u) => (Some(u.as_str()), None),
+        TokenOwner::Resource(r) => (None, Some(r.as_str())),
+    };
+    let done = sqlx::query(
+        "INSERT INTO scoped_tokens (id, hash, owner, resource, description, scopes, created_by,
+                                    created_at, expires_at)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9
+         WHERE EXISTS (SELECT 1 FROM users WHERE username = $3)
+            OR EXISTS (SELECT 1 FROM resources WHERE name = $4)",
+    )
+    .bind(&t.id)
+    .bind(&t.hash)
+    .bind(owner)
+    .bind(resource)
+    .bind(&t.description)
+    .bind(&t.scopes)
+    .bind(&t.created_by)
+    .bind(t.created_at)
+    .bind(t.expires_at)
+    .execute(pool)
+    .await
+    .map_err(|e| conflict_or_storage(e, "the token already exists"))?;
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound("the token's owner does not exist".into()));
+    }
+    Ok(())
+}
+
+async fn execute(
+    query: sqlx::query::Query<'_, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    pool: &PgPool,
+) -> Result<bool> {
+    let done = query.execute(pool).await.map_err(sql_error)?;
+    Ok(done.rows_affected() == 1)
+}
+
+async fn one(pool: &PgPool, column: &str, key: &[u8], id: &str) -> Result<Option<TokenRecord>> {
+    let sql = format!("SELECT {COLUMNS} FROM scoped_tokens WHERE {column}");
+    let query = sqlx::query(&sql);
+    let query = if column.starts_with("hash") {
+        query.bind(key)
+    } else {
+        query.bind(id)
+    };
+    query
+        .fetch_optional(pool)
+        .await
+        .map_err(sql_error)?
+        .map(record)
+        .transpose()
+}
+
+async fn list_tokens(pool: &PgPool, owner: &TokenOwner) -> Result<Vec<TokenRecord>> {
+    let (column, key) = match owner {
+        TokenOwner::User(u) => ("owner", u),
+        TokenOwner::Resource(r) => ("resource", r),
+    };
+    sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM scoped_tokens WHERE {column} = $1 AND revoked_at IS NULL
+         ORDER BY created_at, seq"
+    ))
+    .bind(key)
+    .fetch_all(pool)
+    .await
+    .map_err(sql_error)?
+    .into_iter()
+    .map(record)
+    .collect()
+}
+
+/// One statement for the whole batch.
+async fn record_uses(pool: &PgPool, uses: &[TokenUse]) -> Result<()> {
+    let ids: Vec<&str> = uses.iter().map(|u| u.id.as_str()).collect();
+    let ats: Vec<i64> = uses.iter().map(|u| u.at).collect();
+    let ips: Vec<Option<&str>> = uses.iter().map(|u| u.ip.as_deref()).collect();
+    sqlx::query(
+        "UPDATE scoped_tokens t SET last_used_at = u.at, last_used_ip = u.ip
+         FROM UNNEST($1::text[], $2::int8[], $3::text[]) AS u(id, at, ip)
+         WHERE t.id = u.id AND (t.last_used_at IS NULL OR t.last_used_at <= u.at)",
+    )
+    .bind(&ids)
+    .bind(&ats)
+    .bind(&ips)
+    .execute(pool)
+    .await
+    .map_err(sql_error)?;
+    Ok(())
+}
+
+#[async_trait]
+impl TokenStore for PostgresStore {
+    async fn create_resource(&self, resource: &NewResource) -> Result<()> {
+        resources::create(&self.pool, resource).await
+    }
+    async fn resource(&self, name: &str) -> Result<Option<Resource>> {
+        resources::get(&self.pool, name).await
+    }
+    async fn list_resources(&self, maintainer: Option<&str>) -> Result<Vec<Resource>> {
+        resources::list(&self.pool, maintainer).await
+    }
+    async fn add_maintainer(&self, resource: &str, username: &str, now: Timestamp) -> Result<bool> {
+        resources::add_maintainer(&self.pool, resource, username, now).await
+    }
+    async fn remove_maintainer(&self, resource: &str, username: &str) -> Result<bool> {
+        resources::remove_maintainer(&self.pool, resource, username).await
+    }
+    async fn set_user_role(&self, username: &str, role: Role) -> Result<bool> {
+        let q = sqlx::query("UPDATE users SET role = $2 WHERE username = $1")
+            .bind(username.to_string())
+            .bind(role.as_str());
+        execute(q, &self.pool).await
+    }
+    async fn create_token(&self, token: &NewToken) -> Result<()> {
+        create_token(&self.pool, token).await
+    }
+    async fn token_by_hash(&self, hash: &[u8]) -> Result<Option<TokenRecord>> {
+        one(&self.pool, "hash = $1", hash, "").await
+    }
+    async fn token(&self, id: &str) -> Result<Option<TokenRecord>> {
+        one(&self.pool, "id = $1", &[], id).await
+    }
+    async fn list_tokens(&self, owner: &TokenOwner) -> Result<Vec<TokenRecord>> {
+        list_tokens(&self.pool, owner).await
+    }
+    async fn set_token_description(&self, id: &str, description: &str) -> Result<bool> {
+        let q = sqlx::query(
+            "UPDATE scoped_tokens SET description = $2 WHERE id = $1 AND revoked_at IS NULL",
+        )
+        .bind(id.to_string())
+        .bind(description.to_string());
+        execute(q, &self.pool).await
+    }
+    async fn revoke_token(&self, id: &str, now: Timestamp) -> Result<bool> {
+        let q = sqlx::query(
+            "UPDATE scoped_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+        )
+        .bind(id.to_string())
+        .bind(now);
+        execute(q, &self.pool).await
+    }
+    async fn revoked_tokens_since(&self, since: Timestamp) -> Result<Vec<RevokedToken>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT id, revoked_at FROM scoped_tokens WHERE revoked_at >= $1")
+                .bind(since)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(sql_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, revoked_at)| RevokedToken { id, revoked_at })
+            .collect())
+    }
+    async fn record_token_uses(&self, uses: &[TokenUse]) -> Result<()> {
+        record_uses(&self.pool, uses).await
+    }
+}

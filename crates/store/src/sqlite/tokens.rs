@@ -1,0 +1,227 @@
+//! Resources, maintainers and scoped tokens in SQLite.
+
+use async_trait::async_trait;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use tessera_core::token_store::{
+    NewResource, NewToken, Resource, RevokedToken, TokenOwner, TokenRecord, TokenStore, TokenUse,
+};
+use tessera_core::{Error, Result, Role, Timestamp};
+
+use super::{conflict_or_storage, resources, sql_error, SqliteStore};
+
+const COLUMNS: &str = "id, owner, resource, description, scopes, created_by, created_at, \
+                       expires_at, revoked_at, last_used_at, last_used_ip";
+
+pub(super) fn exec(c: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+    c.prepare_cached(sql)
+        .and_then(|mut s| s.execute(params))
+        .map_err(sql_error)
+}
+
+pub(super) fn exists(c: &Connection, sql: &str, key: &str) -> Result<bool> {
+    c.prepare_cached(sql)
+        .and_then(|mut s| s.exists([key]))
+        .map_err(sql_error)
+}
+
+pub(super) fn user_exists(c: &Connection, username: &str) -> Result<bool> {
+    exists(c, "SELECT 1 FROM users WHERE username = ?1", username)
+}
+
+fn record(r: &Row<'_>) -> rusqlite::Result<TokenRecord> {
+    let owner: Option<String> = r.get(1)?;
+    let resource: Option<String> = r.get(2)?;
+    Ok(TokenRecord {
+        id: r.get(0)?,
+        owner: match owner {
+            Some(u) => TokenOwner::User(u),
+            None => TokenOwner::Resource(resource.unwrap_or_default()),
+        },
+        description: r.get(3)?,
+        scopes: r.get(4)?,
+        created_by: r.get(5)?,
+        created_at: r.get(6)?,
+        expires_at: r.get(7)?,
+        revoked_at: r.get(8)?,
+        last_used_at: r.get(9)?,
+        last_used_ip: r.get(10)?,
+    })
+}
+
+fn one_token(
+    c: &Connection,
+    column: &str,
+    key: impl rusqlite::ToSql,
+) -> Result<Option<TokenRecord>> {
+    c.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM scoped_tokens WHERE {column} = ?1"
+    ))
+    .and_then(|mut s| s.query_row([key], record).optional())
+    .map_err(sql_error)
+}
+
+fn create_token(c: &Connection, t: &NewToken) -> Result<()> {
+    let (owner, resource) = match &t.owner {
+        TokenOwner::User(u) => (Some(u.as_str()), None),
+        TokenOwner::Resource(r) => (None, Some(r.as_str())),
+    };
+    let found = match (owner, resource) {
+        (Some(u), _) => user_exists(c, u)?,
+        (_, Some(r)) => exists(c, "SELECT 1 FROM resources WHERE name = ?1", r)?,
+        _ => false,
+    };
+    if !found {
+        return Err(Error::NotFound("the token's owner does not exist".into()));
+    }
+    c.prepare_cached(
+        "INSERT INTO scoped_tokens (id, hash, owner, resource, description, scopes, created_by,
+                                    created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            t.id,
+            t.hash,
+            owner,
+            resource,
+            t.description,
+            t.scopes,
+            t.created_by,
+            t.created_at,
+            t.expires_at
+        ])
+    })
+    .map_err(|e| conflict_or_storage(e, "the token already exists"))?;
+    Ok(())
+}
+
+fn list_tokens(c: &Connection, owner: &TokenOwner) -> Result<Vec<TokenRecord>> {
+    let (column, key) = match owner {
+        TokenOwner::User(u) => ("owner", u),
+        TokenOwner::Resource(r) => ("resource", r),
+    };
+    let mut stmt = c
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM scoped_tokens WHERE {column} = ?1 AND revoked_at IS NULL
+             ORDER BY created_at, rowid"
+        ))
+        .map_err(sql_error)?;
+    let rows = stmt
+        .query_map([key], record)
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(sql_error)?;
+    Ok(rows)
+}
+
+fn revoked_since(c: &Connection, since: Timestamp) -> Result<Vec<RevokedToken>> {
+    let mut stmt = c
+        .prepare_cached("SELECT id, revoked_at FROM scoped_tokens WHERE revoked_at >= ?1")
+        .map_err(sql_error)?;
+    let rows = stmt
+        .query_map([since], |r| {
+            Ok(RevokedToken {
+                id: r.get(0)?,
+                revoked_at: r.get(1)?,
+            })
+        })
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(sql_error)?;
+    Ok(rows)
+}
+
+fn record_uses(c: &Connection, uses: &[TokenUse]) -> Result<()> {
+    for u in uses {
+        exec(
+            c,
+            "UPDATE scoped_tokens SET last_used_at = ?2, last_used_ip = ?3
+             WHERE id = ?1 AND (last_used_at IS NULL OR last_used_at <= ?2)",
+            params![u.id, u.at, u.ip],
+        )?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl TokenStore for SqliteStore {
+    async fn create_resource(&self, resource: &NewResource) -> Result<()> {
+        let r = resource.clone();
+        self.writer.write(move |c| resources::create(c, &r)).await
+    }
+    async fn resource(&self, name: &str) -> Result<Option<Resource>> {
+        let name = name.to_string();
+        self.readers.read(move |c| resources::get(c, &name)).await
+    }
+    async fn list_resources(&self, maintainer: Option<&str>) -> Result<Vec<Resource>> {
+        let maintainer = maintainer.map(str::to_string);
+        self.readers
+            .read(move |c| resources::list(c, maintainer.as_deref()))
+            .await
+    }
+    async fn add_maintainer(&self, resource: &str, username: &str, now: Timestamp) -> Result<bool> {
+        let (r, u) = (resource.to_string(), username.to_string());
+        self.writer
+            .write(move |c| resources::add_maintainer(c, &r, &u, now))
+            .await
+    }
+    async fn remove_maintainer(&self, resource: &str, username: &str) -> Result<bool> {
+        let (r, u) = (resource.to_string(), username.to_string());
+        self.writer
+            .write(move |c| {
+                let sql = "DELETE FROM resource_maintainers WHERE resource = ?1 AND username = ?2";
+                Ok(exec(c, sql, params![r, u])? == 1)
+            })
+            .await
+    }
+    async fn set_user_role(&self, username: &str, role: Role) -> Result<bool> {
+        let u = username.to_string();
+        self.writer
+            .write(move |c| {
+                let sql = "UPDATE users SET role = ?2 WHERE username = ?1";
+                Ok(exec(c, sql, params![u, role.as_str()])? == 1)
+            })
+            .await
+    }
+    async fn create_token(&self, token: &NewToken) -> Result<()> {
+        let t = token.clone();
+        self.writer.write(move |c| create_token(c, &t)).await
+    }
+    async fn token_by_hash(&self, hash: &[u8]) -> Result<Option<TokenRecord>> {
+        let hash = hash.to_vec();
+        self.readers.read(move |c| one_token(c, "hash", hash)).await
+    }
+    async fn token(&self, id: &str) -> Result<Option<TokenRecord>> {
+        let id = id.to_string();
+        self.readers.read(move |c| one_token(c, "id", id)).await
+    }
+    async fn list_tokens(&self, owner: &TokenOwner) -> Result<Vec<TokenRecord>> {
+        let owner = owner.clone();
+        self.readers.read(move |c| list_tokens(c, &owner)).await
+    }
+    async fn set_token_description(&self, id: &str, description: &str) -> Result<bool> {
+        let (id, d) = (id.to_string(), description.to_string());
+        self.writer
+            .write(move |c| {
+                let sql = "UPDATE scoped_tokens SET description = ?2
+                           WHERE id = ?1 AND revoked_at IS NULL";
+                Ok(exec(c, sql, params![id, d])? == 1)
+            })
+            .await
+    }
+    async fn revoke_token(&self, id: &str, now: Timestamp) -> Result<bool> {
+        let id = id.to_string();
+        self.writer
+            .write(move |c| {
+                let sql = "UPDATE scoped_tokens SET revoked_at = ?2
+                           WHERE id = ?1 AND revoked_at IS NULL";
+                Ok(exec(c, sql, params![id, now])? == 1)
+            })
+            .await
+    }
+    async fn revoked_tokens_since(&self, since: Timestamp) -> Result<Vec<RevokedToken>> {
+        self.readers.read(move |c| revoked_since(c, since)).await
+    }
+    async fn record_token_uses(&self, uses: &[TokenUse]) -> Result<()> {
+        let uses = uses.to_vec();
+        self.writer.write(move |c| record_uses(c, &uses)).await
+    }
+}

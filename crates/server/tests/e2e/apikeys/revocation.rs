@@ -18,10 +18,11 @@ async fn verification_reads_memory_while_the_feed_is_live_and_the_store_while_it
     let revoke_elsewhere = |id: String| {
         let store = auth.store().clone();
         async move {
-            store
-                .revoke_apikey(&id, START, ApiKeyRevokeReason::Revoked)
+            let revoked = store
+                .revoke_apikey_chain(&id, START, ApiKeyRevokeReason::Revoked)
                 .await
-                .unwrap()
+                .unwrap();
+            revoked == [id]
         }
     };
 

@@ -26,7 +26,13 @@ impl Auth {
             ));
         }
         let now = self.clock.now();
-        let claims = ApiKeyClaims::verify(&self.jwt, apikey, now, self.settings.leeway)?;
+        let claims = ApiKeyClaims::verify(
+            &self.jwt,
+            apikey,
+            now,
+            self.settings.leeway,
+            self.apikeys.max_ttl,
+        )?;
         let revoked = || Error::Rejected(Rejection::Revoked, "API key revoked".into());
         let rid = revocation_id(&claims.jti);
         if self.revoked.contains(&rid) {

@@ -1,11 +1,12 @@
 //! Where verification learns of revocations: the in-memory set while the feed is live (a
 //! revocation written to the store by someone else is seen at the next catch-up), the store
-//! while it is down.
+//! while it is down; and a key that outlives what the set remembers.
 
+use reqwest::Method;
 use serde_json::json;
 use tessera_core::apikey_store::ApiKeyRevokeReason;
 
-use super::{contributor, create_ok, text, verify_key};
+use super::{contributor, create_ok, send, text, verify_key};
 use crate::common::{assert_error, TestServer, START};
 
 #[tokio::test]
@@ -49,4 +50,32 @@ async fn verification_reads_memory_while_the_feed_is_live_and_the_store_while_it
         401,
         "token_revoked",
     );
+}
+
+#[tokio::test]
+async fn a_revoked_key_stays_refused_after_the_longest_lifetime_is_lowered() {
+    let s = TestServer::start().await;
+    let carol = contributor(&s, "carol").await;
+    let key = create_ok(&s, &carol, json!({"expires_in": 900})).await;
+    let path = format!("/auth/apikeys/{}", text(&key, "apikey_id"));
+    assert_eq!(send(&s, Method::DELETE, &path, &carol).await.0, 200);
+
+    // Restarted with a shorter maximum: the revocation set keeps ids for 300 s only, while
+    // the key itself runs for another 500.
+    let (dir, clock) = s.stop().await;
+    clock.advance(400);
+    let s = TestServer::start_in(dir, clock, |c| {
+        c.apikey_max_seconds = 300;
+        c.apikey_default_seconds = 300;
+    })
+    .await;
+    let got = verify_key(&s, &text(&key, "apikey")).await;
+    assert_error(&got, 401, "invalid_token");
+    assert!(
+        got.1["error"].as_str().unwrap().contains("lifetime"),
+        "{got:?}"
+    );
+    let (carol, _) = s.login("carol", "carol-password").await;
+    let short = create_ok(&s, &carol, json!({})).await;
+    assert_eq!(verify_key(&s, &text(&short, "apikey")).await.0, 200);
 }

@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::json;
 use tessera_core::apikey_store::ApiKeyRevokeReason;
 
-use super::{contributor, create_ok, send, text, verify_key};
+use super::{contributor, create_ok, send, text, verify, verify_key};
 use crate::common::{assert_error, TestServer, START};
 
 #[tokio::test]
@@ -78,4 +78,46 @@ async fn a_revoked_key_stays_refused_after_the_longest_lifetime_is_lowered() {
     let (carol, _) = s.login("carol", "carol-password").await;
     let short = create_ok(&s, &carol, json!({})).await;
     assert_eq!(verify_key(&s, &text(&short, "apikey")).await.0, 200);
+}
+
+#[tokio::test]
+async fn what_a_key_is_bound_to_is_checked_before_the_store_is_asked() {
+    let s = TestServer::start_with(|c| c.revocation_poll_ms = 3_600_000).await;
+    let carol = contributor(&s, "carol").await;
+    let auth = s.running.as_ref().unwrap().auth.clone();
+    let key = create_ok(&s, &carol, json!({"bind_ip": "10.0.0.7"})).await;
+    let apikey = text(&key, "apikey");
+    let store = auth.store().clone();
+    let id = text(&key, "apikey_id");
+    let revoked = store
+        .revoke_apikey_chain(&id, START, ApiKeyRevokeReason::Revoked)
+        .await
+        .unwrap();
+    assert_eq!(revoked, [id]);
+
+    auth.set_feed_live(false);
+    let wrong = [
+        (
+            json!({"audience": "other", "ip": "10.0.0.7"}),
+            "wrong_audience",
+        ),
+        (
+            json!({"audience": "svc", "subject": "/else", "ip": "10.0.0.7"}),
+            "wrong_subject",
+        ),
+        (
+            json!({"audience": "svc", "ip": "10.0.0.8"}),
+            "wrong_address",
+        ),
+    ];
+    for (mut body, code) in wrong {
+        body["apikey"] = apikey.clone().into();
+        assert_error(&verify(&s, body).await, 401, code);
+    }
+    // None of them read the store: had one, the revocation would be in the set by now.
+    auth.set_feed_live(true);
+    let right = json!({"apikey": apikey, "audience": "svc", "ip": "10.0.0.7"});
+    assert_eq!(verify(&s, right.clone()).await.0, 200);
+    auth.set_feed_live(false);
+    assert_error(&verify(&s, right).await, 401, "token_revoked");
 }

@@ -47,8 +47,8 @@ impl std::fmt::Debug for ApiKeyResponse {
     }
 }
 
-/// `POST /auth/apikeys/verify`, sent by the audience service.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// `POST /auth/apikeys/verify`, sent by the audience service. Its `Debug` hides the key.
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub struct VerifyApiKeyRequest {
     #[serde(default)]
     pub apikey: Option<String>,
@@ -59,6 +59,17 @@ pub struct VerifyApiKeyRequest {
     /// Where the key was presented from.
     #[serde(default)]
     pub ip: Option<String>,
+}
+
+impl std::fmt::Debug for VerifyApiKeyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifyApiKeyRequest")
+            .field("apikey", &self.apikey.as_ref().map(|_| "<redacted>"))
+            .field("audience", &self.audience)
+            .field("subject", &self.subject)
+            .field("ip", &self.ip)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,4 +114,34 @@ pub struct RevokeAllApiKeysRequest {
 pub struct RevokeAllApiKeysResponse {
     pub message: String,
     pub revoked: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_secrets() {
+        let req = VerifyApiKeyRequest {
+            apikey: Some("eyJ.secret-key.sig".into()),
+            audience: Some("svc".into()),
+            subject: None,
+            ip: Some("10.0.0.7".into()),
+        };
+        let shown = format!("{req:?}");
+        assert!(!shown.contains("secret-key"), "{shown}");
+        assert!(
+            shown.contains("<redacted>") && shown.contains("svc") && shown.contains("10.0.0.7")
+        );
+        let response = ApiKeyResponse {
+            message: "ok".into(),
+            apikey: "eyJ.another-key.sig".into(),
+            apikey_id: "id1".into(),
+            expires: "e".into(),
+            refresh_token: "tsr_ak_refresh-secret".into(),
+            refresh_token_expires: "r".into(),
+        };
+        let shown = format!("{response:?}");
+        assert!(!shown.contains("another-key") && !shown.contains("refresh-secret"));
+    }
 }

@@ -90,6 +90,8 @@ pub enum ApiKeyRotation {
     },
     /// Its key was revoked.
     Revoked,
+    /// Its user is disabled (or gone): nothing was claimed or stored.
+    UserDisabled,
     Expired,
     /// Its `refresh_not_before` has not come yet.
     NotYetValid,
@@ -171,8 +173,9 @@ pub trait ApiKeyStore: Send + Sync + 'static {
     /// Stores a new key; `Error::Conflict` when its id or refresh hash exists.
     async fn create_apikey(&self, key: &NewApiKey) -> Result<()>;
 
-    /// In one transaction: claims the presented refresh token only if it is unspent, unrevoked,
-    /// past its `refresh_not_before` and unexpired, revokes its key and stores the successor.
+    /// In one transaction: claims the presented refresh token only if its user is enabled and
+    /// it is unspent, unrevoked, past its `refresh_not_before` and unexpired, revokes its key
+    /// and stores the successor.
     /// Of concurrent callers with one token exactly one gets `Rotated`; presenting a spent
     /// token revokes its whole chain.
     async fn rotate_apikey(
@@ -187,15 +190,19 @@ pub trait ApiKeyStore: Send + Sync + 'static {
     /// A user's unrevoked keys whose key or refresh token is still unexpired, oldest first.
     async fn list_apikeys(&self, username: &str, now: Timestamp) -> Result<Vec<ApiKeyRecord>>;
 
-    /// Revokes a key; false when it was already revoked or does not exist.
-    async fn revoke_apikey(
+    /// Revokes every live key (as `list_apikeys` counts them) of the refresh chain key `id`
+    /// belongs to, whether `id` is its live key or one a refresh replaced, returning their ids:
+    /// none when `id` is unknown or its chain has no live key. A refresh of the chain racing
+    /// this leaves no live successor.
+    async fn revoke_apikey_chain(
         &self,
         id: &str,
         now: Timestamp,
         reason: ApiKeyRevokeReason,
-    ) -> Result<bool>;
+    ) -> Result<Vec<String>>;
 
     /// Revokes every live key of a user (as `list_apikeys` counts them), returning their ids.
+    /// A refresh of one of them racing this leaves no live successor.
     async fn revoke_user_apikeys(
         &self,
         username: &str,

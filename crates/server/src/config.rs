@@ -5,6 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use tessera_core::auth::apikeys::LONGEST_MAX_TTL;
 use tessera_core::password::HashParams;
 use tessera_core::settings::{AuthSettings, SessionLimitPolicy};
 use tessera_core::ApiKeySettings;
@@ -242,8 +243,12 @@ impl Config {
 
     /// Checks and returns the API-key lifetimes.
     pub fn apikey_settings(&self) -> Result<ApiKeySettings, String> {
-        if self.apikey_max_seconds <= 0 {
-            return Err("apikey_max_seconds must be positive".into());
+        if !(1..=LONGEST_MAX_TTL).contains(&self.apikey_max_seconds) {
+            return Err(format!(
+                "apikey_max_seconds must be between 1 and {LONGEST_MAX_TTL} seconds (API keys are \
+                 short-lived; their refresh tokens are for longer use), not {}",
+                self.apikey_max_seconds
+            ));
         }
         if !(1..=self.apikey_max_seconds).contains(&self.apikey_default_seconds) {
             return Err("apikey_default_seconds must be between 1 and apikey_max_seconds".into());
@@ -342,6 +347,17 @@ mod tests {
         assert!(cfg.apikey_settings().is_err());
         cfg.apikey_default_seconds = 300;
         cfg.apikey_refresh_seconds = 0;
+        assert!(cfg.apikey_settings().is_err());
+        cfg.apikey_refresh_seconds = 3600;
+        cfg.apikey_max_seconds = 900;
+        assert!(cfg.apikey_settings().is_ok());
+        cfg.apikey_max_seconds = 901;
+        let err = cfg.apikey_settings().unwrap_err();
+        assert!(
+            err.contains("apikey_max_seconds must be between 1 and 900"),
+            "{err}"
+        );
+        cfg.apikey_max_seconds = 0;
         assert!(cfg.apikey_settings().is_err());
     }
 }

@@ -5,6 +5,8 @@
 //! without running). `contract_suite!(name, backend_fn)` instantiates every test for it.
 
 mod contract {
+    pub mod apikey_chains;
+    pub mod apikey_races;
     pub mod apikey_rotation;
     pub mod apikeys;
     pub mod backends;
@@ -75,6 +77,13 @@ macro_rules! contract_suite {
                 created_key_reads_back_and_is_listed_while_live,
                 revoke_one_and_revoke_all_touch_only_live_keys_of_that_user,
                 purge_keeps_spent_refresh_tokens_until_they_expire,
+            }
+            apikey_chains {
+                revoking_any_id_of_a_chain_revokes_its_live_key,
+                a_disabled_user_gets_no_successor,
+            }
+            apikey_races {
+                refreshes_racing_revocations_leave_no_live_key,
             }
             apikey_rotation {
                 rotation_revokes_the_old_key_and_keeps_bindings_and_lifetimes,

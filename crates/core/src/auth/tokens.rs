@@ -2,6 +2,7 @@
 
 use tracing::warn;
 
+use super::apikeys::REFRESH_PREFIX as APIKEY_REFRESH_PREFIX;
 use super::profiles::Profile;
 use super::Auth;
 use crate::error::{Error, Result};
@@ -56,6 +57,11 @@ impl Auth {
                 "a scoped token is not an access token".into(),
             ));
         }
+        if token.starts_with(APIKEY_REFRESH_PREFIX) {
+            return Err(Error::InvalidToken(
+                "an API-key refresh token is not an access token".into(),
+            ));
+        }
         let now = self.clock.now();
         let claims = self.jwt.verify_access(token, now)?;
         if self.revoked.contains(&claims.sid) {
@@ -108,6 +114,11 @@ impl Auth {
         if refresh_token.starts_with(SCOPED_PREFIX) {
             return Err(Error::InvalidToken(
                 "a scoped token is not a refresh token".into(),
+            ));
+        }
+        if refresh_token.starts_with(APIKEY_REFRESH_PREFIX) {
+            return Err(Error::InvalidToken(
+                "an API-key refresh token is not a session refresh token".into(),
             ));
         }
         if !secret::has_shape(refresh_token, REFRESH_PREFIX) {

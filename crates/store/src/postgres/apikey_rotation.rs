@@ -1,6 +1,9 @@
-//! Rotating API-key refresh tokens in PostgreSQL: one READ COMMITTED transaction whose claim
-//! of the presented token takes its row lock, so a concurrent claim (on any instance) waits,
-//! re-checks `refreshed_at IS NULL` on the committed row and claims nothing.
+//! Rotating API-key refresh tokens in PostgreSQL: one READ COMMITTED transaction. It first
+//! holds its user's row `FOR SHARE` (refusing a disabled user), so that a revocation of the
+//! user's keys or of the chain (which locks that row `FOR UPDATE` first, see
+//! `apikey_revocation`) runs wholly before or wholly after it. Its claim of the presented token
+//! takes the key's row lock, so a concurrent claim (on any instance) waits, re-checks
+//! `refreshed_at IS NULL` on the committed row and claims nothing.
 
 use sqlx::PgPool;
 use tessera_core::apikey_store::{
@@ -22,6 +25,25 @@ pub(super) async fn rotate(
     now: Timestamp,
 ) -> Result<ApiKeyRotation> {
     let mut tx = pool.begin().await.map_err(sql_error)?;
+    let owner: Option<String> =
+        sqlx::query_scalar("SELECT username FROM apikeys WHERE refresh_hash = $1")
+            .bind(presented)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(sql_error)?;
+    let Some(owner) = owner else {
+        return Ok(ApiKeyRotation::Unknown);
+    };
+    // Held until the successor is committed; revocations lock the row FOR UPDATE first.
+    let disabled: Option<bool> =
+        sqlx::query_scalar("SELECT disabled FROM users WHERE username = $1 FOR SHARE")
+            .bind(&owner)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(sql_error)?;
+    if disabled != Some(false) {
+        return Ok(ApiKeyRotation::UserDisabled);
+    }
     let claimed = sqlx::query(&format!(
         "UPDATE apikeys SET refreshed_at = $2, revoked_at = $2, revoke_reason = $3
          WHERE refresh_hash = $1 AND refreshed_at IS NULL AND revoked_at IS NULL

@@ -1,5 +1,5 @@
 //! No-session API keys in PostgreSQL: each operation one statement on the pool, but rotation
-//! (in `apikey_rotation`), which is one transaction.
+//! (in `apikey_rotation`) and revocation (in `apikey_revocation`), each one transaction.
 
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
@@ -10,14 +10,14 @@ use tessera_core::apikey_store::{
 };
 use tessera_core::{Error, Result, Timestamp};
 
-use super::{apikey_rotation, conflict_or_storage, sql_error, PostgresStore};
+use super::{apikey_revocation, apikey_rotation, conflict_or_storage, sql_error, PostgresStore};
 
 pub(super) const COLUMNS: &str =
     "id, chain_id, username, audience, subject, api_version, bound_ip, \
      created_at, not_before, expires_at, refresh_not_before, refresh_expires_at, revoked_at";
 
 /// Unrevoked, with the key or its refresh token unexpired at `$2`.
-const LIVE: &str = "revoked_at IS NULL AND (expires_at > $2 OR refresh_expires_at > $2)";
+pub(super) const LIVE: &str = "revoked_at IS NULL AND (expires_at > $2 OR refresh_expires_at > $2)";
 
 pub(super) fn record(r: &PgRow) -> Result<ApiKeyRecord> {
     let get = |e: sqlx::Error| Error::Storage(e.to_string());
@@ -95,23 +95,13 @@ impl ApiKeyStore for PostgresStore {
         .map_err(sql_error)?;
         rows.iter().map(record).collect()
     }
-    async fn revoke_apikey(
+    async fn revoke_apikey_chain(
         &self,
         id: &str,
         now: Timestamp,
         reason: ApiKeyRevokeReason,
-    ) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE apikeys SET revoked_at = $2, revoke_reason = $3
-             WHERE id = $1 AND revoked_at IS NULL",
-        )
-        .bind(id)
-        .bind(now)
-        .bind(reason.as_str())
-        .execute(&self.pool)
-        .await
-        .map_err(sql_error)?;
-        Ok(done.rows_affected() == 1)
+    ) -> Result<Vec<String>> {
+        apikey_revocation::revoke_chain(&self.pool, id, now, reason).await
     }
     async fn revoke_user_apikeys(
         &self,
@@ -119,16 +109,7 @@ impl ApiKeyStore for PostgresStore {
         now: Timestamp,
         reason: ApiKeyRevokeReason,
     ) -> Result<Vec<String>> {
-        sqlx::query_scalar(&format!(
-            "UPDATE apikeys SET revoked_at = $2, revoke_reason = $3
-             WHERE username = $1 AND {LIVE} RETURNING id"
-        ))
-        .bind(username)
-        .bind(now)
-        .bind(reason.as_str())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(sql_error)
+        apikey_revocation::revoke_user(&self.pool, username, now, reason).await
     }
     async fn revoked_apikeys_since(&self, since: Timestamp) -> Result<Vec<RevokedApiKey>> {
         let rows: Vec<(String, i64)> =

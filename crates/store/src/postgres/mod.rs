@@ -2,6 +2,7 @@
 //! statement or one READ COMMITTED transaction on a connection pool; row locks, not the
 //! process, serialise concurrent writers, so the guarantees hold across instances.
 
+mod apikey_revocation;
 mod apikey_rotation;
 mod apikeys;
 mod migrate;

@@ -1,5 +1,6 @@
 //! Rotating API-key refresh tokens in SQLite, inside the single writer's transaction: the
-//! claim and the successor commit together, and concurrent rotations run one after another.
+//! user check, the claim and the successor commit together, and concurrent rotations (and
+//! revocations) run one after another.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use tessera_core::apikey_store::{
@@ -19,12 +20,26 @@ fn revoke_chain(c: &Connection, chain_id: &str, now: Timestamp) -> Result<Vec<St
     )
 }
 
+/// Whether the presented token's key belongs to a disabled (or missing) user.
+fn owner_disabled(c: &Connection, presented: &[u8]) -> Result<bool> {
+    c.prepare_cached(
+        "SELECT COALESCE(u.disabled, 1) FROM apikeys k LEFT JOIN users u ON u.username = k.username
+         WHERE k.refresh_hash = ?1",
+    )
+    .and_then(|mut s| s.query_row([presented], |r| r.get::<_, bool>(0)).optional())
+    .map(|disabled| disabled == Some(true))
+    .map_err(sql_error)
+}
+
 pub(super) fn rotate(
     c: &Connection,
     presented: &[u8],
     next: &NextApiKey,
     now: Timestamp,
 ) -> Result<ApiKeyRotation> {
+    if owner_disabled(c, presented)? {
+        return Ok(ApiKeyRotation::UserDisabled);
+    }
     let claimed = c
         .prepare_cached(&format!(
             "UPDATE apikeys SET refreshed_at = ?2, revoked_at = ?2, revoke_reason = ?3

@@ -133,22 +133,24 @@ impl ApiKeyStore for SqliteStore {
         let username = username.to_string();
         self.readers.read(move |c| list(c, &username, now)).await
     }
-    async fn revoke_apikey(
+    async fn revoke_apikey_chain(
         &self,
         id: &str,
         now: Timestamp,
         reason: ApiKeyRevokeReason,
-    ) -> Result<bool> {
+    ) -> Result<Vec<String>> {
         let id = id.to_string();
         self.writer
             .write(move |c| {
-                c.prepare_cached(
-                    "UPDATE apikeys SET revoked_at = ?2, revoke_reason = ?3
-                     WHERE id = ?1 AND revoked_at IS NULL",
+                ids(
+                    c,
+                    &format!(
+                        "UPDATE apikeys SET revoked_at = ?2, revoke_reason = ?3
+                         WHERE chain_id = (SELECT chain_id FROM apikeys WHERE id = ?1)
+                           AND {LIVE} RETURNING id"
+                    ),
+                    params![id, now, reason.as_str()],
                 )
-                .and_then(|mut s| s.execute(params![id, now, reason.as_str()]))
-                .map(|n| n == 1)
-                .map_err(sql_error)
             })
             .await
     }

@@ -76,10 +76,11 @@ pub async fn expired_revoked_and_unknown_refresh_tokens_are_told_apart(db: TestD
         rotate(&store, "k1", "n1", T0 + DAY).await,
         ApiKeyRotation::Expired
     );
-    assert!(store
-        .revoke_apikey("k2", T0 + 100, ApiKeyRevokeReason::Revoked)
+    let revoked = store
+        .revoke_apikey_chain("k2", T0 + 100, ApiKeyRevokeReason::Revoked)
         .await
-        .unwrap());
+        .unwrap();
+    assert_eq!(revoked, ["k2"]);
     assert_eq!(
         rotate(&store, "k2", "n2", T0 + 100).await,
         ApiKeyRotation::Revoked

@@ -112,9 +112,13 @@ pub async fn revoke_one_and_revoke_all_touch_only_live_keys_of_that_user(db: Tes
         store.create_apikey(&key(id, user, T0)).await.unwrap();
     }
     let r = ApiKeyRevokeReason::Revoked;
-    assert!(store.revoke_apikey("a1", T0 + 10, r).await.unwrap());
-    assert!(!store.revoke_apikey("a1", T0 + 11, r).await.unwrap());
-    assert!(!store.revoke_apikey("nope", T0 + 11, r).await.unwrap());
+    let chain = |id: &'static str, now| {
+        let store = Arc::clone(&store);
+        async move { store.revoke_apikey_chain(id, now, r).await.unwrap() }
+    };
+    assert_eq!(chain("a1", T0 + 10).await, ["a1"]);
+    assert!(chain("a1", T0 + 11).await.is_empty());
+    assert!(chain("nope", T0 + 11).await.is_empty());
     let all = ApiKeyRevokeReason::RevokedAll;
     let revoked = store
         .revoke_user_apikeys("alice", T0 + 20, all)
@@ -152,7 +156,7 @@ pub async fn purge_keeps_spent_refresh_tokens_until_they_expire(db: TestDb) {
         ApiKeyRotation::Rotated { .. }
     ));
     store
-        .revoke_apikey("gone", T0 + 100, ApiKeyRevokeReason::Revoked)
+        .revoke_apikey_chain("gone", T0 + 100, ApiKeyRevokeReason::Revoked)
         .await
         .unwrap();
     let purged = store.purge_apikeys(T0 + 1000, T0 + 1000).await.unwrap();

@@ -45,9 +45,20 @@ impl ApiKeyClaims {
         jwt.sign(APIKEY_TYP, self)
     }
 
-    /// Checks signature, kind, issuer and time window (with `leeway`); not revocation nor
-    /// what the key is bound to.
-    pub fn verify(jwt: &JwtCodec, token: &str, now: Timestamp, leeway: i64) -> Result<Self> {
+    /// Checks signature, kind, issuer, time window (with `leeway`) and that the key lives no
+    /// longer than `max_ttl`; not revocation nor what the key is bound to.
+    ///
+    /// The lifetime check keeps the revocation set sufficient: it holds a revoked key for
+    /// `max_ttl` (and the leeway) after its revocation, so a key issued under a longer maximum
+    /// than the current one must not be accepted by its signature alone. `exp` and `iat` come
+    /// from one clock, so the check needs no leeway.
+    pub fn verify(
+        jwt: &JwtCodec,
+        token: &str,
+        now: Timestamp,
+        leeway: i64,
+        max_ttl: i64,
+    ) -> Result<Self> {
         let claims: Self = jwt
             .verify_signature(token, APIKEY_TYP)
             .map_err(|e| match e {
@@ -64,6 +75,11 @@ impl ApiKeyClaims {
         }
         if claims.usr.is_empty() || claims.jti.is_empty() || claims.aud.is_empty() {
             return Err(invalid("missing claims"));
+        }
+        if claims.exp - claims.iat > max_ttl {
+            return Err(invalid(
+                "API key lifetime exceeds the longest allowed (apikey_max_seconds)",
+            ));
         }
         if claims.exp + leeway <= now {
             return Err(Error::TokenExpired);
@@ -113,7 +129,10 @@ mod tests {
     fn keys_and_access_tokens_are_not_interchangeable() {
         let c = codec();
         let key = claims().sign(&c);
-        assert_eq!(ApiKeyClaims::verify(&c, &key, 1100, 0).unwrap(), claims());
+        assert_eq!(
+            ApiKeyClaims::verify(&c, &key, 1100, 0, 900).unwrap(),
+            claims()
+        );
         assert!(matches!(
             c.verify_access(&key, 1100),
             Err(Error::InvalidToken(_))
@@ -133,7 +152,7 @@ mod tests {
             },
         );
         assert!(matches!(
-            ApiKeyClaims::verify(&c, &access, 1100, 0),
+            ApiKeyClaims::verify(&c, &access, 1100, 0, 900),
             Err(Error::InvalidToken(_))
         ));
     }
@@ -143,13 +162,27 @@ mod tests {
         let c = codec();
         let key = claims().sign(&c);
         assert!(matches!(
-            ApiKeyClaims::verify(&c, &key, 1099, 0),
+            ApiKeyClaims::verify(&c, &key, 1099, 0, 900),
             Err(Error::Rejected(Rejection::NotYetValid, _))
         ));
-        assert!(ApiKeyClaims::verify(&c, &key, 1095, 5).is_ok());
+        assert!(ApiKeyClaims::verify(&c, &key, 1095, 5, 900).is_ok());
         assert!(matches!(
-            ApiKeyClaims::verify(&c, &key, 1900, 0),
+            ApiKeyClaims::verify(&c, &key, 1900, 0, 900),
             Err(Error::TokenExpired)
         ));
+    }
+
+    #[test]
+    fn a_key_longer_than_the_current_maximum_is_refused() {
+        let c = codec();
+        let key = claims().sign(&c);
+        // Issued for 900 s; the maximum is now 600.
+        assert!(ApiKeyClaims::verify(&c, &key, 1100, 5, 900).is_ok());
+        let got = ApiKeyClaims::verify(&c, &key, 1100, 5, 600);
+        assert!(
+            matches!(&got, Err(Error::InvalidToken(m)) if m.contains("lifetime")),
+            "{got:?}"
+        );
+        assert!(ApiKeyClaims::verify(&c, &key, 1100, 5, 899).is_err());
     }
 }

@@ -115,7 +115,8 @@ impl Auth {
     }
 
     /// Spends an API-key refresh token for a new key and refresh token, with the same bindings
-    /// and lifetimes. Presenting a spent one revokes every key of its chain.
+    /// and lifetimes. Presenting a spent one revokes every key of its chain. The store reads
+    /// the user within the rotation (no cached profile), so a disabled user gets no successor.
     pub async fn refresh_apikey(&self, refresh_token: &str) -> Result<IssuedApiKey> {
         if refresh_token.starts_with("eyJ") {
             return Err(Error::InvalidToken(
@@ -145,12 +146,9 @@ impl Auth {
         match rotation {
             ApiKeyRotation::Rotated { previous, key } => {
                 self.apikeys_revoked_here(&[previous], now).await;
-                let profile = self.profile(&key.username, now).await?;
-                if profile.disabled {
-                    return Err(Error::InvalidToken("account disabled".into()));
-                }
                 Ok(self.issued(&key, next_secret.plain))
             }
+            ApiKeyRotation::UserDisabled => Err(Error::InvalidToken("account disabled".into())),
             ApiKeyRotation::Reused { username, revoked } => {
                 warn!(%username, keys = revoked.len(), "API-key refresh token reuse: chain revoked");
                 self.apikeys_revoked_here(&revoked, now).await;

@@ -19,8 +19,9 @@ impl Auth {
             .await
     }
 
-    /// Revokes one key of the caller's, or anyone's for an admin. A key the caller may not
-    /// see is answered like one that does not exist.
+    /// Revokes a key of the caller's, or anyone's for an admin, with its whole refresh chain:
+    /// the id of a key a refresh replaced still revokes the chain's live key. A key the caller
+    /// may not see is answered like one that does not exist.
     pub async fn revoke_apikey(&self, caller: &Validated, id: &str) -> Result<()> {
         let not_found = || Error::NotFound("no such API key".into());
         let key = self.store.apikey(id).await?.ok_or_else(not_found)?;
@@ -28,15 +29,15 @@ impl Auth {
             return Err(not_found());
         }
         let now = self.clock.now();
-        if !self
+        let revoked = self
             .store
-            .revoke_apikey(id, now, ApiKeyRevokeReason::Revoked)
-            .await?
-        {
+            .revoke_apikey_chain(id, now, ApiKeyRevokeReason::Revoked)
+            .await?;
+        if revoked.is_empty() {
             return Err(not_found());
         }
-        self.apikeys_revoked_here(&[key.id], now).await;
-        info!(username = %key.username, by = %caller.username, %id, "API key revoked");
+        self.apikeys_revoked_here(&revoked, now).await;
+        info!(username = %key.username, by = %caller.username, %id, keys = ?revoked, "API key revoked");
         Ok(())
     }
 

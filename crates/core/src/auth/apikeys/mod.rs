@@ -24,10 +24,14 @@ pub fn revocation_id(id: &str) -> String {
     format!("{REVOCATION_PREFIX}{id}")
 }
 
+/// The most `ApiKeySettings::max_ttl` may be, seconds: API keys are short-lived.
+pub const LONGEST_MAX_TTL: i64 = 900;
+
 /// Lifetimes of API keys and their refresh tokens, seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ApiKeySettings {
-    /// Longest `expires_in` a key may ask for.
+    /// Longest `expires_in` a key may ask for, at most [`LONGEST_MAX_TTL`]. A key living
+    /// longer (issued under a larger maximum) is refused.
     pub max_ttl: i64,
     /// A key's lifetime when it asks for none.
     pub default_ttl: i64,

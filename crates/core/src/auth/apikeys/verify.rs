@@ -1,6 +1,7 @@
-//! Verifying an API key for the service it was issued for: by signature, claims and the
-//! in-memory revocation set. The store is read only while the revocation feed is down (and
-//! for a user profile that is not cached).
+//! Verifying an API key for the service it was issued for: by signature, claims, what it is
+//! bound to, and the in-memory revocation set. The store is read only while the revocation
+//! feed is down (and for a user profile that is not cached), and only for a key that passed
+//! every other check.
 
 use std::net::IpAddr;
 
@@ -26,22 +27,13 @@ impl Auth {
             ));
         }
         let now = self.clock.now();
-        let claims = ApiKeyClaims::verify(&self.jwt, apikey, now, self.settings.leeway)?;
-        let revoked = || Error::Rejected(Rejection::Revoked, "API key revoked".into());
-        let rid = revocation_id(&claims.jti);
-        if self.revoked.contains(&rid) {
-            return Err(revoked());
-        }
-        if !self.feed_live()
-            && self
-                .store
-                .is_apikey_revoked(&claims.jti)
-                .await
-                .map_err(fail_closed)?
-        {
-            self.remember_revoked(&rid, now);
-            return Err(revoked());
-        }
+        let claims = ApiKeyClaims::verify(
+            &self.jwt,
+            apikey,
+            now,
+            self.settings.leeway,
+            self.apikeys.max_ttl,
+        )?;
         if claims.aud != check.audience.trim() {
             return Err(Error::Rejected(
                 Rejection::WrongAudience,
@@ -63,6 +55,21 @@ impl Auth {
                     "API key bound to another client address".into(),
                 ));
             }
+        }
+        let revoked = || Error::Rejected(Rejection::Revoked, "API key revoked".into());
+        let rid = revocation_id(&claims.jti);
+        if self.revoked.contains(&rid) {
+            return Err(revoked());
+        }
+        if !self.feed_live()
+            && self
+                .store
+                .is_apikey_revoked(&claims.jti)
+                .await
+                .map_err(fail_closed)?
+        {
+            self.remember_revoked(&rid, now);
+            return Err(revoked());
         }
         let profile = self.profile(&claims.usr, now).await.map_err(fail_closed)?;
         if profile.disabled {

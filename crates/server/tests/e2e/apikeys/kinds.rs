@@ -69,8 +69,20 @@ async fn session_and_key_refresh_tokens_are_not_interchangeable() {
         401,
         "invalid_token",
     );
-    assert_error(&s.refresh(&key_refresh).await, 401, "invalid_token");
-    assert_error(&s.validate(&key_refresh).await, 401, "invalid_token");
+    let got = s.refresh(&key_refresh).await;
+    assert_error(&got, 401, "invalid_token");
+    let said = got.1["error"].as_str().unwrap();
+    assert!(
+        said.contains("an API-key refresh token is not a session refresh token"),
+        "{said}"
+    );
+    let got = s.validate(&key_refresh).await;
+    assert_error(&got, 401, "invalid_token");
+    let said = got.1["error"].as_str().unwrap();
+    assert!(
+        said.contains("an API-key refresh token is not an access token"),
+        "{said}"
+    );
     // Neither refusal spent anything.
     assert_eq!(s.refresh(&session_refresh).await.0, 200);
     assert_eq!(refresh(&s, &key_refresh).await.0, 200);

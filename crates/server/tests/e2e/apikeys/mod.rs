@@ -1,6 +1,7 @@
 //! No-session API keys through the real server.
 
 mod binding;
+mod chains;
 mod client;
 mod issue;
 mod kinds;

@@ -1,11 +1,12 @@
 //! Where verification learns of revocations: the in-memory set while the feed is live (a
 //! revocation written to the store by someone else is seen at the next catch-up), the store
-//! while it is down.
+//! while it is down; and a key that outlives what the set remembers.
 
+use reqwest::Method;
 use serde_json::json;
 use tessera_core::apikey_store::ApiKeyRevokeReason;
 
-use super::{contributor, create_ok, text, verify_key};
+use super::{contributor, create_ok, send, text, verify, verify_key};
 use crate::common::{assert_error, TestServer, START};
 
 #[tokio::test]
@@ -18,10 +19,11 @@ async fn verification_reads_memory_while_the_feed_is_live_and_the_store_while_it
     let revoke_elsewhere = |id: String| {
         let store = auth.store().clone();
         async move {
-            store
-                .revoke_apikey(&id, START, ApiKeyRevokeReason::Revoked)
+            let revoked = store
+                .revoke_apikey_chain(&id, START, ApiKeyRevokeReason::Revoked)
                 .await
-                .unwrap()
+                .unwrap();
+            revoked == [id]
         }
     };
 
@@ -48,4 +50,74 @@ async fn verification_reads_memory_while_the_feed_is_live_and_the_store_while_it
         401,
         "token_revoked",
     );
+}
+
+#[tokio::test]
+async fn a_revoked_key_stays_refused_after_the_longest_lifetime_is_lowered() {
+    let s = TestServer::start().await;
+    let carol = contributor(&s, "carol").await;
+    let key = create_ok(&s, &carol, json!({"expires_in": 900})).await;
+    let path = format!("/auth/apikeys/{}", text(&key, "apikey_id"));
+    assert_eq!(send(&s, Method::DELETE, &path, &carol).await.0, 200);
+
+    // Restarted with a shorter maximum: the revocation set keeps ids for 300 s only, while
+    // the key itself runs for another 500.
+    let (dir, clock) = s.stop().await;
+    clock.advance(400);
+    let s = TestServer::start_in(dir, clock, |c| {
+        c.apikey_max_seconds = 300;
+        c.apikey_default_seconds = 300;
+    })
+    .await;
+    let got = verify_key(&s, &text(&key, "apikey")).await;
+    assert_error(&got, 401, "invalid_token");
+    assert!(
+        got.1["error"].as_str().unwrap().contains("lifetime"),
+        "{got:?}"
+    );
+    let (carol, _) = s.login("carol", "carol-password").await;
+    let short = create_ok(&s, &carol, json!({})).await;
+    assert_eq!(verify_key(&s, &text(&short, "apikey")).await.0, 200);
+}
+
+#[tokio::test]
+async fn what_a_key_is_bound_to_is_checked_before_the_store_is_asked() {
+    let s = TestServer::start_with(|c| c.revocation_poll_ms = 3_600_000).await;
+    let carol = contributor(&s, "carol").await;
+    let auth = s.running.as_ref().unwrap().auth.clone();
+    let key = create_ok(&s, &carol, json!({"bind_ip": "10.0.0.7"})).await;
+    let apikey = text(&key, "apikey");
+    let store = auth.store().clone();
+    let id = text(&key, "apikey_id");
+    let revoked = store
+        .revoke_apikey_chain(&id, START, ApiKeyRevokeReason::Revoked)
+        .await
+        .unwrap();
+    assert_eq!(revoked, [id]);
+
+    auth.set_feed_live(false);
+    let wrong = [
+        (
+            json!({"audience": "other", "ip": "10.0.0.7"}),
+            "wrong_audience",
+        ),
+        (
+            json!({"audience": "svc", "subject": "/else", "ip": "10.0.0.7"}),
+            "wrong_subject",
+        ),
+        (
+            json!({"audience": "svc", "ip": "10.0.0.8"}),
+            "wrong_address",
+        ),
+    ];
+    for (mut body, code) in wrong {
+        body["apikey"] = apikey.clone().into();
+        assert_error(&verify(&s, body).await, 401, code);
+    }
+    // None of them read the store: had one, the revocation would be in the set by now.
+    auth.set_feed_live(true);
+    let right = json!({"apikey": apikey, "audience": "svc", "ip": "10.0.0.7"});
+    assert_eq!(verify(&s, right.clone()).await.0, 200);
+    auth.set_feed_live(false);
+    assert_error(&verify(&s, right).await, 401, "token_revoked");
 }

@@ -1,0 +1,78 @@
+//! Revoking API keys in PostgreSQL. Each revocation first locks its user's row `FOR UPDATE`,
+//! and a rotation holds that row `FOR SHARE` from before its claim until its successor is
+//! committed: a revocation thus waits for a rotation in progress and then sees its successor,
+//! or the rotation waits and finds its key revoked. (Without the lock, a revocation that waited
+//! on the claimed row would re-check only that row and miss the successor inserted after its
+//! snapshot.)
+
+use sqlx::{PgConnection, PgPool};
+use tessera_core::apikey_store::ApiKeyRevokeReason;
+use tessera_core::{Result, Timestamp};
+
+use super::apikeys::LIVE;
+use super::sql_error;
+
+async fn lock_user(c: &mut PgConnection, username: &str) -> Result<()> {
+    sqlx::query("SELECT 1 FROM users WHERE username = $1 FOR UPDATE")
+        .bind(username)
+        .execute(c)
+        .await
+        .map_err(sql_error)?;
+    Ok(())
+}
+
+async fn revoke_where(
+    c: &mut PgConnection,
+    column: &str,
+    value: &str,
+    now: Timestamp,
+    reason: ApiKeyRevokeReason,
+) -> Result<Vec<String>> {
+    sqlx::query_scalar(&format!(
+        "UPDATE apikeys SET revoked_at = $2, revoke_reason = $3
+         WHERE {column} = $1 AND {LIVE} RETURNING id"
+    ))
+    .bind(value)
+    .bind(now)
+    .bind(reason.as_str())
+    .fetch_all(c)
+    .await
+    .map_err(sql_error)
+}
+
+/// Every live key of `username`.
+pub(super) async fn revoke_user(
+    pool: &PgPool,
+    username: &str,
+    now: Timestamp,
+    reason: ApiKeyRevokeReason,
+) -> Result<Vec<String>> {
+    let mut tx = pool.begin().await.map_err(sql_error)?;
+    lock_user(&mut tx, username).await?;
+    let ids = revoke_where(&mut tx, "username", username, now, reason).await?;
+    tx.commit().await.map_err(sql_error)?;
+    Ok(ids)
+}
+
+/// Every live key of the chain key `id` belongs to.
+pub(super) async fn revoke_chain(
+    pool: &PgPool,
+    id: &str,
+    now: Timestamp,
+    reason: ApiKeyRevokeReason,
+) -> Result<Vec<String>> {
+    let mut tx = pool.begin().await.map_err(sql_error)?;
+    let found: Option<(String, String)> =
+        sqlx::query_as("SELECT username, chain_id FROM apikeys WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(sql_error)?;
+    let Some((username, chain_id)) = found else {
+        return Ok(Vec::new());
+    };
+    lock_user(&mut tx, &username).await?;
+    let ids = revoke_where(&mut tx, "chain_id", &chain_id, now, reason).await?;
+    tx.commit().await.map_err(sql_error)?;
+    Ok(ids)
+}

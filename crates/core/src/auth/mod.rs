@@ -10,6 +10,7 @@ mod scoped;
 mod token_cache;
 mod token_uses;
 mod tokens;
+mod ttl_cache;
 mod users;
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -168,9 +169,6 @@ impl Auth {
 
     pub(super) fn remember_revoked(&self, id: &str, revoked_at: Timestamp) {
         self.revoked.insert(id, self.revoked_until(id, revoked_at));
-        if let Some(token_id) = id.strip_prefix(TOKEN_REVOCATION_PREFIX) {
-            self.tokens.forget_id(token_id);
-        }
     }
 
     /// Reads revocations the set may have missed (all that can still matter on the first call):

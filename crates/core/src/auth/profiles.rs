@@ -5,7 +5,9 @@ use crate::user::Role;
 use crate::Timestamp;
 
 /// How long a cached profile is trusted, seconds. Disabling a user also revokes their
-/// sessions, so this only bounds how stale a full name or role can be.
+/// sessions and personal tokens, and a role change tells every instance to forget the
+/// profile, so this only bounds how stale a full name can be (or a role, when an instance
+/// missed both the feed and the store's record of the change).
 pub const PROFILE_TTL: i64 = 30;
 
 /// Most profiles cached at once.

@@ -121,14 +121,4 @@ impl Auth {
         info!(resource = %name, maintainer = %username, "maintainer removed");
         Ok(())
     }
-
-    /// Changes a user's role; their personal tokens' rights follow at once here, and within
-    /// the profile cache's lifetime elsewhere.
-    pub async fn set_role(&self, username: &str, role: Role) -> Result<()> {
-        if !self.store.set_user_role(username, role).await? {
-            return Err(Error::NotFound(format!("no user {username}")));
-        }
-        self.profiles.forget(username);
-        Ok(())
-    }
 }

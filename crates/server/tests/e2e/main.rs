@@ -14,5 +14,6 @@ mod scoped_personal;
 mod scoped_resource_tokens;
 mod scoped_resources;
 mod scoped_support;
+mod scoped_user_changes;
 mod shapes;
 mod tokens;

@@ -19,7 +19,8 @@ pub struct CreateApiTokenRequest {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `Debug` leaves the token out.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateApiTokenResponse {
     pub message: String,
     pub api_token: String,
@@ -27,6 +28,15 @@ pub struct CreateApiTokenResponse {
     #[serde(rename = "expiration date")]
     pub expiration_date: String,
     pub id: String,
+}
+
+impl std::fmt::Debug for CreateApiTokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateApiTokenResponse")
+            .field("id", &self.id)
+            .field("expiration_date", &self.expiration_date)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A token's metadata; never its secret.
@@ -98,7 +108,8 @@ pub struct CreateResourceTokenRequest {
     pub expires_in: Option<Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `Debug` leaves the token out.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceTokenCreated {
     pub message: String,
     /// The secret: shown here only.
@@ -107,6 +118,44 @@ pub struct ResourceTokenCreated {
     pub description: String,
     pub scopes: Vec<String>,
     pub expires_at: Option<i64>,
+}
+
+impl std::fmt::Debug for ResourceTokenCreated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResourceTokenCreated")
+            .field("id", &self.id)
+            .field("description", &self.description)
+            .field("scopes", &self.scopes)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_a_secret() {
+        let personal = CreateApiTokenResponse {
+            message: "m".into(),
+            api_token: "tsk_secret-value".into(),
+            expiration_date: "2027-01-15T08:00:00+00:00".into(),
+            id: "abc".into(),
+        };
+        let resource = ResourceTokenCreated {
+            message: "m".into(),
+            token: "tsk_secret-value".into(),
+            id: "abc".into(),
+            description: "d".into(),
+            scopes: vec!["read".into()],
+            expires_at: None,
+        };
+        for shown in [format!("{personal:?}"), format!("{resource:?}")] {
+            assert!(!shown.contains("secret-value"), "{shown}");
+            assert!(shown.contains("abc"), "{shown}");
+        }
+    }
 }
 
 /// `PATCH /resources/{name}/tokens/{id}`

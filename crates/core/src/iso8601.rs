@@ -4,6 +4,15 @@ use crate::Timestamp;
 
 /// Formats seconds since the Unix epoch.
 pub fn format(ts: Timestamp) -> String {
+    format_with(ts, "Z")
+}
+
+/// `2027-01-15T08:00:00+00:00`, as Python's `isoformat()` writes UTC (PlantDB's answers).
+pub fn format_offset(ts: Timestamp) -> String {
+    format_with(ts, "+00:00")
+}
+
+fn format_with(ts: Timestamp, zone: &str) -> String {
     let (days, secs) = (ts.div_euclid(86_400), ts.rem_euclid(86_400));
     // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
     let z = days + 719_468;
@@ -16,7 +25,7 @@ pub fn format(ts: Timestamp) -> String {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{zone}",
         secs / 3600,
         secs % 3600 / 60,
         secs % 60
@@ -25,7 +34,7 @@ pub fn format(ts: Timestamp) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::format;
+    use super::{format, format_offset};
 
     #[test]
     fn known_instants() {
@@ -33,5 +42,6 @@ mod tests {
         assert_eq!(format(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(format(1_800_000_000), "2027-01-15T08:00:00Z");
         assert_eq!(format(-1), "1969-12-31T23:59:59Z");
+        assert_eq!(format_offset(951_782_400), "2000-02-29T00:00:00+00:00");
     }
 }

@@ -65,6 +65,13 @@ pub struct RevokedToken {
     pub revoked_at: Timestamp,
 }
 
+/// A user whose role changed, as the catch-up sync reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserChange {
+    pub username: String,
+    pub changed_at: Timestamp,
+}
+
 /// The latest use of a token seen by one instance, flushed in batches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenUse {
@@ -85,8 +92,11 @@ pub trait TokenStore: Send + Sync {
     async fn add_maintainer(&self, resource: &str, username: &str, now: Timestamp) -> Result<bool>;
     /// False when not a maintainer.
     async fn remove_maintainer(&self, resource: &str, username: &str) -> Result<bool>;
-    /// Changes a user's role (the rights of their personal tokens follow); false if no user.
-    async fn set_user_role(&self, username: &str, role: Role) -> Result<bool>;
+    /// Changes a user's role (the rights of their personal tokens follow) and records the
+    /// change at `now` for `users_changed_since`; false if no user.
+    async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool>;
+    /// Users whose role changed at or after `since`.
+    async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>>;
 
     /// `Error::NotFound` when the owning user or resource does not exist.
     async fn create_token(&self, token: &NewToken) -> Result<()>;
@@ -98,6 +108,8 @@ pub trait TokenStore: Send + Sync {
     async fn set_token_description(&self, id: &str, description: &str) -> Result<bool>;
     /// False when already revoked or unknown.
     async fn revoke_token(&self, id: &str, now: Timestamp) -> Result<bool>;
+    /// Revokes the user's live personal tokens; their ids.
+    async fn revoke_user_tokens(&self, username: &str, now: Timestamp) -> Result<Vec<String>>;
     /// Tokens revoked at or after `since`.
     async fn revoked_tokens_since(&self, since: Timestamp) -> Result<Vec<RevokedToken>>;
     /// Records uses in one write; an older use never overwrites a newer one.

@@ -3,6 +3,9 @@
 use crate::error::{Error, Result};
 use crate::Timestamp;
 
+/// Resource tokens present themselves as `token-<id>`, so no user may be named so.
+pub const RESERVED_PREFIX: &str = "token-";
+
 /// A normalised username: trimmed and lower-cased, 1 to 64 characters of
 /// `a-z 0-9 . _ - @`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -26,6 +29,11 @@ impl Username {
             return Err(Error::BadRequest(
                 "username may only contain letters, digits, '.', '_', '-' and '@'".into(),
             ));
+        }
+        if name.starts_with(RESERVED_PREFIX) {
+            return Err(Error::BadRequest(format!(
+                "usernames starting with \"{RESERVED_PREFIX}\" are reserved for resource tokens"
+            )));
         }
         Ok(Self(name))
     }
@@ -154,6 +162,14 @@ mod tests {
         assert!(Username::parse("   ").is_err());
         assert!(Username::parse("a b").is_err());
         assert!(Username::parse(&"x".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn resource_token_identities_are_not_usernames() {
+        let err = Username::parse("Token-0123456789abcdef").unwrap_err();
+        assert!(err.to_string().contains("reserved"), "{err}");
+        assert!(Username::parse("tokens").is_ok());
+        assert!(Username::parse("my-token-1").is_ok());
     }
 
     #[test]

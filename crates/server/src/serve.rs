@@ -21,6 +21,9 @@ use crate::state::AppState;
 /// How often the last uses of scoped tokens are written to the store, in one batch.
 const TOKEN_USES_FLUSH: Duration = Duration::from_secs(5);
 
+/// How long a stopping server waits for its connections and background work.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
 /// A server to start: its configuration, clock and whether to seed the demo users.
 pub struct Server {
     pub config: Config,
@@ -39,12 +42,17 @@ pub struct Running {
 }
 
 impl Running {
-    /// Stops accepting, lets requests in flight finish, stops background work, and writes
-    /// the scoped-token uses not yet recorded.
+    /// Stops accepting, lets requests in flight finish (for at most `SHUTDOWN_GRACE`), stops
+    /// background work, and writes the scoped-token uses not yet recorded.
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);
+        let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
         for task in self.tasks {
-            let _ = task.await;
+            let abort = task.abort_handle();
+            if tokio::time::timeout_at(deadline, task).await.is_err() {
+                warn!("work still running at shutdown was dropped");
+                abort.abort();
+            }
         }
         if let Err(e) = self.auth.flush_token_uses().await {
             warn!(error = %e, "token uses not recorded at shutdown");

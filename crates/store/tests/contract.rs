@@ -22,6 +22,7 @@ mod contract {
     pub mod session_limit;
     pub mod support;
     pub mod tokens;
+    pub mod user_changes;
     pub mod users;
 }
 
@@ -105,6 +106,11 @@ macro_rules! contract_suite {
                 descriptions_change_on_live_tokens,
                 uses_are_written_in_batches_and_never_go_back_in_time,
                 resource_tokens_outlive_their_creators_maintainership,
+            }
+            user_changes {
+                role_changes_are_read_back_since_with_the_latest_time,
+                role_changes_of_unknown_users_record_nothing,
+                revoke_user_tokens_ends_exactly_that_users_live_personal_tokens,
             }
             instances {
                 concurrent_rotations_across_instances_have_one_winner,

@@ -10,6 +10,7 @@ mod scoped;
 mod token_cache;
 mod token_uses;
 mod tokens;
+mod ttl_cache;
 mod users;
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -31,6 +32,7 @@ pub use login::LoginOutcome;
 pub use personal::CreatedToken;
 pub use scoped::{Identity, ScopedValidated, TOKEN_REVOCATION_PREFIX};
 pub use tokens::{Refreshed, Validated};
+pub use users::USER_CHANGE_PREFIX;
 
 use profiles::ProfileCache;
 use token_cache::TokenCache;
@@ -166,11 +168,14 @@ impl Auth {
         revoked_at + lasts + self.settings.leeway
     }
 
+    /// Records a revocation; a `user:` id instead makes this instance forget that user's
+    /// cached profile (it is not a revocation and stays out of the set).
     pub(super) fn remember_revoked(&self, id: &str, revoked_at: Timestamp) {
-        self.revoked.insert(id, self.revoked_until(id, revoked_at));
-        if let Some(token_id) = id.strip_prefix(TOKEN_REVOCATION_PREFIX) {
-            self.tokens.forget_id(token_id);
+        if let Some(username) = id.strip_prefix(USER_CHANGE_PREFIX) {
+            self.profiles.forget(username);
+            return;
         }
+        self.revoked.insert(id, self.revoked_until(id, revoked_at));
     }
 
     /// Reads revocations the set may have missed (all that can still matter on the first call):
@@ -195,6 +200,9 @@ impl Auth {
         let tokens = self.store.revoked_tokens_since(since).await?;
         for row in &tokens {
             self.remember_revoked(&scoped::revocation_id(&row.id), row.revoked_at);
+        }
+        for change in self.store.users_changed_since(since).await? {
+            self.remember_revoked(&users::user_change_id(&change.username), change.changed_at);
         }
         self.synced_until.store(now, Ordering::SeqCst);
         self.revoked.prune(now);

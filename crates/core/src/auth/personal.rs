@@ -112,22 +112,32 @@ impl Auth {
         Ok(created)
     }
 
-    /// The caller's own live personal tokens.
-    pub async fn list_personal_tokens(&self, caller: &Validated) -> Result<Vec<TokenRecord>> {
-        let owner = TokenOwner::User(caller.username.clone());
-        self.store.list_tokens(&owner).await
+    /// The owner's tokens that are neither revoked nor expired, oldest first.
+    pub(super) async fn live_tokens(&self, owner: &TokenOwner) -> Result<Vec<TokenRecord>> {
+        let now = self.clock.now();
+        let mut tokens = self.store.list_tokens(owner).await?;
+        tokens.retain(|t| t.expires_at.is_none_or(|at| at > now));
+        Ok(tokens)
     }
 
-    /// Revokes a personal token: its owner or an admin.
+    /// The caller's own live personal tokens.
+    pub async fn list_personal_tokens(&self, caller: &Validated) -> Result<Vec<TokenRecord>> {
+        self.live_tokens(&TokenOwner::User(caller.username.clone()))
+            .await
+    }
+
+    /// Revokes a personal token: its owner or an admin. Another user's token is as unknown
+    /// as a token that does not exist.
     pub async fn revoke_personal_token(&self, caller: &Validated, id: &str) -> Result<()> {
         let record = self.store.token(id).await?;
-        let Some(TokenOwner::User(owner)) = record.as_ref().map(|r| &r.owner) else {
-            return Err(Error::NotFound(format!("no personal token {id}")));
+        let visible = match record.as_ref().map(|r| &r.owner) {
+            Some(TokenOwner::User(owner)) => {
+                *owner == caller.username || caller.role == Role::Admin
+            }
+            _ => false,
         };
-        if *owner != caller.username && caller.role != Role::Admin {
-            return Err(Error::Forbidden(
-                "this token belongs to another user".into(),
-            ));
+        if !visible {
+            return Err(Error::NotFound(format!("no personal token {id}")));
         }
         self.revoke_scoped(id).await?;
         info!(by = %caller.username, token = %id, "personal token revoked");

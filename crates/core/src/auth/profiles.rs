@@ -1,34 +1,41 @@
 //! A short-lived cache of who a username is, so that validation keeps off the database.
 
-use std::collections::HashMap;
-use std::sync::RwLock;
-
+use super::ttl_cache::TtlCache;
 use crate::user::Role;
 use crate::Timestamp;
 
 /// How long a cached profile is trusted, seconds. Disabling a user also revokes their
-/// sessions, so this only bounds how stale a full name or role can be.
+/// sessions and personal tokens, and a role change tells every instance to forget the
+/// profile, so this only bounds how stale a full name can be (or a role, when an instance
+/// missed both the feed and the store's record of the change).
 pub const PROFILE_TTL: i64 = 30;
+
+/// Most profiles cached at once.
+const PROFILE_CAP: usize = 100_000;
 
 #[derive(Debug, Clone)]
 pub struct Profile {
     pub fullname: String,
     pub role: Role,
     pub disabled: bool,
-    fetched_at: Timestamp,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ProfileCache {
-    inner: RwLock<HashMap<String, Profile>>,
+    inner: TtlCache<String, Profile>,
+}
+
+impl Default for ProfileCache {
+    fn default() -> Self {
+        Self {
+            inner: TtlCache::new(PROFILE_TTL, PROFILE_CAP),
+        }
+    }
 }
 
 impl ProfileCache {
     pub fn get(&self, username: &str, now: Timestamp) -> Option<Profile> {
-        let map = self.inner.read().unwrap_or_else(|e| e.into_inner());
-        map.get(username)
-            .filter(|p| now - p.fetched_at < PROFILE_TTL && p.fetched_at <= now)
-            .cloned()
+        self.inner.get(username, now)
     }
 
     pub fn put(
@@ -43,20 +50,12 @@ impl ProfileCache {
             fullname,
             role,
             disabled,
-            fetched_at: now,
         };
-        let mut map = self.inner.write().unwrap_or_else(|e| e.into_inner());
-        if map.len() > 100_000 {
-            map.retain(|_, p| now - p.fetched_at < PROFILE_TTL);
-        }
-        map.insert(username.to_string(), profile.clone());
+        self.inner.put(username.to_string(), profile.clone(), now);
         profile
     }
 
     pub fn forget(&self, username: &str) {
-        self.inner
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(username);
+        self.inner.remove(username);
     }
 }

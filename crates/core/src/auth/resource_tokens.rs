@@ -10,17 +10,22 @@ use super::Auth;
 use crate::error::{Error, Result};
 use crate::scopes::{parse_permissions, Scopes};
 use crate::token_store::{TokenOwner, TokenRecord};
+use crate::user::Role;
 
 impl Auth {
-    /// The resource's name, if the caller maintains it (404 for an unknown resource first).
+    /// The resource's name, if the caller maintains it. Only admins learn that a resource
+    /// does not exist; anyone else is refused alike for unknown and foreign resources.
     async fn maintained(&self, caller: &Validated, name: &str) -> Result<TokenOwner> {
-        let resource = self.resource_named(name).await?;
-        if !resource.maintainers.contains(&caller.username) {
-            return Err(Error::Forbidden(format!(
+        let resource = self.store.resource(name).await?;
+        match resource {
+            Some(r) if r.maintainers.contains(&caller.username) => Ok(TokenOwner::Resource(r.name)),
+            None if caller.role == Role::Admin => {
+                Err(Error::NotFound(format!("no resource {name}")))
+            }
+            _ => Err(Error::Forbidden(format!(
                 "only maintainers of {name} manage its tokens"
-            )));
+            ))),
         }
-        Ok(TokenOwner::Resource(resource.name))
     }
 
     /// A live token of the resource.
@@ -44,6 +49,12 @@ impl Auth {
         let owner = self.maintained(caller, name).await?;
         let description = check_description(description.unwrap_or(""))?;
         let scopes = parse_permissions(scopes.unwrap_or(&Value::Null))?;
+        if let Some(p) = scopes.iter().find(|p| !caller.role.has(**p)) {
+            return Err(Error::Forbidden(format!(
+                "your role does not grant the {} permission",
+                p.as_str()
+            )));
+        }
         let expires_at = match expires_in {
             None => None,
             some => Some(self.clock.now() + parse_lifetime(some, "expires_in")?),
@@ -67,7 +78,7 @@ impl Auth {
         name: &str,
     ) -> Result<Vec<TokenRecord>> {
         let owner = self.maintained(caller, name).await?;
-        self.store.list_tokens(&owner).await
+        self.live_tokens(&owner).await
     }
 
     pub async fn describe_resource_token(

@@ -33,15 +33,21 @@ fn is_admin(caller: Option<&Validated>) -> bool {
 }
 
 impl Auth {
+    /// Only admins create resources: checked before anything else of the request.
+    pub fn may_create_resources(&self, caller: Option<&Validated>) -> Result<()> {
+        if !is_admin(caller) {
+            return Err(Error::Forbidden("only admins create resources".into()));
+        }
+        Ok(())
+    }
+
     pub async fn create_resource(
         &self,
         caller: Option<&Validated>,
         name: &str,
         maintainers: &[String],
     ) -> Result<Resource> {
-        if !is_admin(caller) {
-            return Err(Error::Forbidden("only admins create resources".into()));
-        }
+        self.may_create_resources(caller)?;
         let name = check_resource_name(name)?;
         let mut users = Vec::with_capacity(maintainers.len());
         for m in maintainers {
@@ -77,15 +83,26 @@ impl Auth {
     }
 
     /// The resource, if the caller may manage its maintainers (an admin or a maintainer).
+    /// Only admins learn that a resource does not exist.
     async fn managed(&self, caller: Option<&Validated>, name: &str) -> Result<Resource> {
-        let resource = self.resource_named(name).await?;
-        let maintains = caller.is_some_and(|c| resource.maintainers.contains(&c.username));
-        if !is_admin(caller) && !maintains {
-            return Err(Error::Forbidden(format!(
+        let resource = self.store.resource(name).await?;
+        let maintains = |r: &Resource| caller.is_some_and(|c| r.maintainers.contains(&c.username));
+        match resource {
+            Some(r) if is_admin(caller) || maintains(&r) => Ok(r),
+            None if is_admin(caller) => Err(Error::NotFound(format!("no resource {name}"))),
+            _ => Err(Error::Forbidden(format!(
                 "only admins and maintainers of {name} manage its maintainers"
-            )));
+            ))),
         }
-        Ok(resource)
+    }
+
+    /// Whether the caller may manage the resource's maintainers (`Error::Forbidden` if not).
+    pub async fn may_manage_maintainers(
+        &self,
+        caller: Option<&Validated>,
+        name: &str,
+    ) -> Result<()> {
+        self.managed(caller, name).await.map(drop)
     }
 
     /// Returns false when the user already was a maintainer.
@@ -119,16 +136,6 @@ impl Auth {
             )));
         }
         info!(resource = %name, maintainer = %username, "maintainer removed");
-        Ok(())
-    }
-
-    /// Changes a user's role; their personal tokens' rights follow at once here, and within
-    /// the profile cache's lifetime elsewhere.
-    pub async fn set_role(&self, username: &str, role: Role) -> Result<()> {
-        if !self.store.set_user_role(username, role).await? {
-            return Err(Error::NotFound(format!("no user {username}")));
-        }
-        self.profiles.forget(username);
         Ok(())
     }
 }

@@ -126,14 +126,18 @@ impl Auth {
             None
         };
         let record = match cached {
-            Some(found) => found,
+            Some(record) => record,
             None => {
-                let found = self.store.token_by_hash(&hash).await.map_err(fail_closed)?;
-                self.tokens.put(&hash, found.clone(), now);
-                found
+                let record = self
+                    .store
+                    .token_by_hash(&hash)
+                    .await
+                    .map_err(fail_closed)?
+                    .ok_or_else(|| Error::InvalidToken("unknown token".into()))?;
+                self.tokens.put(&hash, record.clone(), now);
+                record
             }
         };
-        let record = record.ok_or_else(|| Error::InvalidToken("unknown token".into()))?;
         if record.revoked_at.is_some() || self.revoked.contains(&revocation_id(&record.id)) {
             return Err(Error::InvalidToken("token revoked".into()));
         }

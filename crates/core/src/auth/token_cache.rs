@@ -1,10 +1,8 @@
 //! Scoped tokens by hash, for a bounded time, so that validating one keeps off the database.
-//! A miss is cached too: a token nobody has created yet cannot be presented by anyone, so
-//! "unknown" stays true until it expires here.
+//! Only tokens the store knows are cached: an unknown token costs a read each time, but never
+//! memory, and the cache holds at most `TOKEN_CACHE_CAP` entries.
 
-use std::collections::HashMap;
-use std::sync::RwLock;
-
+use super::ttl_cache::TtlCache;
 use crate::token_store::TokenRecord;
 use crate::Timestamp;
 
@@ -12,42 +10,46 @@ use crate::Timestamp;
 /// through the revocation set); it bounds how stale a description can be on other instances.
 pub const TOKEN_CACHE_TTL: i64 = 30;
 
-/// Entries kept before the stale ones are swept.
-const SWEEP_AT: usize = 100_000;
+/// Most tokens cached at once.
+pub const TOKEN_CACHE_CAP: usize = 100_000;
 
-#[derive(Debug, Clone)]
-struct Entry {
-    record: Option<TokenRecord>,
-    fetched_at: Timestamp,
+#[derive(Debug)]
+pub struct TokenCache {
+    inner: TtlCache<Vec<u8>, TokenRecord>,
 }
 
-#[derive(Debug, Default)]
-pub struct TokenCache {
-    inner: RwLock<HashMap<Vec<u8>, Entry>>,
+impl Default for TokenCache {
+    fn default() -> Self {
+        Self::with_cap(TOKEN_CACHE_CAP)
+    }
 }
 
 impl TokenCache {
-    /// `Some(found)` when cached and fresh (`found` is `None` for an unknown token).
-    pub fn get(&self, hash: &[u8], now: Timestamp) -> Option<Option<TokenRecord>> {
-        let map = self.inner.read().unwrap_or_else(|e| e.into_inner());
-        map.get(hash)
-            .filter(|e| now - e.fetched_at < TOKEN_CACHE_TTL && e.fetched_at <= now)
-            .map(|e| e.record.clone())
+    pub fn with_cap(cap: usize) -> Self {
+        Self {
+            inner: TtlCache::new(TOKEN_CACHE_TTL, cap),
+        }
+    }
+
+    /// The token with this hash, when cached and fresh.
+    pub fn get(&self, hash: &[u8], now: Timestamp) -> Option<TokenRecord> {
+        self.inner.get(hash, now)
     }
 
     /// Caches what the store said at `fetched_at` (taken before it was asked).
-    pub fn put(&self, hash: &[u8], record: Option<TokenRecord>, fetched_at: Timestamp) {
-        let mut map = self.inner.write().unwrap_or_else(|e| e.into_inner());
-        if map.len() >= SWEEP_AT {
-            map.retain(|_, e| fetched_at - e.fetched_at < TOKEN_CACHE_TTL);
-        }
-        map.insert(hash.to_vec(), Entry { record, fetched_at });
+    pub fn put(&self, hash: &[u8], record: TokenRecord, fetched_at: Timestamp) {
+        self.inner.put(hash.to_vec(), record, fetched_at);
     }
 
-    /// Drops the token with this id (revoked or changed).
+    /// Drops the token with this id, whose stored content changed. A full scan: revocations
+    /// do not need it (the revocation set is checked first and outlives any cached copy).
     pub fn forget_id(&self, id: &str) {
-        let mut map = self.inner.write().unwrap_or_else(|e| e.into_inner());
-        map.retain(|_, e| e.record.as_ref().is_none_or(|r| r.id != id));
+        self.inner.remove_where(|r| r.id == id);
+    }
+
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.inner.len()
     }
 }
 
@@ -72,20 +74,28 @@ mod tests {
     }
 
     #[test]
-    fn entries_and_misses_last_for_the_ttl_and_go_by_id() {
+    fn entries_last_for_the_ttl_and_go_by_id() {
         let cache = TokenCache::default();
-        cache.put(b"a", Some(record("ida")), 100);
-        cache.put(b"x", None, 100);
+        cache.put(b"a", record("ida"), 100);
+        cache.put(b"b", record("idb"), 100);
         assert_eq!(
             cache.get(b"a", 100 + TOKEN_CACHE_TTL - 1),
-            Some(Some(record("ida")))
+            Some(record("ida"))
         );
-        assert_eq!(cache.get(b"x", 101), Some(None), "a miss is remembered");
         assert_eq!(cache.get(b"a", 100 + TOKEN_CACHE_TTL), None, "stale");
         assert_eq!(cache.get(b"a", 99), None, "from the future");
-        assert_eq!(cache.get(b"b", 100), None);
+        assert_eq!(cache.get(b"x", 100), None);
         cache.forget_id("ida");
         assert_eq!(cache.get(b"a", 100), None);
-        assert_eq!(cache.get(b"x", 100), Some(None));
+        assert_eq!(cache.get(b"b", 100), Some(record("idb")));
+    }
+
+    #[test]
+    fn the_cache_is_capped() {
+        let cache = TokenCache::with_cap(8);
+        for i in 0..100u32 {
+            cache.put(&i.to_be_bytes(), record(&i.to_string()), 100);
+        }
+        assert!(cache.len() <= 8);
     }
 }

@@ -9,6 +9,14 @@ use crate::error::{Error, Result};
 use crate::store::{NewUser, RevokeReason};
 use crate::user::{Permission, Role, Username};
 
+/// Prefix of the ids that tell instances a user's role changed (usernames contain no `:`).
+/// They pass through the revocation feed, but only make instances forget a cached profile.
+pub const USER_CHANGE_PREFIX: &str = "user:";
+
+pub(super) fn user_change_id(username: &str) -> String {
+    format!("{USER_CHANGE_PREFIX}{username}")
+}
+
 /// Shortest password accepted for new users.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
@@ -109,7 +117,8 @@ impl Auth {
             .await
     }
 
-    /// Disables (or re-enables) a user; disabling ends their sessions.
+    /// Disables (or re-enables) a user; disabling ends their sessions, API keys and personal
+    /// tokens (re-enabling brings none back).
     pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<()> {
         if !self.store.set_disabled(username, disabled).await? {
             return Err(Error::NotFound(format!("no user {username}")));
@@ -118,9 +127,33 @@ impl Auth {
         if disabled {
             self.end_user_apikeys(username, ApiKeyRevokeReason::UserDisabled)
                 .await?;
+            self.end_personal_tokens(username).await?;
             self.revoke_user(username, RevokeReason::UserDisabled)
                 .await?;
         }
+        Ok(())
+    }
+
+    /// Changes a user's role. Their personal tokens' rights follow at once: every instance is
+    /// told to forget its cached profile, by the feed, or else by the catch-up sync reading
+    /// the store's record of the change.
+    pub async fn set_role(&self, username: &str, role: Role) -> Result<()> {
+        let now = self.clock.now();
+        if !self.store.set_user_role(username, role, now).await? {
+            return Err(Error::NotFound(format!("no user {username}")));
+        }
+        self.revoked_here(&[user_change_id(username)], now).await;
+        Ok(())
+    }
+
+    async fn end_personal_tokens(&self, username: &str) -> Result<()> {
+        let now = self.clock.now();
+        let ids = self.store.revoke_user_tokens(username, now).await?;
+        let ids: Vec<String> = ids
+            .iter()
+            .map(|id| super::scoped::revocation_id(id))
+            .collect();
+        self.revoked_here(&ids, now).await;
         Ok(())
     }
 

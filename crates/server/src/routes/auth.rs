@@ -147,7 +147,10 @@ pub async fn validate(
         .map_err(prefixed)?;
     match expect.get("resource") {
         None | Some(serde_json::Value::Null) => {}
-        Some(serde_json::Value::String(r)) => id.expect_resource(r)?,
+        Some(serde_json::Value::String(r)) => id.expect_resource(r).map_err(|e| match e {
+            Error::Forbidden(m) => Error::Forbidden(format!("Token validation failed: {m}")),
+            other => other,
+        })?,
         Some(_) => return Err(ApiError::bad_request("\"resource\" must be a string")),
     }
     Ok(Json(ValidationResponse {

@@ -29,6 +29,7 @@ pub async fn create(
     body: Result<JsonObject<CreateResourceRequest>, ApiError>,
 ) -> ApiResult<(StatusCode, Json<ResourceResponse>)> {
     let caller = authenticate(&state, token).await?;
+    state.auth.may_create_resources(Some(&caller))?;
     let JsonObject(req) = body?;
     let name = req
         .name
@@ -68,9 +69,13 @@ pub async fn add_maintainer(
 ) -> ApiResult<Json<MessageResponse>> {
     let caller = authenticate(&state, token).await?;
     let JsonObject(req) = body?;
-    let username = req
-        .username
-        .ok_or_else(|| ApiError::bad_request("Missing username"))?;
+    let Some(username) = req.username else {
+        state
+            .auth
+            .may_manage_maintainers(Some(&caller), &name)
+            .await?;
+        return Err(ApiError::bad_request("Missing username"));
+    };
     let added = state
         .auth
         .add_maintainer(Some(&caller), &name, &username)

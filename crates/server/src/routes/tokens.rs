@@ -4,6 +4,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 use tessera_api::tokens::{CreateApiTokenRequest, CreateApiTokenResponse, TokenInfo, TokenList};
 use tessera_api::MessageResponse;
+use tessera_core::iso8601;
 use tessera_core::scopes::Scopes;
 use tessera_core::token_store::TokenRecord;
 
@@ -11,27 +12,6 @@ use super::auth::authenticate;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Bearer, JsonObject};
 use crate::state::AppState;
-
-/// `2026-12-01T18:00:00+00:00`, as PlantDB's `isoformat()` writes UTC.
-pub fn iso8601(ts: i64) -> String {
-    let (days, secs) = (ts.div_euclid(86_400), ts.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+00:00",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
 
 /// A stored token as lists show it: metadata only.
 pub fn token_info(t: TokenRecord) -> ApiResult<TokenInfo> {
@@ -79,7 +59,7 @@ pub async fn create_api_token(
     Ok(Json(CreateApiTokenResponse {
         message: "API Token generated successfully".into(),
         api_token: created.secret.plain,
-        expiration_date: iso8601(created.expires_at.unwrap_or_default()),
+        expiration_date: iso8601::format_offset(created.expires_at.unwrap_or_default()),
         id: created.id,
     }))
 }
@@ -104,16 +84,4 @@ pub async fn revoke(
     Ok(Json(MessageResponse {
         message: format!("Token {id} revoked"),
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::iso8601;
-
-    #[test]
-    fn timestamps_print_as_utc_iso8601() {
-        assert_eq!(iso8601(0), "1970-01-01T00:00:00+00:00");
-        assert_eq!(iso8601(951_782_400), "2000-02-29T00:00:00+00:00");
-        assert_eq!(iso8601(1_800_000_000), "2027-01-15T08:00:00+00:00");
-    }
 }

@@ -13,6 +13,8 @@ mod scoped_memory;
 mod scoped_personal;
 mod scoped_resource_tokens;
 mod scoped_resources;
+mod scoped_rights;
 mod scoped_support;
+mod scoped_user_changes;
 mod shapes;
 mod tokens;

@@ -2,8 +2,10 @@
 //! records flushed in batches.
 
 use serde_json::json;
+use tessera_core::scopes::Scopes;
 use tessera_core::store::RevokedSession;
-use tessera_core::Clock;
+use tessera_core::token_store::{NewToken, TokenOwner};
+use tessera_core::{Clock, Permission};
 
 use crate::common::{assert_error, TestServer, START};
 use crate::scoped_support::{auth, call, personal};
@@ -68,4 +70,29 @@ async fn last_use_is_flushed_in_one_batch_and_at_shutdown() {
     let list = call(&s, "GET", "/auth/tokens", Some(&admin), None).await;
     assert_eq!(list.1["tokens"][0]["last_used_at"], START + 12);
     assert_eq!(s.validate(&token).await.0, 200, "tokens survive restarts");
+}
+
+#[tokio::test]
+async fn an_unknown_token_is_not_remembered_as_unknown() {
+    let s = TestServer::start().await;
+    let secret = tessera_core::scoped_secret::new_scoped_secret();
+    assert_error(&s.validate(&secret.plain).await, 401, "invalid_token");
+
+    // Stored afterwards (as if made on another instance): known at once, not 30 s later.
+    let store = auth(&s).store().clone();
+    store
+        .create_token(&NewToken {
+            id: "0123456789abcdef".into(),
+            hash: secret.hash.clone(),
+            owner: TokenOwner::User("admin".into()),
+            description: "made elsewhere".into(),
+            scopes: Scopes::Permissions(vec![Permission::Read]).to_json(),
+            created_by: "admin".into(),
+            created_at: START,
+            expires_at: Some(START + 600),
+        })
+        .await
+        .unwrap();
+    let v = s.validate(&secret.plain).await;
+    assert_eq!(v.0, 200, "{}", v.1);
 }

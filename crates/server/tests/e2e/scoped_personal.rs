@@ -160,8 +160,8 @@ async fn owners_list_and_revoke_their_tokens_and_admins_revoke_any() {
     let path = format!("/auth/tokens/{mine_id}");
     assert_error(
         &call(&s, "DELETE", &path, Some(&guest), None).await,
-        403,
-        "forbidden",
+        404,
+        "not_found",
     );
     assert_error(
         &call(&s, "DELETE", "/auth/tokens/nope", Some(&guest), None).await,

@@ -100,7 +100,7 @@ async fn creation_input_is_checked() {
 }
 
 #[tokio::test]
-async fn non_maintainers_get_403_and_unknown_resources_404() {
+async fn non_maintainers_get_403_and_only_admins_learn_a_resource_is_unknown() {
     let t = team().await;
     let (_, id) = make_token(&t, "ci").await;
     let s = &t.s;
@@ -146,6 +146,11 @@ async fn non_maintainers_get_403_and_unknown_resources_404() {
     );
     assert_error(
         &call(s, "GET", "/resources/nope/tokens", Some(&t.guest), None).await,
+        403,
+        "forbidden",
+    );
+    assert_error(
+        &call(s, "GET", "/resources/nope/tokens", Some(&t.admin), None).await,
         404,
         "not_found",
     );
@@ -198,10 +203,12 @@ async fn a_token_checked_for_another_resource_is_forbidden() {
     let (token, _) = make_token(&t, "ci").await;
     let other = validate_with(&t.s, &token, Some(json!({"resource": "plugin:other"}))).await;
     assert_error(&other, 403, "forbidden");
-    assert!(other.1["error"]
-        .as_str()
-        .unwrap()
-        .contains("plugin:fancy-plugin"));
+    let message = other.1["error"].as_str().unwrap();
+    assert!(
+        message.starts_with("Token validation failed: "),
+        "{message}"
+    );
+    assert!(message.contains("plugin:fancy-plugin"), "{message}");
     let right = validate_with(
         &t.s,
         &token,
@@ -216,6 +223,11 @@ async fn a_token_checked_for_another_resource_is_forbidden() {
     )
     .await;
     assert_error(&access, 403, "forbidden");
+    let message = access.1["error"].as_str().unwrap();
+    assert!(
+        message.starts_with("Token validation failed: "),
+        "{message}"
+    );
     assert_error(
         &validate_with(&t.s, &token, Some(json!({"resource": 5}))).await,
         400,

@@ -16,12 +16,13 @@ pub struct Team {
     pub guest: String,
 }
 
-/// `plugin:fancy-plugin`, maintained by anna and bob; guest maintains nothing.
+/// `plugin:fancy-plugin`, maintained by anna (a contributor) and bob (a reader); guest
+/// maintains nothing.
 pub async fn team() -> Team {
     let s = TestServer::start().await;
     let (admin, _) = s.login("admin", "admin").await;
     let (guest, _) = s.login("guest", "guest").await;
-    let anna = user(&s, "anna", Role::Reader).await;
+    let anna = user(&s, "anna", Role::Contributor).await;
     let bob = user(&s, "bob", Role::Reader).await;
     let body = json!({"name": "plugin:fancy-plugin", "maintainers": ["Anna", "bob"]});
     let got = call(&s, "POST", "/resources", Some(&admin), Some(body)).await;

@@ -10,6 +10,7 @@ mod resources;
 mod rotation;
 mod sessions;
 mod tokens;
+mod user_changes;
 mod users;
 
 use std::str::FromStr;

@@ -5,10 +5,11 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
 use tessera_core::token_store::{
     NewResource, NewToken, Resource, RevokedToken, TokenOwner, TokenRecord, TokenStore, TokenUse,
+    UserChange,
 };
 use tessera_core::{Error, Result, Role, Timestamp};
 
-use super::{conflict_or_storage, resources, sql_error, PostgresStore};
+use super::{conflict_or_storage, resources, sql_error, user_changes, PostgresStore};
 
 const COLUMNS: &str = "id, owner, resource, description, scopes, created_by, created_at, \
                        expires_at, revoked_at, last_used_at, last_used_ip";
@@ -143,11 +144,11 @@ impl TokenStore for PostgresStore {
     async fn remove_maintainer(&self, resource: &str, username: &str) -> Result<bool> {
         resources::remove_maintainer(&self.pool, resource, username).await
     }
-    async fn set_user_role(&self, username: &str, role: Role) -> Result<bool> {
-        let q = sqlx::query("UPDATE users SET role = $2 WHERE username = $1")
-            .bind(username.to_string())
-            .bind(role.as_str());
-        execute(q, &self.pool).await
+    async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool> {
+        user_changes::set_role(&self.pool, username, role, now).await
+    }
+    async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>> {
+        user_changes::changed_since(&self.pool, since).await
     }
     async fn create_token(&self, token: &NewToken) -> Result<()> {
         create_token(&self.pool, token).await
@@ -176,6 +177,9 @@ impl TokenStore for PostgresStore {
         .bind(id.to_string())
         .bind(now);
         execute(q, &self.pool).await
+    }
+    async fn revoke_user_tokens(&self, username: &str, now: Timestamp) -> Result<Vec<String>> {
+        user_changes::revoke_user_tokens(&self.pool, username, now).await
     }
     async fn revoked_tokens_since(&self, since: Timestamp) -> Result<Vec<RevokedToken>> {
         let rows: Vec<(String, i64)> =

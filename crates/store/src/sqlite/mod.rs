@@ -8,6 +8,7 @@ mod readers;
 mod resources;
 mod sessions;
 mod tokens;
+mod user_changes;
 mod users;
 mod writer;
 

@@ -4,10 +4,11 @@ use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use tessera_core::token_store::{
     NewResource, NewToken, Resource, RevokedToken, TokenOwner, TokenRecord, TokenStore, TokenUse,
+    UserChange,
 };
 use tessera_core::{Error, Result, Role, Timestamp};
 
-use super::{conflict_or_storage, resources, sql_error, SqliteStore};
+use super::{conflict_or_storage, resources, sql_error, user_changes, SqliteStore};
 
 const COLUMNS: &str = "id, owner, resource, description, scopes, created_by, created_at, \
                        expires_at, revoked_at, last_used_at, last_used_ip";
@@ -172,13 +173,15 @@ impl TokenStore for SqliteStore {
             })
             .await
     }
-    async fn set_user_role(&self, username: &str, role: Role) -> Result<bool> {
+    async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool> {
         let u = username.to_string();
         self.writer
-            .write(move |c| {
-                let sql = "UPDATE users SET role = ?2 WHERE username = ?1";
-                Ok(exec(c, sql, params![u, role.as_str()])? == 1)
-            })
+            .write(move |c| user_changes::set_role(c, &u, role, now))
+            .await
+    }
+    async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>> {
+        self.readers
+            .read(move |c| user_changes::changed_since(c, since))
             .await
     }
     async fn create_token(&self, token: &NewToken) -> Result<()> {
@@ -215,6 +218,12 @@ impl TokenStore for SqliteStore {
                            WHERE id = ?1 AND revoked_at IS NULL";
                 Ok(exec(c, sql, params![id, now])? == 1)
             })
+            .await
+    }
+    async fn revoke_user_tokens(&self, username: &str, now: Timestamp) -> Result<Vec<String>> {
+        let u = username.to_string();
+        self.writer
+            .write(move |c| user_changes::revoke_user_tokens(c, &u, now))
             .await
     }
     async fn revoked_tokens_since(&self, since: Timestamp) -> Result<Vec<RevokedToken>> {

@@ -86,7 +86,7 @@ pub async fn maintainers_are_added_once_and_removed(db: TestDb) {
 pub async fn set_user_role_changes_known_users_only(db: TestDb) {
     let store = db.store();
     add_user(&store, "anna").await;
-    assert!(store.set_user_role("anna", Role::Admin).await.unwrap());
+    assert!(store.set_user_role("anna", Role::Admin, T0).await.unwrap());
     assert_eq!(get_user(&store, "anna").await.role, Role::Admin);
-    assert!(!store.set_user_role("ghost", Role::Admin).await.unwrap());
+    assert!(!store.set_user_role("ghost", Role::Admin, T0).await.unwrap());
 }

@@ -193,7 +193,11 @@ pub async fn run_user(
             auth.set_password(&name, &password)
                 .await
                 .map_err(|e| e.to_string())?;
-            writeln!(out, "password of {name} changed; its sessions were ended").ok();
+            writeln!(
+                out,
+                "password of {name} changed; its sessions and API keys were ended"
+            )
+            .ok();
             if generated {
                 writeln!(out, "password: {password}").ok();
             }
@@ -203,7 +207,11 @@ pub async fn run_user(
             auth.set_disabled(&name, true)
                 .await
                 .map_err(|e| e.to_string())?;
-            writeln!(out, "user {name} disabled; its sessions were ended").ok();
+            writeln!(
+                out,
+                "user {name} disabled; its sessions, API keys and personal tokens were ended"
+            )
+            .ok();
         }
         UserAction::Enable { username } => {
             let name = tessera_core::user::normalise(&username);

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::cluster::{wait_until, Cluster, Instance, Options};
-use crate::{all_live, PROPAGATION_BOUND};
+use crate::{live_cluster, PROPAGATION_BOUND};
 
 async fn verify(node: &Instance, apikey: &str) -> (u16, Value) {
     node.post(
@@ -32,7 +32,7 @@ async fn revoked_everywhere_within_bound(c: &Cluster, apikey: &str, what: &str) 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn apikey_revocations_reach_every_instance_within_the_bound() {
     for redis in [false, true] {
-        let Some(c) = Cluster::start(Options {
+        let Some(c) = live_cluster(Options {
             redis,
             ..Options::default()
         })
@@ -40,7 +40,6 @@ async fn apikey_revocations_reach_every_instance_within_the_bound() {
         else {
             return;
         };
-        all_live(&c).await;
         let a = &c.nodes[0];
         let (admin, _) = a.login("admin", "admin").await;
         let request = json!({"audience": "svc", "subject": "/data"});
@@ -78,10 +77,9 @@ async fn apikey_revocations_reach_every_instance_within_the_bound() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_key_refreshes_spread_over_instances_have_one_winner() {
-    let Some(c) = Cluster::start(Options::default()).await else {
+    let Some(c) = live_cluster(Options::default()).await else {
         return;
     };
-    all_live(&c).await;
     let (admin, _) = c.nodes[0].login("admin", "admin").await;
     let request = json!({"audience": "svc", "subject": "/data"});
     let (_, key) = c.nodes[0]

@@ -16,6 +16,13 @@ pub const PROPAGATION_BOUND: Duration = Duration::from_millis(500);
 /// How long an instance may take to notice its feed went down or came back.
 pub const FEED_CHANGE: Duration = Duration::from_secs(15);
 
+/// A cluster whose every revocation feed is live, or `None` where the suite does not run.
+pub async fn live_cluster(opts: cluster::Options) -> Option<cluster::Cluster> {
+    let c = cluster::Cluster::start(opts).await?;
+    all_live(&c).await;
+    Some(c)
+}
+
 /// Waits until every node's revocation feed is live.
 pub async fn all_live(c: &cluster::Cluster) {
     for node in &c.nodes {

@@ -1,14 +1,13 @@
 use serde_json::json;
 
-use crate::cluster::{wait_until, Cluster, Options};
-use crate::{all_live, FEED_CHANGE};
+use crate::cluster::{wait_until, Options};
+use crate::{live_cluster, FEED_CHANGE};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_database_outage_fails_closed_and_recovers_by_itself() {
-    let Some(c) = Cluster::start(Options::default()).await else {
+    let Some(c) = live_cluster(Options::default()).await else {
         return;
     };
-    all_live(&c).await;
     let (a, b) = (&c.nodes[0], &c.nodes[1]);
     let (revoked, _) = a.login("admin", "admin").await;
     let (kept, _) = a.login("guest", "guest").await;
@@ -49,10 +48,9 @@ async fn a_redis_outage_falls_back_to_the_database_and_recovers_by_itself() {
         redis: true,
         ..Options::default()
     };
-    let Some(c) = Cluster::start(opts).await else {
+    let Some(c) = live_cluster(opts).await else {
         return;
     };
-    all_live(&c).await;
     let (a, b) = (&c.nodes[0], &c.nodes[1]);
     let (revoked, _) = a.login("admin", "admin").await;
     let (kept, _) = a.login("guest", "guest").await;

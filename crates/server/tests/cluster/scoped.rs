@@ -2,13 +2,13 @@
 
 use serde_json::json;
 
-use crate::cluster::{wait_until, Cluster, Options};
-use crate::{all_live, PROPAGATION_BOUND};
+use crate::cluster::{wait_until, Options};
+use crate::{live_cluster, PROPAGATION_BOUND};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_scoped_token_revoked_on_one_instance_is_refused_by_all_within_the_bound() {
     for redis in [false, true] {
-        let Some(c) = Cluster::start(Options {
+        let Some(c) = live_cluster(Options {
             redis,
             ..Options::default()
         })
@@ -16,7 +16,6 @@ async fn a_scoped_token_revoked_on_one_instance_is_refused_by_all_within_the_bou
         else {
             return;
         };
-        all_live(&c).await;
         let a = &c.nodes[0];
         let (access, _) = a.login("admin", "admin").await;
         let body = json!({"datasets": {"*": ["read"]}, "token_exp": 3600});

@@ -4,14 +4,13 @@ use serde_json::json;
 use tokio::sync::Barrier;
 
 use crate::cluster::{wait_until, Cluster, Options};
-use crate::{all_live, PROPAGATION_BOUND};
+use crate::{live_cluster, PROPAGATION_BOUND};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_session_from_one_instance_works_on_every_instance() {
-    let Some(c) = Cluster::start(Options::default()).await else {
+    let Some(c) = live_cluster(Options::default()).await else {
         return;
     };
-    all_live(&c).await;
     let (a, b, cc) = (&c.nodes[0], &c.nodes[1], &c.nodes[2]);
     let (access, refresh) = a.login("admin", "admin").await;
     for node in &c.nodes {
@@ -47,7 +46,7 @@ async fn rejected_everywhere_within_bound(c: &Cluster, token: &str, what: &str) 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn revocations_reach_every_instance_within_the_bound() {
     for redis in [false, true] {
-        let Some(c) = Cluster::start(Options {
+        let Some(c) = live_cluster(Options {
             redis,
             ..Options::default()
         })
@@ -55,7 +54,6 @@ async fn revocations_reach_every_instance_within_the_bound() {
         else {
             return;
         };
-        all_live(&c).await;
         let a = &c.nodes[0];
         let (access, _) = a.login("admin", "admin").await;
         for node in &c.nodes {
@@ -94,10 +92,9 @@ async fn revocations_reach_every_instance_within_the_bound() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_refreshes_spread_over_instances_have_one_winner() {
-    let Some(c) = Cluster::start(Options::default()).await else {
+    let Some(c) = live_cluster(Options::default()).await else {
         return;
     };
-    all_live(&c).await;
     let (_, refresh) = c.nodes[0].login("admin", "admin").await;
     let n = 15;
     let barrier = Arc::new(Barrier::new(n));
@@ -147,7 +144,7 @@ async fn the_login_limit_holds_across_instances() {
         login_per_minute: 4,
         ..Options::default()
     };
-    let Some(c) = Cluster::start(opts).await else {
+    let Some(c) = live_cluster(opts).await else {
         return;
     };
     let mut statuses = Vec::new();
@@ -165,7 +162,6 @@ async fn killing_an_instance_loses_nothing() {
     let Some(mut c) = Cluster::start(Options::default()).await else {
         return;
     };
-    all_live(&c).await;
     let (_, refresh0) = c.nodes[0].login("admin", "admin").await;
     let (_, body) = c.nodes[0]
         .post(

@@ -42,17 +42,15 @@ async fn setup(store: &Arc<dyn Store>) {
         .unwrap();
 }
 
+async fn create(store: &Arc<dyn Store>, token: NewToken) {
+    store.create_token(&token).await.unwrap();
+}
+
 pub async fn tokens_read_back_by_hash_and_id(db: TestDb) {
     let store = db.store();
     setup(&store).await;
-    store
-        .create_token(&new_token("p1", user("anna"), Some(T0 + 60)))
-        .await
-        .unwrap();
-    store
-        .create_token(&new_token("r1", res("plugin:x"), None))
-        .await
-        .unwrap();
+    create(&store, new_token("p1", user("anna"), Some(T0 + 60))).await;
+    create(&store, new_token("r1", res("plugin:x"), None)).await;
     let p = store
         .token_by_hash(&token("hash-p1"))
         .await
@@ -78,10 +76,7 @@ pub async fn tokens_need_an_existing_owner_and_a_unique_id(db: TestDb) {
         let got = store.create_token(&new_token("t", owner, None)).await;
         assert!(matches!(got, Err(Error::NotFound(_))), "{got:?}");
     }
-    store
-        .create_token(&new_token("t", user("anna"), None))
-        .await
-        .unwrap();
+    create(&store, new_token("t", user("anna"), None)).await;
     let dup = store.create_token(&new_token("t", user("bob"), None)).await;
     assert!(matches!(dup, Err(Error::Conflict(_))), "{dup:?}");
 }
@@ -99,14 +94,8 @@ pub async fn lists_hold_the_owners_live_tokens_in_creation_order(db: TestDb) {
             .await
             .unwrap();
     }
-    store
-        .create_token(&new_token("r1", res("plugin:x"), None))
-        .await
-        .unwrap();
-    store
-        .create_token(&new_token("r2", res("plugin:x"), None))
-        .await
-        .unwrap();
+    create(&store, new_token("r1", res("plugin:x"), None)).await;
+    create(&store, new_token("r2", res("plugin:x"), None)).await;
     assert!(store.revoke_token("r1", T0 + 5).await.unwrap());
     let ids = |v: Vec<tessera_core::token_store::TokenRecord>| {
         v.into_iter().map(|t| t.id).collect::<Vec<_>>()
@@ -125,14 +114,8 @@ pub async fn lists_hold_the_owners_live_tokens_in_creation_order(db: TestDb) {
 pub async fn revocation_is_once_and_read_back_since(db: TestDb) {
     let store = db.store();
     setup(&store).await;
-    store
-        .create_token(&new_token("a", user("anna"), None))
-        .await
-        .unwrap();
-    store
-        .create_token(&new_token("b", user("anna"), None))
-        .await
-        .unwrap();
+    create(&store, new_token("a", user("anna"), None)).await;
+    create(&store, new_token("b", user("anna"), None)).await;
     assert!(store.revoke_token("a", T0 + 10).await.unwrap());
     assert!(!store.revoke_token("a", T0 + 11).await.unwrap());
     assert!(!store.revoke_token("nope", T0 + 11).await.unwrap());
@@ -152,10 +135,7 @@ pub async fn revocation_is_once_and_read_back_since(db: TestDb) {
 pub async fn descriptions_change_on_live_tokens(db: TestDb) {
     let store = db.store();
     setup(&store).await;
-    store
-        .create_token(&new_token("r", res("plugin:x"), None))
-        .await
-        .unwrap();
+    create(&store, new_token("r", res("plugin:x"), None)).await;
     assert!(store
         .set_token_description("r", "GitHub Actions")
         .await
@@ -170,14 +150,8 @@ pub async fn descriptions_change_on_live_tokens(db: TestDb) {
 pub async fn uses_are_written_in_batches_and_never_go_back_in_time(db: TestDb) {
     let store = db.store();
     setup(&store).await;
-    store
-        .create_token(&new_token("a", user("anna"), None))
-        .await
-        .unwrap();
-    store
-        .create_token(&new_token("b", res("plugin:x"), None))
-        .await
-        .unwrap();
+    create(&store, new_token("a", user("anna"), None)).await;
+    create(&store, new_token("b", res("plugin:x"), None)).await;
     let at = |id: &str, at: i64, ip: &str| TokenUse {
         id: id.to_string(),
         at,
@@ -211,10 +185,7 @@ pub async fn uses_are_written_in_batches_and_never_go_back_in_time(db: TestDb) {
 pub async fn resource_tokens_outlive_their_creators_maintainership(db: TestDb) {
     let store = db.store();
     setup(&store).await;
-    store
-        .create_token(&new_token("r", res("plugin:x"), None))
-        .await
-        .unwrap();
+    create(&store, new_token("r", res("plugin:x"), None)).await;
     assert!(store.remove_maintainer("plugin:x", "anna").await.unwrap());
     assert!(store.set_disabled("anna", true).await.unwrap());
     let r = store

@@ -2,8 +2,8 @@
 
 use serde_json::{json, Value};
 
-use crate::cluster::{wait_until, Cluster, Instance, Options};
-use crate::{live_cluster, PROPAGATION_BOUND};
+use crate::cluster::{Cluster, Instance, Options};
+use crate::{live_cluster, refused_by_the_others_within_bound};
 
 async fn verify(node: &Instance, apikey: &str) -> (u16, Value) {
     node.post(
@@ -19,14 +19,10 @@ fn text(body: &Value, key: &str) -> String {
 }
 
 async fn revoked_everywhere_within_bound(c: &Cluster, apikey: &str, what: &str) {
-    for node in &c.nodes[1..] {
-        let took = wait_until(PROPAGATION_BOUND * 4, || async {
-            verify(node, apikey).await.1["code"] == "token_revoked"
-        })
-        .await;
-        let took = took.unwrap_or_else(|| panic!("{what}: {} still accepts the key", node.url));
-        assert!(took <= PROPAGATION_BOUND, "{what}: took {took:?}");
-    }
+    refused_by_the_others_within_bound(c, what, async |node: &Instance| {
+        verify(node, apikey).await.1["code"] == "token_revoked"
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

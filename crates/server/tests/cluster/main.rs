@@ -23,6 +23,22 @@ pub async fn live_cluster(opts: cluster::Options) -> Option<cluster::Cluster> {
     Some(c)
 }
 
+/// Asserts that every instance but the first refuses a credential (`refused` says whether it
+/// does) within [`PROPAGATION_BOUND`].
+pub async fn refused_by_the_others_within_bound(
+    c: &cluster::Cluster,
+    what: &str,
+    refused: impl AsyncFn(&cluster::Instance) -> bool,
+) {
+    for node in &c.nodes[1..] {
+        let took = cluster::wait_until(PROPAGATION_BOUND * 4, || refused(node))
+            .await
+            .unwrap_or_else(|| panic!("{what}: {} still accepts it", node.url));
+        println!("revocation propagation ({what}) to {}: {took:?}", node.url);
+        assert!(took <= PROPAGATION_BOUND, "{what}: took {took:?}");
+    }
+}
+
 /// Waits until every node's revocation feed is live.
 pub async fn all_live(c: &cluster::Cluster) {
     for node in &c.nodes {

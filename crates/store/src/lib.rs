@@ -3,6 +3,8 @@
 pub mod postgres;
 pub mod sqlite;
 
+mod revocable;
+
 use std::path::Path;
 use std::sync::Arc;
 

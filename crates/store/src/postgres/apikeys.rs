@@ -1,6 +1,7 @@
 //! No-session API keys in PostgreSQL: each operation one statement on the pool, but rotation
 //! (in `apikey_rotation`) and revocation (in `apikey_revocation`), each one transaction.
 
+use crate::revocable::Revocable;
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
 use sqlx::{PgExecutor, Row};
@@ -112,12 +113,7 @@ impl ApiKeyStore for PostgresStore {
         apikey_revocation::revoke_user(&self.pool, username, now, reason).await
     }
     async fn revoked_apikeys_since(&self, since: Timestamp) -> Result<Vec<RevokedApiKey>> {
-        let rows: Vec<(String, i64)> =
-            sqlx::query_as("SELECT id, revoked_at FROM apikeys WHERE revoked_at >= $1")
-                .bind(since)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(sql_error)?;
+        let rows = super::revoked_since(&self.pool, Revocable::ApiKeys, since).await?;
         Ok(rows
             .into_iter()
             .map(|(id, revoked_at)| RevokedApiKey { id, revoked_at })

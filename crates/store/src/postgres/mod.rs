@@ -13,6 +13,7 @@ mod tokens;
 mod user_changes;
 mod users;
 
+use crate::revocable::Revocable;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -168,7 +169,14 @@ impl Store for PostgresStore {
         sessions::revoke_user(&self.pool, username, now, reason).await
     }
     async fn revoked_since(&self, since: Timestamp) -> Result<Vec<RevokedSession>> {
-        sessions::revoked_since(&self.pool, since).await
+        let rows = revoked_since(&self.pool, Revocable::Sessions, since).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(session_id, revoked_at)| RevokedSession {
+                session_id,
+                revoked_at,
+            })
+            .collect())
     }
     async fn is_session_revoked(&self, session_id: &str) -> Result<bool> {
         sessions::is_revoked(&self.pool, session_id).await
@@ -176,4 +184,17 @@ impl Store for PostgresStore {
     async fn purge(&self, now: Timestamp, revoked_before: Timestamp) -> Result<u64> {
         sessions::purge(&self.pool, now, revoked_before).await
     }
+}
+
+/// `(id, revoked_at)` of the rows of `table` revoked at or after `since`.
+async fn revoked_since(
+    pool: &PgPool,
+    table: Revocable,
+    since: Timestamp,
+) -> Result<Vec<(String, i64)>> {
+    sqlx::query_as(&table.revoked_since_sql("$1"))
+        .bind(since)
+        .fetch_all(pool)
+        .await
+        .map_err(sql_error)
 }

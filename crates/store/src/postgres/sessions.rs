@@ -3,7 +3,7 @@
 
 use sqlx::{PgExecutor, PgPool};
 use tessera_core::settings::SessionLimitPolicy;
-use tessera_core::store::{NewSession, RevokeReason, RevokedSession};
+use tessera_core::store::{NewSession, RevokeReason};
 use tessera_core::{Error, Result, Timestamp};
 
 use super::sql_error;
@@ -174,22 +174,6 @@ pub async fn revoke_user(
     .map_err(sql_error)?;
     tx.commit().await.map_err(sql_error)?;
     Ok(ids)
-}
-
-pub async fn revoked_since(pool: &PgPool, since: Timestamp) -> Result<Vec<RevokedSession>> {
-    let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT id, revoked_at FROM sessions WHERE revoked_at >= $1")
-            .bind(since)
-            .fetch_all(pool)
-            .await
-            .map_err(sql_error)?;
-    Ok(rows
-        .into_iter()
-        .map(|(session_id, revoked_at)| RevokedSession {
-            session_id,
-            revoked_at,
-        })
-        .collect())
 }
 
 /// An unknown session counts as revoked.

@@ -1,5 +1,6 @@
 //! Scoped tokens in PostgreSQL.
 
+use crate::revocable::Revocable;
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
@@ -182,12 +183,7 @@ impl TokenStore for PostgresStore {
         user_changes::revoke_user_tokens(&self.pool, username, now).await
     }
     async fn revoked_tokens_since(&self, since: Timestamp) -> Result<Vec<RevokedToken>> {
-        let rows: Vec<(String, i64)> =
-            sqlx::query_as("SELECT id, revoked_at FROM scoped_tokens WHERE revoked_at >= $1")
-                .bind(since)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(sql_error)?;
+        let rows = super::revoked_since(&self.pool, Revocable::ScopedTokens, since).await?;
         Ok(rows
             .into_iter()
             .map(|(id, revoked_at)| RevokedToken { id, revoked_at })

@@ -1,6 +1,7 @@
 //! No-session API keys in SQLite. Every function runs inside the writer's transaction (or on a
 //! read connection); rotation is in `apikey_rotation`.
 
+use crate::revocable::Revocable;
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use tessera_core::apikey_store::{
@@ -92,22 +93,6 @@ fn list(c: &Connection, username: &str, now: Timestamp) -> Result<Vec<ApiKeyReco
     Ok(rows)
 }
 
-fn revoked_since(c: &Connection, since: Timestamp) -> Result<Vec<RevokedApiKey>> {
-    let mut stmt = c
-        .prepare_cached("SELECT id, revoked_at FROM apikeys WHERE revoked_at >= ?1")
-        .map_err(sql_error)?;
-    let rows = stmt
-        .query_map([since], |r| {
-            Ok(RevokedApiKey {
-                id: r.get(0)?,
-                revoked_at: r.get(1)?,
-            })
-        })
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-        .map_err(sql_error)?;
-    Ok(rows)
-}
-
 #[async_trait]
 impl ApiKeyStore for SqliteStore {
     async fn create_apikey(&self, key: &NewApiKey) -> Result<()> {
@@ -175,7 +160,14 @@ impl ApiKeyStore for SqliteStore {
             .await
     }
     async fn revoked_apikeys_since(&self, since: Timestamp) -> Result<Vec<RevokedApiKey>> {
-        self.readers.read(move |c| revoked_since(c, since)).await
+        let rows = self
+            .readers
+            .read(move |c| super::revoked_since(c, Revocable::ApiKeys, since))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, revoked_at)| RevokedApiKey { id, revoked_at })
+            .collect())
     }
     async fn is_apikey_revoked(&self, id: &str) -> Result<bool> {
         let id = id.to_string();

@@ -12,6 +12,7 @@ mod user_changes;
 mod users;
 mod writer;
 
+use crate::revocable::Revocable;
 use std::path::Path;
 use std::time::Duration;
 
@@ -236,9 +237,17 @@ impl Store for SqliteStore {
             .await
     }
     async fn revoked_since(&self, since: Timestamp) -> Result<Vec<RevokedSession>> {
-        self.readers
-            .read(move |c| sessions::revoked_since(c, since))
-            .await
+        let rows = self
+            .readers
+            .read(move |c| revoked_since(c, Revocable::Sessions, since))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(session_id, revoked_at)| RevokedSession {
+                session_id,
+                revoked_at,
+            })
+            .collect())
     }
     async fn is_session_revoked(&self, session_id: &str) -> Result<bool> {
         let id = session_id.to_string();
@@ -251,4 +260,14 @@ impl Store for SqliteStore {
             .write(move |c| sessions::purge(c, now, revoked_before))
             .await
     }
+}
+
+/// `(id, revoked_at)` of the rows of `table` revoked at or after `since`.
+fn revoked_since(c: &Connection, table: Revocable, since: Timestamp) -> Result<Vec<(String, i64)>> {
+    let mut stmt = c
+        .prepare_cached(&table.revoked_since_sql("?1"))
+        .map_err(sql_error)?;
+    stmt.query_map([since], |r| Ok((r.get(0)?, r.get(1)?)))
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(sql_error)
 }

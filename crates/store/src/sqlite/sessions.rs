@@ -3,9 +3,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 use tessera_core::settings::SessionLimitPolicy;
-use tessera_core::store::{
-    NewSession, NextRefresh, RevokeReason, RevokedSession, Rotation, Unclaimed,
-};
+use tessera_core::store::{NewSession, NextRefresh, RevokeReason, Rotation, Unclaimed};
 use tessera_core::{Error, Result, Timestamp};
 
 use super::sql_error;
@@ -186,22 +184,6 @@ pub fn revoke_user(
          WHERE username = ?1 AND revoked_at IS NULL AND expires_at > ?2 RETURNING id",
         params![username, now, reason.as_str()],
     )
-}
-
-pub fn revoked_since(c: &Connection, since: Timestamp) -> Result<Vec<RevokedSession>> {
-    let mut stmt = c
-        .prepare_cached("SELECT id, revoked_at FROM sessions WHERE revoked_at >= ?1")
-        .map_err(sql_error)?;
-    let rows = stmt
-        .query_map([since], |r| {
-            Ok(RevokedSession {
-                session_id: r.get(0)?,
-                revoked_at: r.get(1)?,
-            })
-        })
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-        .map_err(sql_error)?;
-    Ok(rows)
 }
 
 pub fn is_revoked(c: &Connection, id: &str) -> Result<bool> {

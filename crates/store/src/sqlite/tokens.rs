@@ -1,5 +1,6 @@
 //! Resources, maintainers and scoped tokens in SQLite.
 
+use crate::revocable::Revocable;
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use tessera_core::token_store::{
@@ -114,22 +115,6 @@ fn list_tokens(c: &Connection, owner: &TokenOwner) -> Result<Vec<TokenRecord>> {
     Ok(rows)
 }
 
-fn revoked_since(c: &Connection, since: Timestamp) -> Result<Vec<RevokedToken>> {
-    let mut stmt = c
-        .prepare_cached("SELECT id, revoked_at FROM scoped_tokens WHERE revoked_at >= ?1")
-        .map_err(sql_error)?;
-    let rows = stmt
-        .query_map([since], |r| {
-            Ok(RevokedToken {
-                id: r.get(0)?,
-                revoked_at: r.get(1)?,
-            })
-        })
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-        .map_err(sql_error)?;
-    Ok(rows)
-}
-
 fn record_uses(c: &Connection, uses: &[TokenUse]) -> Result<()> {
     for u in uses {
         exec(
@@ -227,7 +212,14 @@ impl TokenStore for SqliteStore {
             .await
     }
     async fn revoked_tokens_since(&self, since: Timestamp) -> Result<Vec<RevokedToken>> {
-        self.readers.read(move |c| revoked_since(c, since)).await
+        let rows = self
+            .readers
+            .read(move |c| super::revoked_since(c, Revocable::ScopedTokens, since))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, revoked_at)| RevokedToken { id, revoked_at })
+            .collect())
     }
     async fn record_token_uses(&self, uses: &[TokenUse]) -> Result<()> {
         let uses = uses.to_vec();

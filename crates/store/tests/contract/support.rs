@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use tessera_core::settings::SessionLimitPolicy;
 use tessera_core::store::{NewSession, NewUser, NextRefresh};
+use tessera_core::token_store::{NewToken, TokenOwner};
 use tessera_core::{Role, Store, Timestamp, User, Username};
 
 pub const T0: Timestamp = 1_700_000_000;
@@ -94,4 +95,18 @@ pub fn sorted(mut ids: Vec<String>) -> Vec<String> {
 
 pub fn strings(ids: &[&str]) -> Vec<String> {
     ids.iter().map(|s| s.to_string()).collect()
+}
+
+/// A personal or resource token `id`, made by anna at `T0`, whose hash is that of `hash-<id>`.
+pub fn new_token(id: &str, owner: TokenOwner, expires_at: Option<i64>) -> NewToken {
+    NewToken {
+        id: id.to_string(),
+        hash: token(&format!("hash-{id}")),
+        owner,
+        description: format!("token {id}"),
+        scopes: r#"{"permissions":["read"]}"#.to_string(),
+        created_by: "anna".to_string(),
+        created_at: T0,
+        expires_at,
+    }
 }

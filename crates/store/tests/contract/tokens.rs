@@ -6,20 +6,7 @@ use tessera_core::token_store::{NewResource, NewToken, TokenOwner, TokenUse};
 use tessera_core::{Error, Store};
 
 use super::backends::TestDb;
-use super::support::{add_user, token, T0};
-
-fn new_token(id: &str, owner: TokenOwner, expires_at: Option<i64>) -> NewToken {
-    NewToken {
-        id: id.to_string(),
-        hash: token(&format!("hash-{id}")),
-        owner,
-        description: format!("token {id}"),
-        scopes: r#"{"permissions":["read"]}"#.to_string(),
-        created_by: "anna".to_string(),
-        created_at: T0,
-        expires_at,
-    }
-}
+use super::support::{add_user, new_token, token, T0};
 
 fn user(name: &str) -> TokenOwner {
     TokenOwner::User(name.to_string())

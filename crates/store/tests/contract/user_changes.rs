@@ -1,24 +1,11 @@
 //! What changes a user's tokens: role changes read back by the catch-up sync, and revoking a
 //! user's personal tokens when the user is disabled.
 
-use tessera_core::token_store::{NewResource, NewToken, TokenOwner, UserChange};
+use tessera_core::token_store::{NewResource, TokenOwner, UserChange};
 use tessera_core::Role;
 
 use super::backends::TestDb;
-use super::support::{add_user, strings, token, T0};
-
-fn new_token(id: &str, owner: TokenOwner, expires_at: Option<i64>) -> NewToken {
-    NewToken {
-        id: id.to_string(),
-        hash: token(&format!("hash-{id}")),
-        owner,
-        description: format!("token {id}"),
-        scopes: r#"{"permissions":["read"]}"#.to_string(),
-        created_by: "anna".to_string(),
-        created_at: T0,
-        expires_at,
-    }
-}
+use super::support::{add_user, new_token, strings, T0};
 
 pub async fn role_changes_are_read_back_since_with_the_latest_time(db: TestDb) {
     let store = db.store();

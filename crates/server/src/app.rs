@@ -12,8 +12,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub fn build(state: AppState, max_body_bytes: usize, cors_origins: &[String]) -> Router {
-    let mut app = Router::new()
-        .nest(tessera_api::API_PREFIX, crate::routes::router())
+    let mut app = crate::routes::router()
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_errors))
         .layer(DefaultBodyLimit::max(max_body_bytes))

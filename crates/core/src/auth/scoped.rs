@@ -2,6 +2,8 @@
 //! personal token its owner's cached profile. The store is read on a cache miss only (and
 //! for every validation while the revocation feed is down).
 
+use std::net::IpAddr;
+
 use super::tokens::{fail_closed, Validated};
 use super::Auth;
 use crate::error::{Error, Result};
@@ -103,8 +105,9 @@ impl Identity {
 impl Auth {
     /// Validates any bearer credential: a scoped token, or else an access token. `ip` is
     /// where it was presented from (recorded as a scoped token's last use).
-    pub async fn validate_bearer(&self, token: &str, ip: Option<String>) -> Result<Identity> {
+    pub async fn validate_bearer(&self, token: &str, ip: Option<IpAddr>) -> Result<Identity> {
         if token.starts_with(SCOPED_PREFIX) {
+            let ip = ip.map(|ip| ip.to_string());
             return self.validate_scoped(token, ip).await.map(Identity::Scoped);
         }
         self.validate_access(token).await.map(Identity::Access)

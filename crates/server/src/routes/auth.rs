@@ -142,7 +142,7 @@ pub async fn validate(
         .map_err(prefixed)?;
     let id = state
         .auth
-        .validate_bearer(&token, Some(ip.to_string()))
+        .validate_bearer(&token, Some(ip))
         .await
         .map_err(prefixed)?;
     match expect.get("resource") {

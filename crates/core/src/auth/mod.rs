@@ -12,6 +12,7 @@ mod token_uses;
 mod tokens;
 mod ttl_cache;
 mod users;
+mod verified;
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
@@ -37,6 +38,7 @@ pub use users::USER_CHANGE_PREFIX;
 use profiles::ProfileCache;
 use token_cache::TokenCache;
 use token_uses::TokenUses;
+use verified::VerifiedTokens;
 
 /// Everything the auth use cases need, built once at start-up and shared.
 pub struct Auth {
@@ -45,6 +47,8 @@ pub struct Auth {
     passwords: PasswordPool,
     jwt: JwtCodec,
     revoked: RevocationSet,
+    /// Access tokens already verified, so that validating one again skips the signature.
+    verified: VerifiedTokens,
     profiles: ProfileCache,
     /// Scoped tokens by hash, so that their validation keeps off the database.
     tokens: TokenCache,
@@ -79,6 +83,7 @@ impl Auth {
             passwords,
             jwt,
             revoked: RevocationSet::new(),
+            verified: VerifiedTokens::default(),
             profiles: ProfileCache::default(),
             tokens: TokenCache::default(),
             token_uses: TokenUses::default(),

@@ -1,5 +1,7 @@
 //! Validating access tokens, rotating refresh tokens, logging out.
 
+use std::sync::Arc;
+
 use tracing::warn;
 
 use super::apikeys::REFRESH_PREFIX as APIKEY_REFRESH_PREFIX;
@@ -63,7 +65,20 @@ impl Auth {
             ));
         }
         let now = self.clock.now();
-        let claims = self.jwt.verify_access(token, now)?;
+        let claims = match self.verified.get(token) {
+            Some(claims) => {
+                // Signature and fixed claims were verified; time moves on.
+                let c = &claims;
+                self.jwt
+                    .check_registered(&c.iss, &c.aud, c.exp, c.nbf, c.iat, now)?;
+                claims
+            }
+            None => {
+                let claims = Arc::new(self.jwt.verify_access(token, now)?);
+                self.verified.put(token, claims.clone(), now);
+                claims
+            }
+        };
         if self.revoked.contains(&claims.sid) {
             return Err(Error::InvalidToken("session revoked".into()));
         }
@@ -82,10 +97,10 @@ impl Auth {
             return Err(Error::InvalidToken("account disabled".into()));
         }
         Ok(Validated {
-            username: claims.sub,
+            username: claims.sub.clone(),
             fullname: profile.fullname,
             role: profile.role,
-            session_id: claims.sid,
+            session_id: claims.sid.clone(),
             expires_at: claims.exp,
         })
     }

@@ -65,7 +65,7 @@ impl Auth {
             ));
         }
         let now = self.clock.now();
-        let claims = match self.verified.get(token) {
+        let claims = match self.verified.get(token, now) {
             Some(claims) => {
                 // Signature and fixed claims were verified; time moves on.
                 let c = &claims;

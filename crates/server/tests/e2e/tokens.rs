@@ -70,6 +70,21 @@ async fn expired_tokens_are_refused_after_the_leeway() {
 }
 
 #[tokio::test]
+async fn a_token_validated_before_still_expires_on_time() {
+    let s = TestServer::start_with(|c| {
+        c.session_timeout = 20;
+        c.jwt_leeway = 5;
+    })
+    .await;
+    let (access, _) = s.login("admin", "admin").await;
+    assert_eq!(s.validate(&access).await.0, 200);
+    s.clock.advance(20 + 4);
+    assert_eq!(s.validate(&access).await.0, 200);
+    s.clock.advance(1);
+    assert_error(&s.validate(&access).await, 401, "token_expired");
+}
+
+#[tokio::test]
 async fn tokens_for_another_audience_or_key_are_refused() {
     let a = TestServer::start_with(|c| c.jwt_secret_key = Some(Secret::new(KEY))).await;
     let b = TestServer::start_with(|c| {

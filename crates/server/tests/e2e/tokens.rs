@@ -31,7 +31,12 @@ async fn forged_and_tampered_tokens_are_refused() {
     let parts: Vec<&str> = access.split('.').collect();
 
     let mut tampered_sig = access.clone();
-    tampered_sig.replace_range(access.len() - 4.., "AAAA");
+    let forged = if access.ends_with("AAAA") {
+        "BBBB"
+    } else {
+        "AAAA"
+    };
+    tampered_sig.replace_range(access.len() - 4.., forged);
     let got = s.validate(&tampered_sig).await;
     assert_error(&got, 401, "invalid_token");
     assert!(reason(&got).starts_with("Token validation failed: "));

@@ -86,6 +86,7 @@ impl SqliteStore {
 }
 
 fn open_writer(path: &Path) -> Result<Connection> {
+    create_private(path)?;
     let conn = Connection::open(path).map_err(sql_error)?;
     conn.busy_timeout(Duration::from_secs(10))
         .map_err(sql_error)?;
@@ -97,6 +98,23 @@ fn open_writer(path: &Path) -> Result<Connection> {
     .map_err(sql_error)?;
     migrate(&conn)?;
     Ok(conn)
+}
+
+/// Creates the database file readable by its owner only, when it does not exist yet. SQLite
+/// gives its WAL and shared-memory files the database file's permissions.
+fn create_private(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::Internal(format!(
+            "cannot create {}: {e}",
+            path.display()
+        ))),
+    }
 }
 
 fn migrate(conn: &Connection) -> Result<()> {
@@ -270,4 +288,23 @@ fn revoked_since(c: &Connection, table: Revocable, since: Timestamp) -> Result<V
     stmt.query_map([since], |r| Ok((r.get(0)?, r.get(1)?)))
         .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
         .map_err(sql_error)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_database_and_its_wal_are_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tessera.db");
+        let _store = SqliteStore::open(&path).await.unwrap();
+        for suffix in ["", "-wal", "-shm"] {
+            let file = dir.path().join(format!("tessera.db{suffix}"));
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+        }
+    }
 }

@@ -17,8 +17,8 @@ fn at(path: &str) -> String {
     format!("{}{path}", tessera_api::API_PREFIX)
 }
 
-/// Every route, at its full path: a flat table is one lookup per request, where a nested
-/// router would strip the prefix and route twice.
+/// Every route, at its full path: a nested router would strip the prefix from every
+/// request (rebuilding its URI) before handling it.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(&at("/health"), get(health::health))

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::cluster::{Cluster, Instance, Options};
-use crate::{live_cluster, refused_by_the_others_within_bound};
+use crate::{live_cluster, on_each_feed, refused_by_the_others_within_bound};
 
 async fn verify(node: &Instance, apikey: &str) -> (u16, Value) {
     node.post(
@@ -27,15 +27,7 @@ async fn revoked_everywhere_within_bound(c: &Cluster, apikey: &str, what: &str) 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn apikey_revocations_reach_every_instance_within_the_bound() {
-    for redis in [false, true] {
-        let Some(c) = live_cluster(Options {
-            redis,
-            ..Options::default()
-        })
-        .await
-        else {
-            return;
-        };
+    on_each_feed(async |c: &Cluster, _: bool| {
         let a = &c.nodes[0];
         let (admin, _) = a.login("admin", "admin").await;
         let request = json!({"audience": "svc", "subject": "/data"});
@@ -53,22 +45,22 @@ async fn apikey_revocations_reach_every_instance_within_the_bound() {
         };
         let (status, k2) = refresh(text(&k1, "refresh_token")).await;
         assert_eq!(status, 200, "{k2}");
-        revoked_everywhere_within_bound(&c, &text(&k1, "apikey"), "refresh").await;
+        revoked_everywhere_within_bound(c, &text(&k1, "apikey"), "refresh").await;
         for node in &c.nodes {
             assert_eq!(verify(node, &text(&k2, "apikey")).await.0, 200);
         }
         let reused = refresh(text(&k1, "refresh_token")).await;
         assert_eq!(reused.1["code"], "refresh_token_reused");
-        revoked_everywhere_within_bound(&c, &text(&k2, "apikey"), "refresh reuse").await;
+        revoked_everywhere_within_bound(c, &text(&k2, "apikey"), "refresh reuse").await;
 
         let (_, k3) = a.post("/auth/apikeys", Some(&admin), request).await;
         let (status, _) = a
             .post("/auth/apikeys/revoke-all", Some(&admin), json!({}))
             .await;
         assert_eq!(status, 200);
-        revoked_everywhere_within_bound(&c, &text(&k3, "apikey"), "revoke-all").await;
-        c.finish().await;
-    }
+        revoked_everywhere_within_bound(c, &text(&k3, "apikey"), "revoke-all").await;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -23,6 +23,22 @@ pub async fn live_cluster(opts: cluster::Options) -> Option<cluster::Cluster> {
     Some(c)
 }
 
+/// Runs `test` on a live cluster whose revocations travel by PostgreSQL LISTEN/NOTIFY, then on
+/// one using Redis pub/sub (the flag says which), finishing each.
+pub async fn on_each_feed(test: impl AsyncFn(&cluster::Cluster, bool)) {
+    for redis in [false, true] {
+        let opts = cluster::Options {
+            redis,
+            ..cluster::Options::default()
+        };
+        let Some(c) = live_cluster(opts).await else {
+            return;
+        };
+        test(&c, redis).await;
+        c.finish().await;
+    }
+}
+
 /// Asserts that every instance but the first refuses a credential (`refused` says whether it
 /// does) within [`PROPAGATION_BOUND`].
 pub async fn refused_by_the_others_within_bound(

@@ -2,20 +2,12 @@
 
 use serde_json::json;
 
-use crate::cluster::{Instance, Options};
-use crate::{live_cluster, refused_by_the_others_within_bound};
+use crate::cluster::{Cluster, Instance};
+use crate::{on_each_feed, refused_by_the_others_within_bound};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_scoped_token_revoked_on_one_instance_is_refused_by_all_within_the_bound() {
-    for redis in [false, true] {
-        let Some(c) = live_cluster(Options {
-            redis,
-            ..Options::default()
-        })
-        .await
-        else {
-            return;
-        };
+    on_each_feed(async |c: &Cluster, redis: bool| {
         let a = &c.nodes[0];
         let (access, _) = a.login("admin", "admin").await;
         let body = json!({"datasets": {"*": ["read"]}, "token_exp": 3600});
@@ -38,7 +30,7 @@ async fn a_scoped_token_revoked_on_one_instance_is_refused_by_all_within_the_bou
         assert_eq!(a.validate(token).await, 401);
         let what = format!("scoped token revoked (redis: {redis})");
         let refused = async |node: &Instance| node.validate(token).await == 401;
-        refused_by_the_others_within_bound(&c, &what, refused).await;
-        c.finish().await;
-    }
+        refused_by_the_others_within_bound(c, &what, refused).await;
+    })
+    .await;
 }

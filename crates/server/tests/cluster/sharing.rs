@@ -5,7 +5,7 @@ use tokio::sync::Barrier;
 
 use crate::cluster::{wait_until, Cluster, Instance, Options};
 use crate::PROPAGATION_BOUND;
-use crate::{live_cluster, refused_by_the_others_within_bound};
+use crate::{live_cluster, on_each_feed, refused_by_the_others_within_bound};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_session_from_one_instance_works_on_every_instance() {
@@ -39,15 +39,7 @@ async fn rejected_everywhere_within_bound(c: &Cluster, token: &str, what: &str) 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn revocations_reach_every_instance_within_the_bound() {
-    for redis in [false, true] {
-        let Some(c) = live_cluster(Options {
-            redis,
-            ..Options::default()
-        })
-        .await
-        else {
-            return;
-        };
+    on_each_feed(async |c: &Cluster, _: bool| {
         let a = &c.nodes[0];
         let (access, _) = a.login("admin", "admin").await;
         for node in &c.nodes {
@@ -57,7 +49,7 @@ async fn revocations_reach_every_instance_within_the_bound() {
             a.post("/auth/logout", Some(&access), json!({})).await.0,
             200
         );
-        rejected_everywhere_within_bound(&c, &access, "logout").await;
+        rejected_everywhere_within_bound(c, &access, "logout").await;
 
         let (_, refresh0) = a.login("admin", "admin").await;
         let (_, body) = a
@@ -79,9 +71,9 @@ async fn revocations_reach_every_instance_within_the_bound() {
             )
             .await;
         assert_eq!(reused.1["code"], "refresh_token_reused");
-        rejected_everywhere_within_bound(&c, &access1, "refresh reuse").await;
-        c.finish().await;
-    }
+        rejected_everywhere_within_bound(c, &access1, "refresh reuse").await;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -8,22 +8,89 @@ mod revocable;
 use std::path::Path;
 use std::sync::Arc;
 
-use tessera_core::{Result, Store};
+use tessera_core::{Error, Result, Store};
 
 pub use postgres::{PostgresOptions, PostgresStore};
 pub use sqlite::SqliteStore;
 
-/// Opens the store a database URL names: `postgres://…` or `postgresql://…`, `sqlite://PATH`,
-/// or a bare path (SQLite).
+/// Opens the store a database URL names: `postgres://…` or `postgresql://…`, `sqlite://PATH`
+/// (or `sqlite:PATH`), or a bare path (SQLite). Any other scheme (`postgress://…`, `mysql:…`)
+/// is refused rather than taken for a file name; write `./name:x` for a file whose name
+/// starts like a scheme.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
-    if let Some(path) = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-    {
-        return Ok(Arc::new(SqliteStore::open(Path::new(path)).await?));
+    match scheme(url) {
+        None => Ok(Arc::new(SqliteStore::open(Path::new(url)).await?)),
+        Some((scheme, rest)) => match scheme.to_ascii_lowercase().as_str() {
+            "sqlite" => {
+                let path = rest.strip_prefix("//").unwrap_or(rest);
+                Ok(Arc::new(SqliteStore::open(Path::new(path)).await?))
+            }
+            "postgres" | "postgresql" => Ok(Arc::new(PostgresStore::open(url).await?)),
+            _ => Err(Error::BadRequest(format!(
+                "unknown database URL scheme {scheme:?}: use postgres://, postgresql://, \
+                 sqlite:// or a file path"
+            ))),
+        },
     }
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Ok(Arc::new(PostgresStore::open(url).await?));
+}
+
+/// The scheme of `url` and what follows its colon, when it starts like a URL: two or more of
+/// `[A-Za-z0-9+.-]`, starting with a letter, then `:` (one letter is a Windows drive).
+fn scheme(url: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = url.split_once(':')?;
+    let mut chars = scheme.chars();
+    let starts_with_letter = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
+    let valid = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    (starts_with_letter && valid && scheme.len() >= 2).then_some((scheme, rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn unknown_schemes_are_refused_and_create_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().display();
+        for url in [
+            format!("postgress://{base}/tessera.db"),
+            format!("mysql:{base}/tessera.db"),
+            format!("file://{base}/tessera.db"),
+        ] {
+            let err = match open(&url).await {
+                Ok(_) => panic!("{url} opened"),
+                Err(e) => e,
+            };
+            assert!(matches!(err, Error::BadRequest(_)), "{url}: {err:?}");
+            assert!(
+                err.to_string().contains("unknown database URL scheme"),
+                "{err}"
+            );
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
-    Ok(Arc::new(SqliteStore::open(Path::new(url)).await?))
+
+    #[tokio::test]
+    async fn sqlite_urls_and_bare_paths_open_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().display();
+        for (url, file) in [
+            (format!("sqlite://{base}/a.db"), "a.db"),
+            (format!("sqlite:{base}/b.db"), "b.db"),
+            (format!("SQLite://{base}/c.db"), "c.db"),
+            (format!("{base}/d.db"), "d.db"),
+        ] {
+            open(&url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
+            assert!(dir.path().join(file).exists(), "{url}");
+        }
+    }
+
+    #[test]
+    fn schemes_are_told_from_paths() {
+        assert_eq!(scheme("postgres://h/db"), Some(("postgres", "//h/db")));
+        assert_eq!(scheme("sqlite:x.db"), Some(("sqlite", "x.db")));
+        assert_eq!(scheme("tessera-data/tessera.db"), None);
+        assert_eq!(scheme("./name:x.db"), None);
+        assert_eq!(scheme("C:\\data\\tessera.db"), None);
+    }
 }

@@ -3,6 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::cluster::{Cluster, Instance, Options};
+use crate::support::race::{one_winner, refresh_race};
 use crate::{live_cluster, on_each_feed, refused_by_the_others_within_bound};
 
 async fn verify(node: &Instance, apikey: &str) -> (u16, Value) {
@@ -74,36 +75,12 @@ async fn concurrent_key_refreshes_spread_over_instances_have_one_winner() {
         .post("/auth/apikeys", Some(&admin), request)
         .await;
     let token = text(&key, "refresh_token");
-    let n = 15;
-    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(n));
-    let tasks: Vec<_> = (0..n)
-        .map(|i| {
-            let url = c.nodes[i % c.nodes.len()].api("/auth/apikeys/refresh");
-            let (barrier, token) = (barrier.clone(), token.clone());
-            tokio::spawn(async move {
-                let req = reqwest::Client::new()
-                    .post(url)
-                    .json(&json!({ "refresh_token": token }));
-                barrier.wait().await;
-                let resp = req.send().await.unwrap();
-                let status = resp.status().as_u16();
-                (status, resp.json::<Value>().await.unwrap())
-            })
-        })
-        .collect();
-    let mut results = Vec::new();
-    for t in tasks {
-        results.push(t.await.unwrap());
-    }
-    let winners: Vec<_> = results.iter().filter(|r| r.0 == 200).collect();
-    assert_eq!(winners.len(), 1, "{results:?}");
+    let results = refresh_race(&c.urls("/auth/apikeys/refresh"), &token, 15).await;
+    let (winner, losers) = one_winner(&results);
     assert!(
-        results
-            .iter()
-            .filter(|r| r.0 != 200)
-            .all(|r| r.1["code"] == "refresh_token_reused"),
+        losers.iter().all(|r| r.1["code"] == "refresh_token_reused"),
         "{results:?}"
     );
-    revoked_everywhere_within_bound(&c, &text(&winners[0].1, "apikey"), "concurrent").await;
+    revoked_everywhere_within_bound(&c, &text(winner, "apikey"), "concurrent").await;
     c.finish().await;
 }

@@ -6,10 +6,12 @@ use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use reqwest::Method;
 use serde_json::{json, Value};
 use sqlx::Connection;
 
 use crate::proxy::Proxy;
+use crate::support::http;
 
 pub struct Instance {
     child: Child,
@@ -123,6 +125,11 @@ impl Cluster {
         })
     }
 
+    /// `path` under `/api/v1` on every instance.
+    pub fn urls(&self, path: &str) -> Vec<String> {
+        self.nodes.iter().map(|node| node.api(path)).collect()
+    }
+
     /// Drops the cluster's database.
     pub async fn finish(mut self) {
         for node in &mut self.nodes {
@@ -181,13 +188,7 @@ impl Instance {
     }
 
     pub async fn post(&self, path: &str, bearer: Option<&str>, body: Value) -> (u16, Value) {
-        let mut req = reqwest::Client::new().post(self.api(path)).json(&body);
-        if let Some(b) = bearer {
-            req = req.bearer_auth(b);
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status().as_u16();
-        (status, resp.json().await.unwrap_or(Value::Null))
+        http::send(Method::POST, &self.api(path), bearer, Some(&body)).await
     }
 
     pub async fn login(&self, user: &str, password: &str) -> (String, String) {

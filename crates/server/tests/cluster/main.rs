@@ -8,6 +8,8 @@ mod outage;
 mod proxy;
 mod scoped;
 mod sharing;
+#[path = "../support/mod.rs"]
+mod support;
 
 use std::time::Duration;
 

@@ -1,9 +1,7 @@
-use std::sync::Arc;
-
 use serde_json::json;
-use tokio::sync::Barrier;
 
 use crate::cluster::{wait_until, Cluster, Instance, Options};
+use crate::support::race::{one_winner, refresh_race};
 use crate::PROPAGATION_BOUND;
 use crate::{live_cluster, on_each_feed, refused_by_the_others_within_bound};
 
@@ -82,33 +80,11 @@ async fn concurrent_refreshes_spread_over_instances_have_one_winner() {
         return;
     };
     let (_, refresh) = c.nodes[0].login("admin", "admin").await;
-    let n = 15;
-    let barrier = Arc::new(Barrier::new(n));
-    let mut tasks = Vec::new();
-    for i in 0..n {
-        let url = c.nodes[i % c.nodes.len()].api("/auth/token/refresh");
-        let (barrier, refresh) = (barrier.clone(), refresh.clone());
-        tasks.push(tokio::spawn(async move {
-            let req = reqwest::Client::new()
-                .post(url)
-                .json(&json!({"refresh_token": refresh}));
-            barrier.wait().await;
-            let resp = req.send().await.unwrap();
-            let status = resp.status().as_u16();
-            (status, resp.json::<serde_json::Value>().await.unwrap())
-        }));
-    }
-    let mut results = Vec::new();
-    for t in tasks {
-        results.push(t.await.unwrap());
-    }
-    let winners: Vec<_> = results.iter().filter(|r| r.0 == 200).collect();
-    assert_eq!(winners.len(), 1, "{results:?}");
-    assert!(
-        results.iter().filter(|r| r.0 != 200).all(|r| r.0 == 401),
-        "{results:?}"
-    );
-    let access = winners[0].1["access_token"].as_str().unwrap();
+    let urls = c.urls("/auth/token/refresh");
+    let results = refresh_race(&urls, &refresh, 15).await;
+    let (winner, losers) = one_winner(&results);
+    assert!(losers.iter().all(|r| r.0 == 401), "{results:?}");
+    let access = winner["access_token"].as_str().unwrap();
     for node in &c.nodes {
         let gone = wait_until(PROPAGATION_BOUND, || async {
             node.validate(access).await == 401

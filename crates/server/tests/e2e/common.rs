@@ -2,12 +2,15 @@
 
 use std::sync::Arc;
 
+use reqwest::Method;
 use serde_json::Value;
 use tempfile::TempDir;
 use tessera_client::Client;
 use tessera_core::ManualClock;
 use tessera_server::{Config, Running, Server};
 use tokio::net::TcpListener;
+
+pub use crate::support::http::{self, assert_error, Answer};
 
 pub const START: i64 = 1_800_000_000;
 
@@ -87,22 +90,8 @@ impl TestServer {
     }
 
     /// A raw POST with an optional bearer and JSON body: (status, body).
-    pub async fn post(
-        &self,
-        path: &str,
-        bearer: Option<&str>,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        let mut req = reqwest::Client::new().post(self.api(path));
-        if let Some(b) = bearer {
-            req = req.header("Authorization", format!("Bearer {b}"));
-        }
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status().as_u16();
-        (status, resp.json().await.unwrap_or(Value::Null))
+    pub async fn post(&self, path: &str, bearer: Option<&str>, body: Option<Value>) -> Answer {
+        http::send(Method::POST, &self.api(path), bearer, body.as_ref()).await
     }
 
     pub async fn validate(&self, token: &str) -> (u16, Value) {
@@ -133,11 +122,4 @@ impl TestServer {
             body["refresh_token"].as_str().unwrap().to_string(),
         )
     }
-}
-
-/// Asserts an error body has the API's shape and the given status and code.
-pub fn assert_error(got: &(u16, Value), status: u16, code: &str) {
-    assert_eq!(got.0, status, "{}", got.1);
-    assert_eq!(got.1["code"], code, "{}", got.1);
-    assert!(got.1["error"].is_string(), "{}", got.1);
 }

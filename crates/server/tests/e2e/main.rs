@@ -17,4 +17,6 @@ mod scoped_rights;
 mod scoped_support;
 mod scoped_user_changes;
 mod shapes;
+#[path = "../support/mod.rs"]
+mod support;
 mod tokens;

@@ -1,8 +1,5 @@
-use std::sync::Arc;
-
-use tokio::sync::Barrier;
-
 use crate::common::{assert_error, TestServer};
+use crate::support::race::{one_winner, refresh_race};
 
 #[tokio::test]
 async fn refresh_rotates_and_reuse_revokes_the_whole_session() {
@@ -31,34 +28,10 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_session() {
 async fn concurrent_refreshes_of_one_token_have_exactly_one_winner() {
     let s = TestServer::start().await;
     let (_, refresh) = s.login("admin", "admin").await;
-    let n = 16;
-    let barrier = Arc::new(Barrier::new(n));
-    let url = s.api("/auth/token/refresh");
-    let mut tasks = Vec::new();
-    for _ in 0..n {
-        let (barrier, url, refresh) = (barrier.clone(), url.clone(), refresh.clone());
-        tasks.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
-            let req = http
-                .post(&url)
-                .json(&serde_json::json!({"refresh_token": refresh}));
-            barrier.wait().await;
-            let resp = req.send().await.unwrap();
-            let status = resp.status().as_u16();
-            (status, resp.json::<serde_json::Value>().await.unwrap())
-        }));
-    }
-    let mut results = Vec::new();
-    for t in tasks {
-        results.push(t.await.unwrap());
-    }
-    let winners: Vec<_> = results.iter().filter(|r| r.0 == 200).collect();
-    assert_eq!(winners.len(), 1, "{results:?}");
-    assert!(results.iter().filter(|r| r.0 != 200).all(|r| r.0 == 401));
-    assert!(results
-        .iter()
-        .any(|r| r.1["code"] == "refresh_token_reused"));
-    let winner = &winners[0].1;
+    let results = refresh_race(&[s.api("/auth/token/refresh")], &refresh, 16).await;
+    let (winner, losers) = one_winner(&results);
+    assert!(losers.iter().all(|r| r.0 == 401));
+    assert!(losers.iter().any(|r| r.1["code"] == "refresh_token_reused"));
     assert_error(
         &s.validate(winner["access_token"].as_str().unwrap()).await,
         401,

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 use tessera_core::{Auth, Role};
 
-use crate::common::TestServer;
+use crate::common::{http, TestServer};
 
 pub async fn call(
     s: &TestServer,
@@ -13,16 +13,7 @@ pub async fn call(
     body: Option<Value>,
 ) -> (u16, Value) {
     let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut req = reqwest::Client::new().request(method, s.api(path));
-    if let Some(b) = bearer {
-        req = req.header("Authorization", format!("Bearer {b}"));
-    }
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    http::send(method, &s.api(path), bearer, body.as_ref()).await
 }
 
 pub fn auth(s: &TestServer) -> &Auth {

@@ -1,13 +1,7 @@
 use serde_json::{json, Value};
 
+use crate::common::http::send_request as send;
 use crate::common::{assert_error, TestServer};
-
-async fn send(req: reqwest::RequestBuilder) -> (u16, reqwest::header::HeaderMap, Value) {
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    (status, headers, resp.json().await.unwrap_or(Value::Null))
-}
 
 #[tokio::test]
 async fn framework_errors_are_json_too() {

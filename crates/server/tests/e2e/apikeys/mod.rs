@@ -12,7 +12,7 @@ mod revocation;
 use serde_json::{json, Value};
 use tessera_core::Role;
 
-use crate::common::TestServer;
+use crate::common::{http, TestServer};
 
 /// Creates a contributor (who may create keys) and logs in: their access token.
 pub async fn contributor(s: &TestServer, name: &str) -> String {
@@ -78,12 +78,5 @@ pub async fn send(
     path: &str,
     bearer: &str,
 ) -> (u16, Value) {
-    let resp = reqwest::Client::new()
-        .request(method, s.api(path))
-        .bearer_auth(bearer)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    http::send(method, &s.api(path), Some(bearer), None).await
 }

@@ -1,14 +1,12 @@
 //! Refreshing keys: rotation, after expiry, not before its time, reuse revoking the chain, one
 //! winner among concurrent refreshes.
 
-use std::sync::Arc;
-
-use serde_json::{json, Value};
+use serde_json::json;
 use tessera_core::iso8601;
-use tokio::sync::Barrier;
 
 use super::{contributor, create_ok, refresh, text, verify, verify_key};
 use crate::common::{assert_error, TestServer, START};
+use crate::support::race::{one_winner, refresh_race};
 
 #[tokio::test]
 async fn refresh_works_after_the_key_expired_and_keeps_its_bindings() {
@@ -128,34 +126,12 @@ async fn concurrent_refreshes_of_one_token_have_exactly_one_winner() {
     let s = TestServer::start().await;
     let carol = contributor(&s, "carol").await;
     let token = text(&create_ok(&s, &carol, json!({})).await, "refresh_token");
-    let n = 16;
-    let barrier = Arc::new(Barrier::new(n));
-    let url = s.api("/auth/apikeys/refresh");
-    let tasks: Vec<_> = (0..n)
-        .map(|_| {
-            let (barrier, url, token) = (barrier.clone(), url.clone(), token.clone());
-            tokio::spawn(async move {
-                let req = reqwest::Client::new()
-                    .post(&url)
-                    .json(&json!({ "refresh_token": token }));
-                barrier.wait().await;
-                let resp = req.send().await.unwrap();
-                let status = resp.status().as_u16();
-                (status, resp.json::<Value>().await.unwrap())
-            })
-        })
-        .collect();
-    let mut results = Vec::new();
-    for t in tasks {
-        results.push(t.await.unwrap());
-    }
-    let winners: Vec<_> = results.iter().filter(|r| r.0 == 200).collect();
-    assert_eq!(winners.len(), 1, "{results:?}");
-    for loser in results.iter().filter(|r| r.0 != 200) {
+    let results = refresh_race(&[s.api("/auth/apikeys/refresh")], &token, 16).await;
+    let (winner, losers) = one_winner(&results);
+    for loser in losers {
         assert_error(loser, 401, "refresh_token_reused");
     }
     // The losers were reuse: the winner's key went with its chain.
-    let winner = &winners[0].1;
     assert_error(
         &verify_key(&s, &text(winner, "apikey")).await,
         401,

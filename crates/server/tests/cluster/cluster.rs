@@ -133,8 +133,7 @@ impl Cluster {
     /// Drops the cluster's database.
     pub async fn finish(mut self) {
         for node in &mut self.nodes {
-            let _ = node.child.kill();
-            let _ = node.child.wait();
+            node.kill();
         }
         if let Ok(mut admin) = sqlx::PgConnection::connect(&self.admin_url).await {
             let _ = sqlx::raw_sql(&format!(
@@ -144,6 +143,13 @@ impl Cluster {
             .execute(&mut admin)
             .await;
         }
+    }
+}
+
+/// A failing test unwinds through here, so it leaves no `tessera serve` process behind.
+impl Drop for Instance {
+    fn drop(&mut self) {
+        self.kill();
     }
 }
 
@@ -178,6 +184,7 @@ impl Instance {
         }
     }
 
+    /// Kills the process and reaps it (again harmlessly if it is already gone).
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -4,6 +4,9 @@ use thiserror::Error;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The cause of a storage failure: a driver's error, or a sentence when there is none.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 #[derive(Debug, Error)]
 pub enum Error {
     /// Wrong username or password, unknown, disabled or locked account: one answer for all.
@@ -41,11 +44,18 @@ pub enum Error {
     /// The server cannot take the work now (hashing queue full, store down).
     #[error("{0}")]
     Unavailable(String),
-    /// A storage failure; the text is logged, never shown.
+    /// A storage failure, holding its cause (`source()`); logged, never shown.
     #[error("storage: {0}")]
-    Storage(String),
+    Storage(#[source] BoxError),
     #[error("internal: {0}")]
     Internal(String),
+}
+
+impl Error {
+    /// A storage failure caused by `cause` (a driver's error, or a message).
+    pub fn storage<E: Into<BoxError>>(cause: E) -> Self {
+        Error::Storage(cause.into())
+    }
 }
 
 /// Why a well-formed, correctly signed credential is refused.
@@ -58,4 +68,30 @@ pub enum Rejection {
     Revoked,
     /// A spent refresh token was presented again; everything descended from it is revoked.
     Reused,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    #[test]
+    fn a_storage_error_keeps_its_cause() {
+        let cause = std::io::Error::new(std::io::ErrorKind::BrokenPipe, "connection lost");
+        let err = Error::storage(cause);
+        assert_eq!(err.to_string(), "storage: connection lost");
+        let source = err.source().expect("a source");
+        let io = source
+            .downcast_ref::<std::io::Error>()
+            .expect("the io error");
+        assert_eq!(io.kind(), std::io::ErrorKind::BrokenPipe);
+    }
+
+    #[test]
+    fn a_storage_error_can_be_a_message() {
+        let err = Error::storage("the writer has stopped");
+        assert_eq!(err.to_string(), "storage: the writer has stopped");
+        assert_eq!(err.source().unwrap().to_string(), "the writer has stopped");
+    }
 }

@@ -135,7 +135,7 @@ impl Scopes {
     }
 
     pub fn from_json(stored: &str) -> Result<Scopes> {
-        let bad = || Error::Storage("stored token scopes are invalid".into());
+        let bad = || Error::storage("stored token scopes are invalid");
         let value: Map<String, Value> = serde_json::from_str(stored).map_err(|_| bad())?;
         if let Some(perms) = value.get("permissions") {
             return parse_permissions(perms)

@@ -162,11 +162,7 @@ mod tests {
             (Error::SessionLimit, 409, "session_limit"),
             (Error::RateLimited { retry_after: 3 }, 429, "rate_limited"),
             (Error::Unavailable("x".into()), 503, "unavailable"),
-            (
-                Error::Storage("secret detail".into()),
-                500,
-                "internal_error",
-            ),
+            (Error::storage("secret detail"), 500, "internal_error"),
             (
                 Error::Internal("secret detail".into()),
                 500,

@@ -30,7 +30,7 @@ impl RevocationPublisher for Publisher {
             .bind(feed::encode(revoked))
             .execute(&self.pool)
             .await
-            .map_err(|e| Error::Storage(e.to_string()))?;
+            .map_err(Error::storage)?;
         Ok(())
     }
 }

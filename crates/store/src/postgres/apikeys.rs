@@ -21,7 +21,7 @@ pub(super) const COLUMNS: &str =
 pub(super) const LIVE: &str = "revoked_at IS NULL AND (expires_at > $2 OR refresh_expires_at > $2)";
 
 pub(super) fn record(r: &PgRow) -> Result<ApiKeyRecord> {
-    let get = |e: sqlx::Error| Error::Storage(e.to_string());
+    let get = Error::storage::<sqlx::Error>;
     Ok(ApiKeyRecord {
         id: r.try_get(0).map_err(get)?,
         chain_id: r.try_get(1).map_err(get)?,

@@ -65,7 +65,7 @@ pub(crate) fn sql_error(e: sqlx::Error) -> Error {
 fn conflict_or_storage(e: sqlx::Error, what: &str) -> Error {
     match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => Error::Conflict(what.to_string()),
-        _ => Error::Storage(e.to_string()),
+        _ => Error::storage(e),
     }
 }
 
@@ -77,7 +77,7 @@ impl PostgresStore {
 
     pub async fn open_with(url: &str, options: PostgresOptions) -> Result<Self> {
         let mut connect = PgConnectOptions::from_str(url)
-            .map_err(|e| Error::Storage(format!("invalid PostgreSQL URL: {e}")))?;
+            .map_err(|e| Error::storage(format!("invalid PostgreSQL URL: {e}")))?;
         if let Some(schema) = &options.schema {
             connect = connect.options([("search_path", schema)]);
         }

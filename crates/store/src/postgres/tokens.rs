@@ -16,7 +16,7 @@ const COLUMNS: &str = "id, owner, resource, description, scopes, created_by, cre
                        expires_at, revoked_at, last_used_at, last_used_ip";
 
 fn record(row: PgRow) -> Result<TokenRecord> {
-    let get = |e: sqlx::Error| Error::Storage(e.to_string());
+    let get = Error::storage::<sqlx::Error>;
     let owner: Option<String> = row.try_get(1).map_err(get)?;
     let resource: Option<String> = row.try_get(2).map_err(get)?;
     Ok(TokenRecord {

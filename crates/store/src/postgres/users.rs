@@ -11,16 +11,16 @@ const COLUMNS: &str =
     "username, fullname, password_hash, role, disabled, failed_logins, locked_until, created_at";
 
 fn user(row: PgRow) -> Result<User> {
-    let get = |e: sqlx::Error| Error::Storage(e.to_string());
+    let get = Error::storage::<sqlx::Error>;
     let username: String = row.try_get(0).map_err(get)?;
     let role: String = row.try_get(3).map_err(get)?;
     let failed_logins: i32 = row.try_get(5).map_err(get)?;
     Ok(User {
         username: Username::parse(&username)
-            .map_err(|_| Error::Storage(format!("stored username {username:?} is invalid")))?,
+            .map_err(|_| Error::storage(format!("stored username {username:?} is invalid")))?,
         fullname: row.try_get(1).map_err(get)?,
         password_hash: row.try_get(2).map_err(get)?,
-        role: Role::parse(&role).ok_or_else(|| Error::Storage(format!("unknown role {role:?}")))?,
+        role: Role::parse(&role).ok_or_else(|| Error::storage(format!("unknown role {role:?}")))?,
         disabled: row.try_get(4).map_err(get)?,
         failed_logins: failed_logins.max(0) as u32,
         locked_until: row.try_get(6).map_err(get)?,

@@ -43,7 +43,7 @@ impl std::fmt::Debug for SqliteStore {
 }
 
 pub(crate) fn sql_error(e: rusqlite::Error) -> Error {
-    Error::Storage(e.to_string())
+    Error::storage(e)
 }
 
 fn conflict_or_storage(e: rusqlite::Error, what: &str) -> Error {

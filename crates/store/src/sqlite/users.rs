@@ -36,11 +36,11 @@ fn raw(row: &Row<'_>) -> rusqlite::Result<Raw> {
 fn user(r: Raw) -> Result<User> {
     Ok(User {
         username: Username::parse(&r.username)
-            .map_err(|_| Error::Storage(format!("stored username {:?} is invalid", r.username)))?,
+            .map_err(|_| Error::storage(format!("stored username {:?} is invalid", r.username)))?,
         fullname: r.fullname,
         password_hash: r.password_hash,
         role: Role::parse(&r.role)
-            .ok_or_else(|| Error::Storage(format!("unknown role {:?}", r.role)))?,
+            .ok_or_else(|| Error::storage(format!("unknown role {:?}", r.role)))?,
         disabled: r.disabled,
         failed_logins: r.failed_logins.clamp(0, u32::MAX as i64) as u32,
         locked_until: r.locked_until,

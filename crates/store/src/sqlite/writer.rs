@@ -47,14 +47,12 @@ impl Writer {
         let job: Job = Box::new(move |conn| {
             let result = match conn {
                 Some(conn) => work(conn),
-                None => Err(Error::Storage("cannot begin a write".into())),
+                None => Err(Error::storage("cannot begin a write")),
             };
             let ok = result.is_ok();
             let finish: Finish = Box::new(move |committed| {
                 let answer = match result {
-                    Ok(_) if !committed => {
-                        Err(Error::Storage("the transaction did not commit".into()))
-                    }
+                    Ok(_) if !committed => Err(Error::storage("the transaction did not commit")),
                     other => other,
                 };
                 let _ = tx.send(answer);
@@ -63,9 +61,9 @@ impl Writer {
         });
         self.jobs
             .send(job)
-            .map_err(|_| Error::Storage("the SQLite writer has stopped".into()))?;
+            .map_err(|_| Error::storage("the SQLite writer has stopped"))?;
         rx.await
-            .map_err(|_| Error::Storage("the SQLite writer dropped a write".into()))?
+            .map_err(|_| Error::storage("the SQLite writer dropped a write"))?
     }
 }
 

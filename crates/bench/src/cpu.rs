@@ -100,6 +100,7 @@ pub async fn sample_async() -> Sample {
 impl Usage {
     pub fn between(a: &Sample, b: &Sample) -> Self {
         // SAFETY: sysconf has no memory-safety preconditions.
+        #[allow(unsafe_code)]
         let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
         let capacity = (b.at - a.at).as_secs_f64() * hz * cpus;

@@ -101,6 +101,7 @@ impl Drop for Process {
 /// Sends `sig` to a process (pid > 0) or a process group (pid < 0).
 pub fn signal(pid: i32, sig: i32) {
     // SAFETY: kill(2) has no memory-safety preconditions.
+    #[allow(unsafe_code)]
     unsafe {
         libc::kill(pid, sig);
     }

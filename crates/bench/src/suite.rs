@@ -159,7 +159,7 @@ pub async fn run(plan: &Plan) -> Result<Report, String> {
                 .unwrap_or_else(|e| cluster::ClusterReport {
                     missing: Some(e),
                     ..Default::default()
-                })
+                });
         }
         None => r.cluster.missing = Some("no PostgreSQL given (--postgres URL)".into()),
     }

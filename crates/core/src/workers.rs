@@ -78,6 +78,7 @@ fn lower_priority(nice: i32) {
     }
     // SAFETY: gettid, getpriority and setpriority have no memory-safety preconditions; on Linux
     // PRIO_PROCESS with a thread id names just that thread.
+    #[allow(unsafe_code)]
     unsafe {
         let tid = libc::gettid() as libc::id_t;
         let current = libc::getpriority(libc::PRIO_PROCESS, tid);
@@ -104,6 +105,7 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[tokio::test]
+    #[allow(unsafe_code)] // getpriority has no memory-safety preconditions
     async fn the_threads_run_at_the_lower_priority() {
         let here = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
         let workers = Workers::new("test-nice", 1, 5).unwrap();

@@ -49,7 +49,7 @@ impl RateLimiter {
             match self.check_shared(conn.clone(), ip).await {
                 Ok(verdict) => return verdict,
                 Err(e) => {
-                    warn!(error = %e, limiter = self.name, "Redis unreachable: counting on this instance")
+                    warn!(error = %e, limiter = self.name, "Redis unreachable: counting on this instance");
                 }
             }
         }

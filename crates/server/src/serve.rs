@@ -46,6 +46,8 @@ impl Running {
     /// background work, and writes the scoped-token uses not yet recorded.
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);
+        // The grace period is real time by design: it bounds how long shutdown waits.
+        #[allow(clippy::disallowed_methods)]
         let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
         for task in self.tasks {
             let abort = task.abort_handle();

@@ -77,7 +77,7 @@ impl Feed {
                 match result {
                     Ok(()) => backoff = Duration::from_millis(50),
                     Err(e) => {
-                        warn!(error = %e, "revocation feed down; validation reads the store until it is back")
+                        warn!(error = %e, "revocation feed down; validation reads the store until it is back");
                     }
                 }
                 let mut stop = stopped.clone();

@@ -19,7 +19,7 @@ pub(super) const COLUMNS: &str =
 /// Unrevoked, with the key or its refresh token unexpired at `?2`.
 const LIVE: &str = "revoked_at IS NULL AND (expires_at > ?2 OR refresh_expires_at > ?2)";
 
-pub(super) fn record(r: &Row) -> rusqlite::Result<ApiKeyRecord> {
+pub(super) fn record(r: &Row<'_>) -> rusqlite::Result<ApiKeyRecord> {
     Ok(ApiKeyRecord {
         id: r.get(0)?,
         chain_id: r.get(1)?,

@@ -81,7 +81,14 @@ pub struct RefreshResponse {
     pub refresh_token: String,
 }
 
-/// `POST /auth/token/validation`
+/// `POST /auth/token/validation`; the body is optional. With `resource`, any credential but a
+/// token of that resource is refused (403).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ValidationRequest {
+    #[serde(default)]
+    pub resource: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValidationResponse {
     pub message: String,

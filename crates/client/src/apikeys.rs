@@ -2,17 +2,16 @@
 //! refresh token refreshes one; the audience service verifies them.
 
 use reqwest::Method;
+use tessera_api::apikeys::RevokeAllApiKeysRequest;
 use tessera_api::apikeys::{
     ApiKeyList, ApiKeyResponse, CreateApiKeyRequest, RevokeAllApiKeysResponse, VerifyApiKeyRequest,
     VerifyApiKeyResponse,
 };
-use tessera_api::MessageResponse;
+use tessera_api::{MessageResponse, RefreshRequest};
 
+use crate::path::segment;
+use crate::send::json as body;
 use crate::{Client, ClientError};
-
-fn body<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, ClientError> {
-    serde_json::to_value(value).map_err(|e| ClientError::Decode(e.to_string()))
-}
 
 impl Client {
     /// Creates a key with the session's access token.
@@ -40,7 +39,9 @@ impl Client {
 
     /// Spends an API-key refresh token for a new key and refresh token (needs no session).
     pub async fn refresh_apikey(&self, refresh_token: &str) -> Result<ApiKeyResponse, ClientError> {
-        let request = serde_json::json!({ "refresh_token": refresh_token });
+        let request = body(&RefreshRequest {
+            refresh_token: Some(refresh_token.to_string()),
+        })?;
         self.send(Method::POST, "/auth/apikeys/refresh", None, Some(&request))
             .await
     }
@@ -50,7 +51,7 @@ impl Client {
     }
 
     pub async fn revoke_apikey(&self, id: &str) -> Result<MessageResponse, ClientError> {
-        let path = format!("/auth/apikeys/{id}");
+        let path = format!("/auth/apikeys/{}", segment(id));
         self.authed(Method::DELETE, &path, None).await
     }
 
@@ -59,7 +60,9 @@ impl Client {
         &self,
         username: Option<&str>,
     ) -> Result<RevokeAllApiKeysResponse, ClientError> {
-        let request = serde_json::json!({ "username": username });
+        let request = body(&RevokeAllApiKeysRequest {
+            username: username.map(str::to_string),
+        })?;
         self.authed(Method::POST, "/auth/apikeys/revoke-all", Some(&request))
             .await
     }

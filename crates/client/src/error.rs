@@ -25,6 +25,14 @@ impl ClientError {
         }
     }
 
+    /// The `error` text of the server's answer.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            ClientError::Api { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> Option<&str> {
         match self {
             ClientError::Api { code, .. } => Some(code),

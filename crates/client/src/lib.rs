@@ -1,16 +1,27 @@
-//! A client for tessera's HTTP API. It keeps the session's tokens and, when a call is refused
-//! with 401, refreshes them once and retries, as PlantDB's client does.
+//! A client for tessera's HTTP API, with a typed method for every route.
+//!
+//! It holds a credential: a logged-in session, whose tokens it refreshes once and retries when a
+//! call is refused with 401 (as PlantDB's client does), or a fixed bearer token (an access or a
+//! personal token) that it cannot refresh. Calls that need no credential (validating a token
+//! presented to a service, spending a refresh token) take the token as an argument.
+//!
+//! - `session`: health, username check, login, validation, refresh, logout, registration
+//! - `tokens`: personal tokens (PlantDB's API tokens)
+//! - `resources`: resources, their maintainers and their tokens
+//! - `apikeys`: no-session API keys
 
 mod apikeys;
 mod error;
+mod path;
+mod resources;
+mod send;
+mod session;
+mod tokens;
 
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tessera_api::{
-    ErrorBody, HealthResponse, LoginResponse, MessageResponse, RefreshResponse, UsernameCheck,
-    ValidationResponse, API_PREFIX,
-};
+use tessera_api::API_PREFIX;
 use tokio::sync::Mutex;
 
 pub use error::ClientError;
@@ -28,10 +39,20 @@ impl std::fmt::Debug for Tokens {
     }
 }
 
+/// What the client authenticates its calls with.
+#[derive(Clone, PartialEq, Eq)]
+enum Credential {
+    None,
+    /// Refreshed and retried once on 401.
+    Session(Tokens),
+    /// Sent as it is; a 401 is final.
+    Bearer(String),
+}
+
 pub struct Client {
     http: reqwest::Client,
     base: String,
-    tokens: Mutex<Option<Tokens>>,
+    credential: Mutex<Credential>,
 }
 
 impl Client {
@@ -44,147 +65,27 @@ impl Client {
         Self {
             http,
             base: format!("{}{API_PREFIX}", base_url.trim_end_matches('/')),
-            tokens: Mutex::new(None),
+            credential: Mutex::new(Credential::None),
         }
     }
 
+    /// The session's tokens, if the client holds a session.
     pub async fn tokens(&self) -> Option<Tokens> {
-        self.tokens.lock().await.clone()
+        match &*self.credential.lock().await {
+            Credential::Session(tokens) => Some(tokens.clone()),
+            _ => None,
+        }
     }
 
+    /// Takes over a session (or, with `None`, forgets the credential).
     pub async fn set_tokens(&self, tokens: Option<Tokens>) {
-        *self.tokens.lock().await = tokens;
+        *self.credential.lock().await = tokens.map_or(Credential::None, Credential::Session);
     }
 
-    async fn send<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<&serde_json::Value>,
-    ) -> Result<T, ClientError> {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(token) = token {
-            req = req.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            req = req.json(body);
-        }
-        let resp = req.send().await?;
-        let status = resp.status();
-        let bytes = resp.bytes().await?;
-        if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()));
-        }
-        let body: Option<ErrorBody> = serde_json::from_slice(&bytes).ok();
-        Err(ClientError::Api {
-            status: status.as_u16(),
-            code: body.as_ref().map(|b| b.code.clone()).unwrap_or_default(),
-            message: body.map(|b| b.error).unwrap_or_else(|| status.to_string()),
-        })
-    }
-
-    /// A call with the session's access token; on 401, refreshes once and retries.
-    async fn authed<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&serde_json::Value>,
-    ) -> Result<T, ClientError> {
-        let tokens = self.tokens().await.ok_or(ClientError::NotLoggedIn)?;
-        match self
-            .send(method.clone(), path, Some(&tokens.access_token), body)
-            .await
-        {
-            Err(e) if e.status() == Some(StatusCode::UNAUTHORIZED.as_u16()) => {
-                let fresh = self.refresh_after(&tokens).await?;
-                self.send(method, path, Some(&fresh.access_token), body)
-                    .await
-            }
-            other => other,
-        }
-    }
-
-    /// Refreshes unless another call already did since `stale` was read.
-    async fn refresh_after(&self, stale: &Tokens) -> Result<Tokens, ClientError> {
-        let mut guard = self.tokens.lock().await;
-        match guard.as_ref() {
-            Some(current) if current != stale => return Ok(current.clone()),
-            None => return Err(ClientError::NotLoggedIn),
-            Some(_) => {}
-        }
-        let body = serde_json::json!({"refresh_token": stale.refresh_token});
-        let resp: RefreshResponse = self
-            .send(Method::POST, "/auth/token/refresh", None, Some(&body))
-            .await?;
-        let fresh = Tokens {
-            access_token: resp.access_token,
-            refresh_token: resp.refresh_token,
-        };
-        *guard = Some(fresh.clone());
-        Ok(fresh)
-    }
-
-    pub async fn health(&self) -> Result<HealthResponse, ClientError> {
-        self.send(Method::GET, "/health", None, None).await
-    }
-
-    pub async fn check_username(&self, username: &str) -> Result<UsernameCheck, ClientError> {
-        let mut url = reqwest::Url::parse(&format!("{}/auth/login", self.base))
-            .map_err(|e| ClientError::Decode(e.to_string()))?;
-        url.query_pairs_mut().append_pair("username", username);
-        let path = format!("/auth/login?{}", url.query().unwrap_or_default());
-        self.send(Method::GET, &path, None, None).await
-    }
-
-    /// Logs in and keeps the session's tokens.
-    pub async fn login(
-        &self,
-        username: &str,
-        password: &str,
-    ) -> Result<LoginResponse, ClientError> {
-        let body = serde_json::json!({"username": username, "password": password});
-        let resp: LoginResponse = self
-            .send(Method::POST, "/auth/login", None, Some(&body))
-            .await?;
-        self.set_tokens(Some(Tokens {
-            access_token: resp.access_token.clone(),
-            refresh_token: resp.refresh_token.clone(),
-        }))
-        .await;
-        Ok(resp)
-    }
-
-    /// Validates the session's access token (refreshing it if it was refused).
-    pub async fn validate(&self) -> Result<ValidationResponse, ClientError> {
-        self.authed(Method::POST, "/auth/token/validation", None)
-            .await
-    }
-
-    /// Rotates the session's refresh token now.
-    pub async fn refresh(&self) -> Result<Tokens, ClientError> {
-        let stale = self.tokens().await.ok_or(ClientError::NotLoggedIn)?;
-        self.refresh_after(&stale).await
-    }
-
-    /// Ends the session and forgets its tokens.
-    pub async fn logout(&self) -> Result<MessageResponse, ClientError> {
-        let resp = self.authed(Method::POST, "/auth/logout", None).await?;
-        self.set_tokens(None).await;
-        Ok(resp)
-    }
-
-    /// Registers a user (needs an admin session).
-    pub async fn register(
-        &self,
-        username: &str,
-        fullname: &str,
-        password: &str,
-    ) -> Result<MessageResponse, ClientError> {
-        let body =
-            serde_json::json!({"username": username, "fullname": fullname, "password": password});
-        self.authed(Method::POST, "/auth/register", Some(&body))
-            .await
+    /// Authenticates every call with `token` (an access token or a personal token) as it is:
+    /// it is never refreshed, so a 401 is the answer.
+    pub async fn use_token(&self, token: &str) {
+        *self.credential.lock().await = Credential::Bearer(token.to_string());
     }
 
     /// Any authenticated JSON call, with the same refresh-and-retry.
@@ -194,10 +95,7 @@ impl Client {
         path: &str,
         body: Option<&B>,
     ) -> Result<T, ClientError> {
-        let value = body
-            .map(serde_json::to_value)
-            .transpose()
-            .map_err(|e| ClientError::Decode(e.to_string()))?;
+        let value = body.map(send::json).transpose()?;
         self.authed(method, path, value.as_ref()).await
     }
 }

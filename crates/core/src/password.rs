@@ -1,10 +1,10 @@
 //! Argon2id password hashing, run off the async threads on a bounded pool.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use tokio::sync::Semaphore;
 
 use crate::error::{Error, Result};
 use crate::workers::Workers;
@@ -93,7 +93,8 @@ pub struct Verified {
 pub struct PasswordPool {
     params: HashParams,
     threads: Workers,
-    waiting: Arc<AtomicUsize>,
+    /// One permit per caller allowed in at once: `workers` hashing plus `queue` waiting.
+    admitted: Arc<Semaphore>,
     workers: usize,
     queue: usize,
     dummy_hash: Arc<String>,
@@ -115,7 +116,12 @@ impl PasswordPool {
         Ok(Self {
             params,
             threads: Workers::new("argon2", workers, HASH_NICE)?,
-            waiting: Arc::new(AtomicUsize::new(0)),
+            admitted: Arc::new(Semaphore::new(
+                workers
+                    .max(1)
+                    .saturating_add(queue)
+                    .min(Semaphore::MAX_PERMITS),
+            )),
             workers: workers.max(1),
             queue,
             dummy_hash: Arc::new(dummy_hash),
@@ -127,11 +133,9 @@ impl PasswordPool {
     }
 
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.queue + self.workers {
-            self.waiting.fetch_sub(1, Ordering::SeqCst);
+        let Ok(_permit) = self.admitted.try_acquire() else {
             return Err(Error::Unavailable("too many logins in progress".into()));
-        }
-        let _guard = WaitingGuard(&self.waiting);
+        };
         self.threads.run(work).await
     }
 
@@ -171,10 +175,52 @@ impl PasswordPool {
     }
 }
 
-struct WaitingGuard<'a>(&'a AtomicUsize);
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Drop for WaitingGuard<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+    const CHEAP: HashParams = HashParams {
+        memory_kib: 8,
+        iterations: 1,
+        parallelism: 1,
+    };
+
+    #[tokio::test]
+    async fn callers_beyond_the_workers_and_the_queue_are_turned_away_at_once() {
+        let pool = PasswordPool::new(CHEAP, 1, 1).unwrap();
+        let mut held = Vec::new();
+        let mut releases = Vec::new();
+        for _ in 0..2 {
+            let (started_tx, started_rx) = tokio::sync::oneshot::channel();
+            let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+            let p = pool.clone();
+            held.push(tokio::spawn(async move {
+                p.run(move || {
+                    let _ = started_tx.send(());
+                    release_rx.recv().ok();
+                })
+                .await
+            }));
+            releases.push(release_tx);
+            if held.len() == 1 {
+                started_rx.await.unwrap();
+            } else {
+                // The second caller waits for the only thread; let it take its place in line.
+                drop(started_rx);
+                while pool.admitted.available_permits() > 0 {
+                    tokio::task::yield_now().await;
+                }
+            }
+        }
+        let refused = pool.run(|| ()).await;
+        assert!(matches!(refused, Err(Error::Unavailable(_))), "{refused:?}");
+        for release in releases {
+            release.send(()).unwrap();
+        }
+        for h in held {
+            h.await.unwrap().unwrap();
+        }
+        assert!(pool.run(|| ()).await.is_ok());
+        assert!(pool.verify("pw".into(), None).await.is_ok_and(|v| !v.ok));
     }
 }

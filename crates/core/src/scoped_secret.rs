@@ -2,13 +2,16 @@
 //! 6-character base62 CRC32 of everything before it. Secret scanners can spot the prefix and
 //! check the checksum; a malformed or mistyped token is refused without any lookup.
 
-use rand::RngCore;
+use rand::distributions::Alphanumeric;
+use rand::{Rng as _, RngCore};
 
 use crate::secret::{hash, NewSecret};
 
 /// Prefix of scoped tokens (personal and resource).
 pub const SCOPED_PREFIX: &str = "tsr_pat_";
 
+/// The checksum's digits. (The random part is drawn by `rand`'s `Alphanumeric`: the same 62
+/// characters, each equally likely.)
 const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 /// 43 base62 characters carry 256.03 bits.
 const RANDOM_CHARS: usize = 43;
@@ -44,17 +47,12 @@ fn checksum(body: &str) -> String {
 pub fn new_scoped_secret() -> NewSecret {
     let mut body = String::with_capacity(SCOPED_PREFIX.len() + RANDOM_CHARS + CHECKSUM_CHARS);
     body.push_str(SCOPED_PREFIX);
-    let mut buf = [0u8; 64];
-    while body.len() < SCOPED_PREFIX.len() + RANDOM_CHARS {
-        rand::rngs::OsRng.fill_bytes(&mut buf);
-        // 248 = 4 * 62: rejecting the rest keeps every character equally likely.
-        for &b in buf.iter().filter(|&&b| b < 248) {
-            if body.len() == SCOPED_PREFIX.len() + RANDOM_CHARS {
-                break;
-            }
-            body.push(ALPHABET[usize::from(b % 62)] as char);
-        }
-    }
+    body.extend(
+        rand::rngs::OsRng
+            .sample_iter(Alphanumeric)
+            .take(RANDOM_CHARS)
+            .map(char::from),
+    );
     let plain = format!("{body}{}", checksum(&body));
     NewSecret {
         hash: hash(&plain),

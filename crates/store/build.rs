@@ -1,5 +1,7 @@
 //! Lists the migration files of each backend, so that every numbered `NNNN_name.sql` in
-//! `migrations/<backend>/` is applied without being named in the code.
+//! `migrations/<backend>/` is applied without being named in the code: `(version,
+//! description, sql)`, the description being the name with spaces for underscores, as sqlx
+//! writes it.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -9,14 +11,15 @@ fn main() {
     for backend in ["sqlite", "postgres"] {
         let dir = Path::new("migrations").join(backend);
         println!("cargo:rerun-if-changed={}", dir.display());
-        let mut files: Vec<(i64, String)> = std::fs::read_dir(&dir)
+        let mut files: Vec<(i64, String, String)> = std::fs::read_dir(&dir)
             .expect("migrations directory")
             .filter_map(|entry| {
                 let path = entry.ok()?.path();
                 let name = path.file_name()?.to_str()?.to_string();
-                let version = name.strip_suffix(".sql")?.split('_').next()?.parse().ok()?;
+                let (version, description) = name.strip_suffix(".sql")?.split_once('_')?;
                 Some((
-                    version,
+                    version.parse().ok()?,
+                    description.replace('_', " "),
                     std::fs::canonicalize(&path).ok()?.display().to_string(),
                 ))
             })
@@ -30,8 +33,12 @@ fn main() {
             );
         }
         let mut list = String::from("&[\n");
-        for (version, path) in &files {
-            writeln!(list, "    ({version}, include_str!({path:?})),").ok();
+        for (version, description, path) in &files {
+            writeln!(
+                list,
+                "    ({version}, {description:?}, include_str!({path:?})),"
+            )
+            .ok();
         }
         list.push(']');
         std::fs::write(

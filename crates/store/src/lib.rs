@@ -3,6 +3,7 @@
 pub mod postgres;
 pub mod sqlite;
 
+mod migrations;
 mod revocable;
 
 use std::path::Path;

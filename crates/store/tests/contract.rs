@@ -14,6 +14,7 @@ mod contract {
     pub mod lockout;
     pub mod migrations;
     pub mod persistence;
+    pub mod pg_migrations;
     pub mod pg_schema;
     pub mod postgres_only;
     pub mod resources;
@@ -142,16 +143,27 @@ contract_suite!(postgres, crate::contract::backends::postgres);
 
 /// What only the SQLite store has.
 mod sqlite_only {
+    use crate::contract::migrations;
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn a_database_with_only_the_first_migration_gets_the_later_ones() {
-        crate::contract::migrations::a_database_with_only_the_first_migration_gets_the_later_ones()
-            .await;
+        migrations::a_database_with_only_the_first_migration_gets_the_later_ones().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn an_old_style_database_is_adopted_without_running_anything_again() {
+        migrations::an_old_style_database_is_adopted_without_running_anything_again().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_changed_migration_is_refused() {
+        migrations::a_changed_migration_is_refused().await;
     }
 }
 
 /// What only the PostgreSQL store has.
 mod postgres_only {
-    use crate::contract::{pg_schema::PgSchema, postgres_only};
+    use crate::contract::{pg_migrations, pg_schema::PgSchema, postgres_only};
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn open_accepts_postgres_urls() {
@@ -164,6 +176,21 @@ mod postgres_only {
     async fn concurrent_first_opens_migrate_once() {
         if let Some(schema) = PgSchema::create().await {
             postgres_only::concurrent_first_opens_migrate_once(schema).await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn an_old_style_schema_is_adopted_without_running_anything_again() {
+        if let Some(schema) = PgSchema::create().await {
+            pg_migrations::an_old_style_schema_is_adopted_without_running_anything_again(schema)
+                .await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_changed_migration_is_refused() {
+        if let Some(schema) = PgSchema::create().await {
+            pg_migrations::a_changed_migration_is_refused(schema).await;
         }
     }
 

@@ -4,6 +4,7 @@
 
 mod apikey_rotation;
 mod apikeys;
+mod migrate;
 mod readers;
 mod resources;
 mod sessions;
@@ -26,9 +27,6 @@ use tessera_core::{Error, Result, Store, Timestamp, User};
 
 use readers::Readers;
 use writer::Writer;
-
-/// Every `migrations/sqlite/NNNN_*.sql`, in order (listed by the build script).
-const MIGRATIONS: &[(i64, &str)] = include!(concat!(env!("OUT_DIR"), "/sqlite_migrations.rs"));
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -96,7 +94,7 @@ fn open_writer(path: &Path) -> Result<Connection> {
          PRAGMA foreign_keys = ON;",
     )
     .map_err(sql_error)?;
-    migrate(&conn)?;
+    migrate::migrate(&conn)?;
     Ok(conn)
 }
 
@@ -115,43 +113,6 @@ fn create_private(path: &Path) -> Result<()> {
             path.display()
         ))),
     }
-}
-
-fn migrate(conn: &Connection) -> Result<()> {
-    // The version is read inside the write transaction, so two processes opening a new file
-    // at once cannot both apply a migration.
-    conn.execute_batch("BEGIN IMMEDIATE").map_err(sql_error)?;
-    let applied = apply_migrations(conn);
-    let end = if applied.is_ok() {
-        "COMMIT"
-    } else {
-        "ROLLBACK"
-    };
-    let ended = conn.execute_batch(end).map_err(sql_error);
-    applied.and(ended)
-}
-
-fn apply_migrations(conn: &Connection) -> Result<()> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY NOT NULL)",
-    )
-    .map_err(sql_error)?;
-    let applied: Vec<i64> = conn
-        .prepare("SELECT version FROM schema_migrations")
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .map_err(sql_error)?;
-    for (version, sql) in MIGRATIONS {
-        if applied.contains(version) {
-            continue;
-        }
-        conn.execute_batch(sql).map_err(sql_error)?;
-        conn.execute(
-            "INSERT INTO schema_migrations (version) VALUES (?1)",
-            [version],
-        )
-        .map_err(sql_error)?;
-    }
-    Ok(())
 }
 
 #[async_trait]

@@ -210,7 +210,7 @@ mod tests {
     #[test]
     fn claiming_a_refresh_token_reads_no_table_in_full() {
         let c = Connection::open_in_memory().unwrap();
-        for (_, sql) in super::super::MIGRATIONS {
+        for sql in crate::migrations::SQLITE.sql() {
             c.execute_batch(sql).unwrap();
         }
         let mut plan = c

@@ -1,14 +1,16 @@
-//! The in-memory set of revoked sessions that validation checks instead of the database.
+//! The in-memory set of revocations that validation checks instead of the database.
 
 use std::collections::HashMap;
 use std::sync::RwLock;
 
+use crate::revocation_key::RevocationKey;
 use crate::Timestamp;
 
-/// Revoked session ids, each kept until no access token of it can still be valid.
+/// Revoked sessions, API keys and scoped tokens, each kept until no credential it revoked can
+/// still be valid (or cached).
 #[derive(Debug, Default)]
 pub struct RevocationSet {
-    inner: RwLock<HashMap<String, Timestamp>>,
+    inner: RwLock<HashMap<RevocationKey, Timestamp>>,
 }
 
 impl RevocationSet {
@@ -16,18 +18,18 @@ impl RevocationSet {
         Self::default()
     }
 
-    /// Records `session_id` as revoked until `until` (after which its tokens are expired anyway).
-    pub fn insert(&self, session_id: &str, until: Timestamp) {
+    /// Records `key` as revoked until `until` (after which its tokens are expired anyway).
+    pub fn insert(&self, key: RevocationKey, until: Timestamp) {
         let mut map = self.inner.write().unwrap_or_else(|e| e.into_inner());
-        let entry = map.entry(session_id.to_string()).or_insert(until);
+        let entry = map.entry(key).or_insert(until);
         *entry = (*entry).max(until);
     }
 
-    pub fn contains(&self, session_id: &str) -> bool {
+    pub fn contains(&self, key: &RevocationKey) -> bool {
         self.inner
             .read()
             .unwrap_or_else(|e| e.into_inner())
-            .contains_key(session_id)
+            .contains_key(key)
     }
 
     /// Forgets entries that no longer matter.
@@ -53,11 +55,13 @@ mod tests {
 
     #[test]
     fn entries_live_until_their_tokens_expire() {
+        let key = |id: &str| RevocationKey::Session(id.into());
         let set = RevocationSet::new();
-        set.insert("a", 100);
-        set.insert("b", 200);
-        assert!(set.contains("a") && set.contains("b") && !set.contains("c"));
+        set.insert(key("a"), 100);
+        set.insert(key("b"), 200);
+        assert!(set.contains(&key("a")) && set.contains(&key("b")) && !set.contains(&key("c")));
+        assert!(!set.contains(&RevocationKey::ApiKey("a".into())));
         assert_eq!(set.prune(150), 1);
-        assert!(!set.contains("a") && set.contains("b"));
+        assert!(!set.contains(&key("a")) && set.contains(&key("b")));
     }
 }

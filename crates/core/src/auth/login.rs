@@ -5,6 +5,7 @@ use tracing::{info, warn};
 use super::Auth;
 use crate::error::{Error, Result};
 use crate::jwt::{Claims, ACCESS_TYP, ACCESS_TYPE};
+use crate::revocation_key::RevocationKey;
 use crate::secret::{new_secret, random_b64, REFRESH_PREFIX};
 use crate::store::NewSession;
 use crate::user::{normalise, Username};
@@ -117,7 +118,12 @@ impl Auth {
             .await?;
         if !evicted.is_empty() {
             warn!(username = %username, sessions = evicted.len(), "session limit reached: oldest session revoked");
-            self.revoked_here(&evicted, now).await;
+            let keys: Vec<RevocationKey> = evicted
+                .iter()
+                .cloned()
+                .map(RevocationKey::Session)
+                .collect();
+            self.revoked_here(&keys, now).await;
         }
         Ok(LoginOutcome {
             username: username.to_string(),

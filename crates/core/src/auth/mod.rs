@@ -20,20 +20,20 @@ use std::sync::Arc;
 use crate::apikey_store::RevokedApiKey;
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::feed::RevocationPublisher;
+use crate::feed::{Revocation, RevocationPublisher};
 use crate::jwt::JwtCodec;
 use crate::password::PasswordPool;
 use crate::revocation::RevocationSet;
+use crate::revocation_key::RevocationKey;
 use crate::settings::AuthSettings;
-use crate::store::{RevokedSession, Store};
+use crate::store::Store;
 use crate::Timestamp;
 
 pub use apikeys::ApiKeySettings;
 pub use login::LoginOutcome;
 pub use personal::CreatedToken;
-pub use scoped::{Identity, ScopedValidated, TOKEN_REVOCATION_PREFIX};
+pub use scoped::{Identity, ScopedValidated};
 pub use tokens::{Refreshed, Validated};
-pub use users::USER_CHANGE_PREFIX;
 
 use profiles::ProfileCache;
 use token_cache::TokenCache;
@@ -119,21 +119,21 @@ impl Auth {
     }
 
     /// A revocation another instance announced.
-    pub fn apply_remote(&self, revoked: &RevokedSession) {
-        self.remember_revoked(&revoked.session_id, revoked.revoked_at);
+    pub fn apply_remote(&self, revoked: &Revocation) {
+        self.remember_revoked(&revoked.key, revoked.revoked_at);
     }
 
-    /// Records sessions this instance has just revoked (and committed), and tells the others.
-    async fn revoked_here(&self, session_ids: &[String], now: Timestamp) {
-        for id in session_ids {
-            self.remember_revoked(id, now);
+    /// Records what this instance has just revoked (and committed), and tells the others.
+    async fn revoked_here(&self, keys: &[RevocationKey], now: Timestamp) {
+        for key in keys {
+            self.remember_revoked(key, now);
         }
         let Some(publisher) = &self.publisher else {
             return;
         };
-        for id in session_ids {
-            let revoked = RevokedSession {
-                session_id: id.clone(),
+        for key in keys {
+            let revoked = Revocation {
+                key: key.clone(),
                 revoked_at: now,
             };
             if let Err(e) = publisher.publish(&revoked).await {
@@ -161,26 +161,26 @@ impl Auth {
     /// How long a revoked id must stay in the set: until the last access token of its session
     /// expired (for an API key: until the longest key could have expired). A revoked scoped
     /// token stays at least until no cached copy of it can be left.
-    fn revoked_until(&self, id: &str, revoked_at: Timestamp) -> Timestamp {
-        let mut lasts = if id.starts_with(apikeys::REVOCATION_PREFIX) {
-            self.apikeys.max_ttl
-        } else {
-            self.settings.access_ttl
+    fn revoked_until(&self, key: &RevocationKey, revoked_at: Timestamp) -> Timestamp {
+        let lasts = match key {
+            RevocationKey::ApiKey(_) => self.apikeys.max_ttl,
+            RevocationKey::ScopedToken(_) => {
+                self.settings.access_ttl.max(token_cache::TOKEN_CACHE_TTL)
+            }
+            RevocationKey::Session(_) | RevocationKey::UserChanged(_) => self.settings.access_ttl,
         };
-        if id.starts_with(TOKEN_REVOCATION_PREFIX) {
-            lasts = lasts.max(token_cache::TOKEN_CACHE_TTL);
-        }
         revoked_at + lasts + self.settings.leeway
     }
 
-    /// Records a revocation; a `user:` id instead makes this instance forget that user's
+    /// Records a revocation; a user change instead makes this instance forget that user's
     /// cached profile (it is not a revocation and stays out of the set).
-    pub(super) fn remember_revoked(&self, id: &str, revoked_at: Timestamp) {
-        if let Some(username) = id.strip_prefix(USER_CHANGE_PREFIX) {
+    pub(super) fn remember_revoked(&self, key: &RevocationKey, revoked_at: Timestamp) {
+        if let RevocationKey::UserChanged(username) = key {
             self.profiles.forget(username);
             return;
         }
-        self.revoked.insert(id, self.revoked_until(id, revoked_at));
+        self.revoked
+            .insert(key.clone(), self.revoked_until(key, revoked_at));
     }
 
     /// Reads revocations the set may have missed (all that can still matter on the first call):
@@ -195,19 +195,23 @@ impl Auth {
         let since = from.max(horizon);
         let rows = self.store.revoked_since(since).await?;
         for row in &rows {
-            self.remember_revoked(&row.session_id, row.revoked_at);
+            self.remember_revoked(
+                &RevocationKey::Session(row.session_id.clone()),
+                row.revoked_at,
+            );
         }
         let keys_since = from.max(now - self.apikeys.max_ttl - self.settings.leeway);
         let keys = self.store.revoked_apikeys_since(keys_since).await?;
         for RevokedApiKey { id, revoked_at } in &keys {
-            self.remember_revoked(&apikeys::revocation_id(id), *revoked_at);
+            self.remember_revoked(&RevocationKey::ApiKey(id.clone()), *revoked_at);
         }
         let tokens = self.store.revoked_tokens_since(since).await?;
         for row in &tokens {
-            self.remember_revoked(&scoped::revocation_id(&row.id), row.revoked_at);
+            self.remember_revoked(&RevocationKey::ScopedToken(row.id.clone()), row.revoked_at);
         }
         for change in self.store.users_changed_since(since).await? {
-            self.remember_revoked(&users::user_change_id(&change.username), change.changed_at);
+            let key = RevocationKey::UserChanged(change.username);
+            self.remember_revoked(&key, change.changed_at);
         }
         self.synced_until.store(now, Ordering::SeqCst);
         self.revoked.prune(now);

@@ -7,17 +7,12 @@ use std::net::IpAddr;
 use super::tokens::{fail_closed, Validated};
 use super::Auth;
 use crate::error::{Error, Result};
-use crate::scoped_secret::{is_well_formed, SCOPED_PREFIX};
+use crate::revocation_key::RevocationKey;
+use crate::scoped_secret::is_well_formed;
 use crate::scopes::Scopes;
 use crate::secret;
+use crate::token_kind::{classify, TokenKind};
 use crate::token_store::{TokenOwner, TokenRecord};
-
-/// Prefix of scoped-token ids in the revocation set and feed (session ids never contain `:`).
-pub const TOKEN_REVOCATION_PREFIX: &str = "tok:";
-
-pub(super) fn revocation_id(token_id: &str) -> String {
-    format!("{TOKEN_REVOCATION_PREFIX}{token_id}")
-}
 
 /// A valid scoped token, with the rights it has now.
 #[derive(Debug, Clone)]
@@ -106,7 +101,7 @@ impl Auth {
     /// Validates any bearer credential: a scoped token, or else an access token. `ip` is
     /// where it was presented from (recorded as a scoped token's last use).
     pub async fn validate_bearer(&self, token: &str, ip: Option<IpAddr>) -> Result<Identity> {
-        if token.starts_with(SCOPED_PREFIX) {
+        if classify(token) == TokenKind::Scoped {
             let ip = ip.map(|ip| ip.to_string());
             return self.validate_scoped(token, ip).await.map(Identity::Scoped);
         }
@@ -141,7 +136,11 @@ impl Auth {
                 record
             }
         };
-        if record.revoked_at.is_some() || self.revoked.contains(&revocation_id(&record.id)) {
+        if record.revoked_at.is_some()
+            || self
+                .revoked
+                .contains(&RevocationKey::ScopedToken(record.id.clone()))
+        {
             return Err(Error::InvalidToken("token revoked".into()));
         }
         if record.expires_at.is_some_and(|at| at <= now) {
@@ -191,7 +190,8 @@ impl Auth {
         if !self.store.revoke_token(id, now).await? {
             return Err(Error::NotFound(format!("no live token {id}")));
         }
-        self.revoked_here(&[revocation_id(id)], now).await;
+        self.revoked_here(&[RevocationKey::ScopedToken(id.to_string())], now)
+            .await;
         Ok(())
     }
 }

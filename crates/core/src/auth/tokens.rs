@@ -4,13 +4,13 @@ use std::sync::Arc;
 
 use tracing::warn;
 
-use super::apikeys::REFRESH_PREFIX as APIKEY_REFRESH_PREFIX;
 use super::profiles::Profile;
 use super::Auth;
 use crate::error::{Error, Result};
-use crate::scoped_secret::SCOPED_PREFIX;
+use crate::revocation_key::RevocationKey;
 use crate::secret::{self, REFRESH_PREFIX};
 use crate::store::{NextRefresh, RevokeReason, Rotation};
+use crate::token_kind::{classify, TokenKind};
 use crate::user::Role;
 
 /// Who presented a valid access token.
@@ -41,28 +41,18 @@ pub(super) fn fail_closed(e: Error) -> Error {
     }
 }
 
-fn looks_like_jwt(token: &str) -> bool {
-    token.starts_with("eyJ") && token.matches('.').count() == 2
-}
-
 impl Auth {
     /// Verifies an access token by signature, claims and the in-memory revocation set; the
     /// database is read only when the user's profile is not cached.
     pub async fn validate_access(&self, token: &str) -> Result<Validated> {
-        if token.starts_with(REFRESH_PREFIX) {
-            return Err(Error::InvalidToken(
-                "a refresh token is not an access token".into(),
-            ));
-        }
-        if token.starts_with(SCOPED_PREFIX) {
-            return Err(Error::InvalidToken(
-                "a scoped token is not an access token".into(),
-            ));
-        }
-        if token.starts_with(APIKEY_REFRESH_PREFIX) {
-            return Err(Error::InvalidToken(
-                "an API-key refresh token is not an access token".into(),
-            ));
+        let wrong_kind = match classify(token) {
+            TokenKind::SessionRefresh => Some("a refresh token is not an access token"),
+            TokenKind::Scoped => Some("a scoped token is not an access token"),
+            TokenKind::ApiKeyRefresh => Some("an API-key refresh token is not an access token"),
+            _ => None,
+        };
+        if let Some(reason) = wrong_kind {
+            return Err(Error::InvalidToken(reason.into()));
         }
         let now = self.clock.now();
         let claims = match self.verified.get(token, now) {
@@ -79,7 +69,8 @@ impl Auth {
                 claims
             }
         };
-        if self.revoked.contains(&claims.sid) {
+        let session = RevocationKey::Session(claims.sid.clone());
+        if self.revoked.contains(&session) {
             return Err(Error::InvalidToken("session revoked".into()));
         }
         if !self.feed_live()
@@ -89,7 +80,7 @@ impl Auth {
                 .await
                 .map_err(fail_closed)?
         {
-            self.remember_revoked(&claims.sid, now);
+            self.remember_revoked(&session, now);
             return Err(Error::InvalidToken("session revoked".into()));
         }
         let profile = self.profile(&claims.sub, now).await.map_err(fail_closed)?;
@@ -121,20 +112,16 @@ impl Auth {
 
     /// Rotates a refresh token. Presenting one that was already used revokes its whole session.
     pub async fn refresh(&self, refresh_token: &str) -> Result<Refreshed> {
-        if looks_like_jwt(refresh_token) {
-            return Err(Error::InvalidToken(
-                "an access token is not a refresh token".into(),
-            ));
-        }
-        if refresh_token.starts_with(SCOPED_PREFIX) {
-            return Err(Error::InvalidToken(
-                "a scoped token is not a refresh token".into(),
-            ));
-        }
-        if refresh_token.starts_with(APIKEY_REFRESH_PREFIX) {
-            return Err(Error::InvalidToken(
-                "an API-key refresh token is not a session refresh token".into(),
-            ));
+        let wrong_kind = match classify(refresh_token) {
+            kind if kind.is_jwt() => Some("an access token is not a refresh token"),
+            TokenKind::Scoped => Some("a scoped token is not a refresh token"),
+            TokenKind::ApiKeyRefresh => {
+                Some("an API-key refresh token is not a session refresh token")
+            }
+            _ => None,
+        };
+        if let Some(reason) = wrong_kind {
+            return Err(Error::InvalidToken(reason.into()));
         }
         if !secret::has_shape(refresh_token, REFRESH_PREFIX) {
             return Err(Error::InvalidToken("malformed refresh token".into()));
@@ -171,7 +158,8 @@ impl Auth {
                 username,
             } => {
                 warn!(%username, "refresh token reuse: session revoked");
-                self.revoked_here(&[session_id], now).await;
+                self.revoked_here(&[RevocationKey::Session(session_id)], now)
+                    .await;
                 Err(Error::RefreshReuse)
             }
             Rotation::Revoked => Err(Error::InvalidToken("session revoked".into())),
@@ -183,7 +171,7 @@ impl Auth {
     /// Ends the session of an access token or of a refresh token; returns the username.
     pub async fn logout(&self, token: &str) -> Result<String> {
         let now = self.clock.now();
-        let (session_id, username) = if token.starts_with(REFRESH_PREFIX) {
+        let (session_id, username) = if classify(token) == TokenKind::SessionRefresh {
             self.store
                 .session_of_refresh(&secret::hash(token), now)
                 .await?
@@ -195,7 +183,8 @@ impl Auth {
         self.store
             .revoke_session(&session_id, now, RevokeReason::Logout)
             .await?;
-        self.revoked_here(&[session_id], now).await;
+        self.revoked_here(&[RevocationKey::Session(session_id)], now)
+            .await;
         Ok(username)
     }
 }

@@ -6,16 +6,9 @@ use super::tokens::Validated;
 use super::Auth;
 use crate::apikey_store::ApiKeyRevokeReason;
 use crate::error::{Error, Result};
+use crate::revocation_key::RevocationKey;
 use crate::store::{NewUser, RevokeReason};
 use crate::user::{Permission, Role, Username};
-
-/// Prefix of the ids that tell instances a user's role changed (usernames contain no `:`).
-/// They pass through the revocation feed, but only make instances forget a cached profile.
-pub const USER_CHANGE_PREFIX: &str = "user:";
-
-pub(super) fn user_change_id(username: &str) -> String {
-    format!("{USER_CHANGE_PREFIX}{username}")
-}
 
 /// Shortest password accepted for new users.
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -142,18 +135,16 @@ impl Auth {
         if !self.store.set_user_role(username, role, now).await? {
             return Err(Error::NotFound(format!("no user {username}")));
         }
-        self.revoked_here(&[user_change_id(username)], now).await;
+        let changed = RevocationKey::UserChanged(username.to_string());
+        self.revoked_here(&[changed], now).await;
         Ok(())
     }
 
     async fn end_personal_tokens(&self, username: &str) -> Result<()> {
         let now = self.clock.now();
         let ids = self.store.revoke_user_tokens(username, now).await?;
-        let ids: Vec<String> = ids
-            .iter()
-            .map(|id| super::scoped::revocation_id(id))
-            .collect();
-        self.revoked_here(&ids, now).await;
+        let keys: Vec<RevocationKey> = ids.into_iter().map(RevocationKey::ScopedToken).collect();
+        self.revoked_here(&keys, now).await;
         Ok(())
     }
 
@@ -163,7 +154,8 @@ impl Auth {
             .store
             .revoke_user_sessions(username, now, reason)
             .await?;
-        self.revoked_here(&revoked, now).await;
+        let keys: Vec<RevocationKey> = revoked.into_iter().map(RevocationKey::Session).collect();
+        self.revoked_here(&keys, now).await;
         Ok(())
     }
 }

@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
+use tessera_core::feed::Revocation;
 use tessera_core::feed::{self, RevocationPublisher, CHANNEL};
-use tessera_core::store::RevokedSession;
 use tessera_core::{Auth, Error, Result};
 use tokio::sync::watch;
 
@@ -24,7 +24,7 @@ impl Publisher {
 
 #[async_trait]
 impl RevocationPublisher for Publisher {
-    async fn publish(&self, revoked: &RevokedSession) -> Result<()> {
+    async fn publish(&self, revoked: &Revocation) -> Result<()> {
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(CHANNEL)
             .bind(feed::encode(revoked))

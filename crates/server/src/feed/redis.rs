@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use futures_util::StreamExt;
 use redis::aio::ConnectionManager;
+use tessera_core::feed::Revocation;
 use tessera_core::feed::{self, RevocationPublisher};
-use tessera_core::store::RevokedSession;
 use tessera_core::{Auth, Error, Result};
 use tokio::sync::watch;
 
@@ -28,7 +28,7 @@ impl Publisher {
 
 #[async_trait]
 impl RevocationPublisher for Publisher {
-    async fn publish(&self, revoked: &RevokedSession) -> Result<()> {
+    async fn publish(&self, revoked: &Revocation) -> Result<()> {
         let mut conn = self.conn.clone();
         redis::cmd("PUBLISH")
             .arg(&self.channel)

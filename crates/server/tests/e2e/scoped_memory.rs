@@ -2,9 +2,10 @@
 //! records flushed in batches.
 
 use serde_json::json;
+use tessera_core::feed::Revocation;
 use tessera_core::scopes::Scopes;
-use tessera_core::store::RevokedSession;
 use tessera_core::token_store::{NewToken, TokenOwner};
+use tessera_core::RevocationKey;
 use tessera_core::{Clock, Permission};
 
 use crate::common::{assert_error, TestServer, START};
@@ -27,8 +28,8 @@ async fn revocations_reach_a_cached_token_through_the_set_and_the_sync() {
     auth(&s).sync_revocations().await.unwrap();
     assert_error(&s.validate(&a).await, 401, "invalid_token");
 
-    auth(&s).apply_remote(&RevokedSession {
-        session_id: format!("tok:{b_id}"),
+    auth(&s).apply_remote(&Revocation {
+        key: RevocationKey::ScopedToken(b_id.clone()),
         revoked_at: s.clock.now(),
     });
     assert_error(&s.validate(&b).await, 401, "invalid_token");

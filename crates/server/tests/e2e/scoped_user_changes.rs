@@ -5,7 +5,8 @@ use std::io::Cursor;
 use std::sync::Arc;
 
 use serde_json::json;
-use tessera_core::store::RevokedSession;
+use tessera_core::feed::Revocation;
+use tessera_core::RevocationKey;
 use tessera_core::{Clock, Role};
 use tessera_server::cli::{run_user, UserAction};
 
@@ -86,8 +87,8 @@ async fn a_role_change_on_the_feed_forgets_the_profile_and_revokes_nothing() {
         .await
         .unwrap());
     let before = auth(&s).revoked_in_memory();
-    auth(&s).apply_remote(&RevokedSession {
-        session_id: "user:carol".into(),
+    auth(&s).apply_remote(&Revocation {
+        key: RevocationKey::UserChanged("carol".into()),
         revoked_at: now,
     });
     assert_eq!(auth(&s).revoked_in_memory(), before);

@@ -59,14 +59,7 @@ impl ApiKeyClaims {
         leeway: i64,
         max_ttl: i64,
     ) -> Result<Self> {
-        let claims: Self = jwt
-            .verify_signature(token, APIKEY_TYP)
-            .map_err(|e| match e {
-                Error::InvalidToken(m) if m == "wrong token type" => {
-                    invalid("not an API key (an access token is not an API key)")
-                }
-                other => other,
-            })?;
+        let claims: Self = jwt.verify_signature(token, APIKEY_TYP)?;
         if claims.kind != APIKEY_TYPE {
             return Err(invalid("not an API key"));
         }

@@ -2,13 +2,13 @@
 
 use tracing::{info, warn};
 
-use super::{
-    revocation_id, ApiKeyClaims, ApiKeyRequest, IssuedApiKey, APIKEY_TYPE, REFRESH_PREFIX,
-};
+use super::{ApiKeyClaims, ApiKeyRequest, IssuedApiKey, APIKEY_TYPE, REFRESH_PREFIX};
 use crate::apikey_store::{ApiKeyRotation, NewApiKey, NextApiKey};
 use crate::auth::{Auth, Validated};
 use crate::error::{Error, Rejection, Result};
+use crate::revocation_key::RevocationKey;
 use crate::secret::{self, new_secret, random_b64};
+use crate::token_kind::{classify, TokenKind};
 use crate::user::Permission;
 use crate::Timestamp;
 
@@ -118,15 +118,18 @@ impl Auth {
     /// and lifetimes. Presenting a spent one revokes every key of its chain. The store reads
     /// the user within the rotation (no cached profile), so a disabled user gets no successor.
     pub async fn refresh_apikey(&self, refresh_token: &str) -> Result<IssuedApiKey> {
-        if refresh_token.starts_with("eyJ") {
-            return Err(Error::InvalidToken(
-                "an access token or API key is not an API-key refresh token".into(),
-            ));
-        }
-        if refresh_token.starts_with(secret::REFRESH_PREFIX) {
-            return Err(Error::InvalidToken(
-                "a session refresh token is not an API-key refresh token".into(),
-            ));
+        match classify(refresh_token) {
+            kind if kind.is_jwt() => {
+                return Err(Error::InvalidToken(
+                    "an access token or API key is not an API-key refresh token".into(),
+                ))
+            }
+            TokenKind::SessionRefresh => {
+                return Err(Error::InvalidToken(
+                    "a session refresh token is not an API-key refresh token".into(),
+                ))
+            }
+            _ => {}
         }
         if !secret::has_shape(refresh_token, REFRESH_PREFIX) {
             return Err(Error::InvalidToken(
@@ -174,7 +177,7 @@ impl Auth {
 
     /// Records keys this instance revoked (the refreshed one included) and tells the others.
     pub(crate) async fn apikeys_revoked_here(&self, ids: &[String], now: Timestamp) {
-        let ids: Vec<String> = ids.iter().map(|id| revocation_id(id)).collect();
-        self.revoked_here(&ids, now).await;
+        let keys: Vec<RevocationKey> = ids.iter().cloned().map(RevocationKey::ApiKey).collect();
+        self.revoked_here(&keys, now).await;
     }
 }

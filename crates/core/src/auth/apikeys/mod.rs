@@ -3,7 +3,7 @@
 //! address, each with a rotating refresh token.
 //!
 //! A key verifies without the database: signature, claims, and the in-memory revocation set
-//! (fed like session revocations, under ids prefixed with [`REVOCATION_PREFIX`]).
+//! (fed like session revocations, as [`RevocationKey::ApiKey`]).
 
 mod claims;
 mod issue;
@@ -12,17 +12,13 @@ mod verify;
 
 use std::net::IpAddr;
 
+#[cfg(doc)]
+use crate::revocation_key::RevocationKey;
+
 pub use claims::{ApiKeyClaims, APIKEY_TYP, APIKEY_TYPE};
 
 /// Prefix of API-key refresh tokens.
 pub const REFRESH_PREFIX: &str = "tsr_ak_";
-/// Prefix of API-key ids in the revocation set and feed; session ids never contain `:`.
-pub const REVOCATION_PREFIX: &str = "apikey:";
-
-/// The revocation-set id of key `id`.
-pub fn revocation_id(id: &str) -> String {
-    format!("{REVOCATION_PREFIX}{id}")
-}
 
 /// The most `ApiKeySettings::max_ttl` may be, seconds: API keys are short-lived.
 pub const LONGEST_MAX_TTL: i64 = 900;

@@ -5,11 +5,12 @@
 
 use std::net::IpAddr;
 
-use super::{revocation_id, ApiKeyCheck, ApiKeyClaims, VerifiedApiKey};
+use super::{ApiKeyCheck, ApiKeyClaims, VerifiedApiKey};
 use crate::auth::tokens::fail_closed;
 use crate::auth::Auth;
 use crate::error::{Error, Rejection, Result};
-use crate::secret;
+use crate::revocation_key::RevocationKey;
+use crate::token_kind::{classify, TokenKind};
 
 fn same_address(bound: &str, presented: Option<&str>) -> bool {
     let parse = |s: &str| s.trim().parse::<IpAddr>().ok().map(|ip| ip.to_canonical());
@@ -21,10 +22,18 @@ fn same_address(bound: &str, presented: Option<&str>) -> bool {
 
 impl Auth {
     pub async fn verify_apikey(&self, apikey: &str, check: &ApiKeyCheck) -> Result<VerifiedApiKey> {
-        if apikey.starts_with(secret::REFRESH_PREFIX) || apikey.starts_with(super::REFRESH_PREFIX) {
-            return Err(Error::InvalidToken(
-                "a refresh token is not an API key".into(),
-            ));
+        match classify(apikey) {
+            TokenKind::SessionRefresh | TokenKind::ApiKeyRefresh => {
+                return Err(Error::InvalidToken(
+                    "a refresh token is not an API key".into(),
+                ))
+            }
+            TokenKind::Access => {
+                return Err(Error::InvalidToken(
+                    "not an API key (an access token is not an API key)".into(),
+                ))
+            }
+            _ => {}
         }
         let now = self.clock.now();
         let claims = ApiKeyClaims::verify(
@@ -57,7 +66,7 @@ impl Auth {
             }
         }
         let revoked = || Error::Rejected(Rejection::Revoked, "API key revoked".into());
-        let rid = revocation_id(&claims.jti);
+        let rid = RevocationKey::ApiKey(claims.jti.clone());
         if self.revoked.contains(&rid) {
             return Err(revoked());
         }

@@ -4,7 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
+mod error_code;
 pub mod tokens;
+
+pub use error_code::ErrorCode;
 
 /// Every route lives under this prefix.
 pub const API_PREFIX: &str = "/api/v1";
@@ -20,7 +23,7 @@ pub struct UserInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub error: String,
-    pub code: String,
+    pub code: ErrorCode,
     /// Present on login failures, as PlantDB sends it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authenticated: Option<bool>,

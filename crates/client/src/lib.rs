@@ -25,6 +25,7 @@ use tessera_api::API_PREFIX;
 use tokio::sync::Mutex;
 
 pub use error::ClientError;
+pub use tessera_api::ErrorCode;
 
 /// The tokens of a logged-in session.
 #[derive(Clone, PartialEq, Eq)]

@@ -1,6 +1,7 @@
-//! Sending a call: decoding the answer or its error body, and the refresh-and-retry on 401.
+//! Sending a call: decoding the answer or its error body, and the refresh-and-retry when the
+//! access token is refused.
 
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tessera_api::{ErrorBody, RefreshRequest, RefreshResponse};
@@ -37,7 +38,7 @@ impl Client {
         let body: Option<ErrorBody> = serde_json::from_slice(&bytes).ok();
         Err(ClientError::Api {
             status: status.as_u16(),
-            code: body.as_ref().map(|b| b.code.clone()).unwrap_or_default(),
+            code: body.as_ref().map(|b| b.code.clone()),
             message: body.map(|b| b.error).unwrap_or_else(|| status.to_string()),
         })
     }
@@ -60,7 +61,7 @@ impl Client {
             .send(method.clone(), path, Some(&tokens.access_token), body)
             .await
         {
-            Err(e) if e.status() == Some(StatusCode::UNAUTHORIZED.as_u16()) => {
+            Err(e) if e.refresh_may_help() => {
                 let fresh = self.refresh_after(&tokens).await?;
                 self.send(method, path, Some(&fresh.access_token), body)
                     .await

@@ -8,6 +8,8 @@ use axum::response::IntoResponse;
 use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use tessera_api::ErrorCode;
+
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -33,7 +35,7 @@ pub fn build(state: AppState, max_body_bytes: usize, cors_origins: &[String]) ->
 }
 
 async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "Not found")
+    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "Not found")
 }
 
 /// Turns the framework's plain-text rejections (405, 413, …) into the API's JSON error body,
@@ -46,14 +48,14 @@ async fn json_errors(response: Response<Body>) -> Response<Body> {
         .is_some_and(|ct| ct.as_bytes().starts_with(b"application/json"));
     let mut response = if (status.is_client_error() || status.is_server_error()) && !is_json {
         let (code, text) = match status {
-            StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "Method not allowed"),
-            StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "Request body too large"),
+            StatusCode::METHOD_NOT_ALLOWED => (ErrorCode::MethodNotAllowed, "Method not allowed"),
+            StatusCode::PAYLOAD_TOO_LARGE => (ErrorCode::PayloadTooLarge, "Request body too large"),
             StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-                ("unsupported_media_type", "Unsupported media type")
+                (ErrorCode::UnsupportedMediaType, "Unsupported media type")
             }
-            StatusCode::NOT_FOUND => ("not_found", "Not found"),
-            s if s.is_server_error() => ("internal_error", "Internal server error"),
-            _ => ("bad_request", "Bad request"),
+            StatusCode::NOT_FOUND => (ErrorCode::NotFound, "Not found"),
+            s if s.is_server_error() => (ErrorCode::InternalError, "Internal server error"),
+            _ => (ErrorCode::BadRequest, "Bad request"),
         };
         let mut fresh = ApiError::new(status, code, text).into_response();
         for name in ["allow", "retry-after"] {

@@ -3,7 +3,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use tessera_api::ErrorBody;
+use tessera_api::{ErrorBody, ErrorCode};
 use tessera_core::{Error, Rejection};
 use tracing::error;
 
@@ -11,14 +11,14 @@ use tracing::error;
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     pub authenticated: Option<bool>,
     pub retry_after: Option<u64>,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
@@ -29,10 +29,10 @@ impl ApiError {
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+        Self::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message)
     }
 
-    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn unauthorized(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, code, message)
     }
 
@@ -54,46 +54,47 @@ impl ApiError {
 /// The status-code table.
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
+        use ErrorCode as C;
         use StatusCode as S;
         match e {
             Error::InvalidCredentials => Self::new(
                 S::UNAUTHORIZED,
-                "invalid_credentials",
+                C::InvalidCredentials,
                 "Invalid credentials",
             ),
-            Error::MissingCredential(m) => Self::new(S::UNAUTHORIZED, "missing_token", m),
-            Error::InvalidToken(m) => Self::new(S::UNAUTHORIZED, "invalid_token", m),
-            Error::TokenExpired => Self::new(S::UNAUTHORIZED, "token_expired", "token expired"),
+            Error::MissingCredential(m) => Self::new(S::UNAUTHORIZED, C::MissingToken, m),
+            Error::InvalidToken(m) => Self::new(S::UNAUTHORIZED, C::InvalidToken, m),
+            Error::TokenExpired => Self::new(S::UNAUTHORIZED, C::TokenExpired, "token expired"),
             Error::Rejected(why, m) => {
                 let code = match why {
-                    Rejection::NotYetValid => "token_not_yet_valid",
-                    Rejection::WrongAudience => "wrong_audience",
-                    Rejection::WrongSubject => "wrong_subject",
-                    Rejection::WrongAddress => "wrong_address",
-                    Rejection::Revoked => "token_revoked",
-                    Rejection::Reused => "refresh_token_reused",
+                    Rejection::NotYetValid => C::TokenNotYetValid,
+                    Rejection::WrongAudience => C::WrongAudience,
+                    Rejection::WrongSubject => C::WrongSubject,
+                    Rejection::WrongAddress => C::WrongAddress,
+                    Rejection::Revoked => C::TokenRevoked,
+                    Rejection::Reused => C::RefreshTokenReused,
                 };
                 Self::new(S::UNAUTHORIZED, code, m)
             }
             e @ Error::RefreshReuse => {
-                Self::new(S::UNAUTHORIZED, "refresh_token_reused", e.to_string())
+                Self::new(S::UNAUTHORIZED, C::RefreshTokenReused, e.to_string())
             }
-            Error::Forbidden(m) => Self::new(S::FORBIDDEN, "forbidden", m),
-            Error::BadRequest(m) => Self::new(S::BAD_REQUEST, "bad_request", m),
-            Error::NotFound(m) => Self::new(S::NOT_FOUND, "not_found", m),
-            Error::Conflict(m) => Self::new(S::CONFLICT, "conflict", m),
-            e @ Error::SessionLimit => Self::new(S::CONFLICT, "session_limit", e.to_string()),
+            Error::Forbidden(m) => Self::new(S::FORBIDDEN, C::Forbidden, m),
+            Error::BadRequest(m) => Self::new(S::BAD_REQUEST, C::BadRequest, m),
+            Error::NotFound(m) => Self::new(S::NOT_FOUND, C::NotFound, m),
+            Error::Conflict(m) => Self::new(S::CONFLICT, C::Conflict, m),
+            e @ Error::SessionLimit => Self::new(S::CONFLICT, C::SessionLimit, e.to_string()),
             Error::RateLimited { retry_after } => {
                 let mut err = Self::new(
                     S::TOO_MANY_REQUESTS,
-                    "rate_limited",
+                    C::RateLimited,
                     "Too many requests, retry later",
                 );
                 err.retry_after = Some(retry_after.max(1));
                 err
             }
             Error::Unavailable(m) => {
-                let mut err = Self::new(S::SERVICE_UNAVAILABLE, "unavailable", m);
+                let mut err = Self::new(S::SERVICE_UNAVAILABLE, C::Unavailable, m);
                 err.retry_after = Some(1);
                 err
             }
@@ -101,7 +102,7 @@ impl From<Error> for ApiError {
                 error!(error = %e, "request failed");
                 Self::new(
                     S::INTERNAL_SERVER_ERROR,
-                    "internal_error",
+                    C::InternalError,
                     "Internal server error",
                 )
             }
@@ -113,7 +114,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
             error: self.message,
-            code: self.code.to_string(),
+            code: self.code,
             authenticated: self.authenticated,
         };
         let mut response = (self.status, Json(body)).into_response();
@@ -172,7 +173,8 @@ mod tests {
         for (err, status, code) in cases {
             let api = ApiError::from(err);
             assert_eq!(api.status.as_u16(), status, "{code}");
-            assert_eq!(api.code, code);
+            assert_eq!(api.code.as_str(), code);
+            assert!(!matches!(api.code, ErrorCode::Unknown(_)), "{code}");
             assert!(!api.message.contains("secret detail"));
         }
     }

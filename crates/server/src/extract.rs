@@ -9,6 +9,8 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
+use tessera_api::ErrorCode;
+
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -25,13 +27,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Bearer {
         };
         let raw = raw
             .to_str()
-            .map_err(|_| ApiError::unauthorized("invalid_token", "malformed Authorization header"))?
+            .map_err(|_| {
+                ApiError::unauthorized(ErrorCode::InvalidToken, "malformed Authorization header")
+            })?
             .trim();
         let token = match raw.split_once(' ') {
             Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
             Some(_) => {
                 return Err(ApiError::unauthorized(
-                    "invalid_token",
+                    ErrorCode::InvalidToken,
                     "unsupported authorization scheme",
                 ))
             }
@@ -105,7 +109,7 @@ impl<T: DeserializeOwned + Default, S: Send + Sync, const LENIENT: bool> FromReq
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
+                    ErrorCode::PayloadTooLarge,
                     "Request body too large",
                 )
             } else {
@@ -119,7 +123,7 @@ impl<T: DeserializeOwned + Default, S: Send + Sync, const LENIENT: bool> FromReq
         if json_type == Some(false) && !bytes.is_empty() {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "Content-Type must be application/json",
             ));
         }

@@ -6,8 +6,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use tessera_api::{
-    LoginRequest, LoginResponse, MessageResponse, RefreshRequest, RefreshResponse, RegisterRequest,
-    UserInfo, UsernameCheck, ValidationResponse,
+    ErrorCode, LoginRequest, LoginResponse, MessageResponse, RefreshRequest, RefreshResponse,
+    RegisterRequest, UserInfo, UsernameCheck, ValidationResponse,
 };
 use tessera_core::user::normalise;
 use tessera_core::{Error, Validated};
@@ -73,7 +73,7 @@ pub async fn logout(
 ) -> ApiResult<Json<MessageResponse>> {
     let Some(token) = token else {
         return Err(ApiError::unauthorized(
-            "missing_token",
+            ErrorCode::MissingToken,
             "Logout failed, no active session!",
         ));
     };

@@ -1,4 +1,5 @@
 use serde_json::json;
+use tessera_api::ErrorCode;
 
 use crate::common::{assert_error, TestServer};
 
@@ -96,7 +97,7 @@ async fn username_checks_and_registrations_have_their_own_limits() {
         .register("erin", "Erin", "erin-password")
         .await
         .unwrap_err();
-    assert_eq!(limited.code(), Some("rate_limited"));
+    assert_eq!(limited.code(), Some(ErrorCode::RateLimited));
 }
 
 #[tokio::test]

@@ -1,4 +1,5 @@
 use serde_json::json;
+use tessera_api::ErrorCode;
 use tessera_core::Role;
 
 use crate::common::{assert_error, TestServer};
@@ -96,7 +97,10 @@ async fn admins_register_readers_and_others_cannot() {
         .register("bob", "Bob Again", "bob-password")
         .await
         .unwrap_err();
-    assert_eq!((dup.status(), dup.code()), (Some(409), Some("conflict")));
+    assert_eq!(
+        (dup.status(), dup.code()),
+        (Some(409), Some(ErrorCode::Conflict))
+    );
     let weak = admin.register("weak", "Weak", "short").await.unwrap_err();
     assert_eq!(weak.status(), Some(400));
 
@@ -108,7 +112,7 @@ async fn admins_register_readers_and_others_cannot() {
         .unwrap_err();
     assert_eq!(
         (refused.status(), refused.code()),
-        (Some(403), Some("forbidden"))
+        (Some(403), Some(ErrorCode::Forbidden))
     );
     assert!(!s.client().check_username("eve").await.unwrap().exists);
 

@@ -4,6 +4,7 @@
 use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder};
 use serde_json::Value;
+use tessera_api::ErrorCode;
 
 /// An answer: its status and its JSON body (`null` when it has none).
 pub type Answer = (u16, Value);
@@ -29,9 +30,13 @@ pub async fn send(method: Method, url: &str, bearer: Option<&str>, body: Option<
     (status, body)
 }
 
-/// Asserts an error body has the API's shape and the given status and code.
-pub fn assert_error(got: &Answer, status: u16, code: &str) {
+/// Asserts an error body has the API's shape and the given status and code (an [`ErrorCode`]
+/// or its wire string), and that the code is one the API defines.
+pub fn assert_error(got: &Answer, status: u16, code: impl Into<ErrorCode>) {
     assert_eq!(got.0, status, "{}", got.1);
-    assert_eq!(got.1["code"], code, "{}", got.1);
+    let sent: ErrorCode = serde_json::from_value(got.1["code"].clone())
+        .unwrap_or_else(|_| panic!("no code in {}", got.1));
+    assert!(!matches!(sent, ErrorCode::Unknown(_)), "{}", got.1);
+    assert_eq!(sent, code.into(), "{}", got.1);
     assert!(got.1["error"].is_string(), "{}", got.1);
 }

@@ -1,6 +1,7 @@
 //! The Rust client's API-key calls.
 
 use tessera_api::apikeys::{CreateApiKeyRequest, VerifyApiKeyRequest};
+use tessera_api::ErrorCode;
 
 use crate::common::TestServer;
 
@@ -32,7 +33,7 @@ async fn the_client_creates_verifies_refreshes_and_revokes_keys() {
         .verify_apikey(&check(&key.apikey))
         .await
         .unwrap_err();
-    assert_eq!(err.code(), Some("token_expired"));
+    assert_eq!(err.code(), Some(ErrorCode::TokenExpired));
     let next = service.refresh_apikey(&key.refresh_token).await.unwrap();
     assert_eq!(
         service
@@ -53,7 +54,7 @@ async fn the_client_creates_verifies_refreshes_and_revokes_keys() {
         .unwrap_err();
     assert_eq!(
         (err.status(), err.code()),
-        (Some(401), Some("token_revoked"))
+        (Some(401), Some(ErrorCode::TokenRevoked))
     );
     let none = admin.revoke_all_apikeys(None).await.unwrap();
     assert_eq!(none.revoked, 0);

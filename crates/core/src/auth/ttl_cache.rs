@@ -1,5 +1,10 @@
 //! A small map whose entries are trusted for a fixed time, with a hard cap on its size, so
 //! that memory stays bounded whatever is looked up.
+//!
+//! Hand-made on purpose: every call takes `now` from the caller's injected `Clock`, so expiry is
+//! tested by advancing a `ManualClock`, with no sleeps. The usual crates (moka, mini-moka,
+//! quick_cache) read `Instant::now` themselves or need a clock adapter of their own, and bring
+//! background eviction and far more code than these ~80 lines.
 
 use std::borrow::Borrow;
 use std::collections::HashMap;

@@ -1,27 +1,35 @@
 //! API-key revocations reach every instance through the feed.
 
-use serde_json::{json, Value};
+use tessera_api::apikeys::VerifyApiKeyResponse;
+use tessera_api::apikeys::{ApiKeyResponse, CreateApiKeyRequest, VerifyApiKeyRequest};
+use tessera_api::ErrorCode;
+use tessera_client::ClientError;
 
 use crate::cluster::{Cluster, Instance, Options};
-use crate::support::race::{one_winner, refresh_race};
+use crate::support::client::code;
+use crate::support::race::{one_winner, race};
 use crate::{live_cluster, on_each_feed, refused_by_the_others_within_bound};
 
-async fn verify(node: &Instance, apikey: &str) -> (u16, Value) {
-    node.post(
-        "/auth/apikeys/verify",
-        None,
-        json!({"apikey": apikey, "audience": "svc"}),
-    )
-    .await
+async fn verify(node: &Instance, apikey: &str) -> Result<VerifyApiKeyResponse, ClientError> {
+    let request = VerifyApiKeyRequest {
+        apikey: Some(apikey.to_string()),
+        audience: Some("svc".into()),
+        ..VerifyApiKeyRequest::default()
+    };
+    node.anonymous.verify_apikey(&request).await
 }
 
-fn text(body: &Value, key: &str) -> String {
-    body[key].as_str().unwrap().to_string()
+fn request() -> CreateApiKeyRequest {
+    CreateApiKeyRequest {
+        audience: Some("svc".into()),
+        subject: Some("/data".into()),
+        ..CreateApiKeyRequest::default()
+    }
 }
 
 async fn revoked_everywhere_within_bound(c: &Cluster, apikey: &str, what: &str) {
     refused_by_the_others_within_bound(c, what, async |node: &Instance| {
-        verify(node, apikey).await.1["code"] == "token_revoked"
+        code(&verify(node, apikey).await) == Some(ErrorCode::TokenRevoked)
     })
     .await;
 }
@@ -30,36 +38,24 @@ async fn revoked_everywhere_within_bound(c: &Cluster, apikey: &str, what: &str) 
 async fn apikey_revocations_reach_every_instance_within_the_bound() {
     on_each_feed(async |c: &Cluster, _: bool| {
         let a = &c.nodes[0];
-        let (admin, _) = a.login("admin", "admin").await;
-        let request = json!({"audience": "svc", "subject": "/data"});
-        let (status, k1) = a.post("/auth/apikeys", Some(&admin), request.clone()).await;
-        assert_eq!(status, 201, "{k1}");
+        let admin = a.client();
+        admin.login("admin", "admin").await.unwrap();
+        let k1: ApiKeyResponse = admin.create_apikey(&request()).await.unwrap();
         for node in &c.nodes {
-            assert_eq!(verify(node, &text(&k1, "apikey")).await.0, 200);
+            verify(node, &k1.apikey).await.unwrap();
         }
-        let refresh = |token: String| {
-            a.post(
-                "/auth/apikeys/refresh",
-                None,
-                json!({ "refresh_token": token }),
-            )
-        };
-        let (status, k2) = refresh(text(&k1, "refresh_token")).await;
-        assert_eq!(status, 200, "{k2}");
-        revoked_everywhere_within_bound(c, &text(&k1, "apikey"), "refresh").await;
+        let k2 = a.anonymous.refresh_apikey(&k1.refresh_token).await.unwrap();
+        revoked_everywhere_within_bound(c, &k1.apikey, "refresh").await;
         for node in &c.nodes {
-            assert_eq!(verify(node, &text(&k2, "apikey")).await.0, 200);
+            verify(node, &k2.apikey).await.unwrap();
         }
-        let reused = refresh(text(&k1, "refresh_token")).await;
-        assert_eq!(reused.1["code"], "refresh_token_reused");
-        revoked_everywhere_within_bound(c, &text(&k2, "apikey"), "refresh reuse").await;
+        let reused = a.anonymous.refresh_apikey(&k1.refresh_token).await;
+        assert_eq!(code(&reused), Some(ErrorCode::RefreshTokenReused));
+        revoked_everywhere_within_bound(c, &k2.apikey, "refresh reuse").await;
 
-        let (_, k3) = a.post("/auth/apikeys", Some(&admin), request).await;
-        let (status, _) = a
-            .post("/auth/apikeys/revoke-all", Some(&admin), json!({}))
-            .await;
-        assert_eq!(status, 200);
-        revoked_everywhere_within_bound(c, &text(&k3, "apikey"), "revoke-all").await;
+        let k3 = admin.create_apikey(&request()).await.unwrap();
+        admin.revoke_all_apikeys(None).await.unwrap();
+        revoked_everywhere_within_bound(c, &k3.apikey, "revoke-all").await;
     })
     .await;
 }
@@ -69,18 +65,21 @@ async fn concurrent_key_refreshes_spread_over_instances_have_one_winner() {
     let Some(c) = live_cluster(Options::default()).await else {
         return;
     };
-    let (admin, _) = c.nodes[0].login("admin", "admin").await;
-    let request = json!({"audience": "svc", "subject": "/data"});
-    let (_, key) = c.nodes[0]
-        .post("/auth/apikeys", Some(&admin), request)
-        .await;
-    let token = text(&key, "refresh_token");
-    let results = refresh_race(&c.urls("/auth/apikeys/refresh"), &token, 15).await;
+    let admin = c.nodes[0].client();
+    admin.login("admin", "admin").await.unwrap();
+    let token = admin.create_apikey(&request()).await.unwrap().refresh_token;
+    let results = race(15, |i| {
+        let (client, token) = (c.nodes[i % c.nodes.len()].client(), token.clone());
+        async move { client.refresh_apikey(&token).await }
+    })
+    .await;
     let (winner, losers) = one_winner(&results);
     assert!(
-        losers.iter().all(|r| r.1["code"] == "refresh_token_reused"),
+        losers
+            .iter()
+            .all(|e| e.code() == Some(ErrorCode::RefreshTokenReused)),
         "{results:?}"
     );
-    revoked_everywhere_within_bound(&c, &text(winner, "apikey"), "concurrent").await;
+    revoked_everywhere_within_bound(&c, &winner.apikey, "concurrent").await;
     c.finish().await;
 }

@@ -6,16 +6,17 @@ use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use reqwest::Method;
-use serde_json::{json, Value};
 use sqlx::Connection;
+use tessera_api::ValidationResponse;
+use tessera_client::{Client, ClientError};
 
 use crate::proxy::Proxy;
-use crate::support::http;
 
 pub struct Instance {
     child: Child,
     pub url: String,
+    /// A client with no credential, for calls that need none.
+    pub anonymous: Client,
     pub pg: Proxy,
     pub redis: Option<Proxy>,
     _dir: tempfile::TempDir,
@@ -176,6 +177,7 @@ impl Instance {
         };
         std::thread::spawn(move || for _ in lines {});
         Self {
+            anonymous: Client::new(&url),
             child,
             url,
             pg,
@@ -194,42 +196,33 @@ impl Instance {
         format!("{}/api/v1{path}", self.url)
     }
 
-    pub async fn post(&self, path: &str, bearer: Option<&str>, body: Value) -> (u16, Value) {
-        http::send(Method::POST, &self.api(path), bearer, Some(&body)).await
+    /// A client of this instance with no credential.
+    pub fn client(&self) -> Client {
+        Client::new(&self.url)
     }
 
+    /// A client of this instance authenticated by `token`, as it is.
+    pub async fn bearer(&self, token: &str) -> Client {
+        let client = self.client();
+        client.use_token(token).await;
+        client
+    }
+
+    /// Logs in through the client: (access, refresh).
     pub async fn login(&self, user: &str, password: &str) -> (String, String) {
-        let (status, body) = self
-            .post(
-                "/auth/login",
-                None,
-                json!({"username": user, "password": password}),
-            )
-            .await;
-        assert_eq!(status, 200, "{body}");
-        (
-            body["access_token"].as_str().unwrap().into(),
-            body["refresh_token"].as_str().unwrap().into(),
-        )
+        let client = self.client();
+        client.login(user, password).await.unwrap();
+        let tokens = client.tokens().await.unwrap();
+        (tokens.access_token, tokens.refresh_token)
     }
 
-    pub async fn validate(&self, token: &str) -> u16 {
-        self.post("/auth/token/validation", Some(token), json!({}))
-            .await
-            .0
+    pub async fn validate(&self, token: &str) -> Result<ValidationResponse, ClientError> {
+        self.anonymous.validate_token(token, None).await
     }
 
     pub async fn feed(&self) -> String {
-        let health: Value = reqwest::get(self.api("/health"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        health["revocation_feed"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        let health = self.anonymous.health().await.unwrap();
+        health.revocation_feed.unwrap_or_default()
     }
 }
 

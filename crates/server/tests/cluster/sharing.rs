@@ -1,9 +1,11 @@
-use serde_json::json;
+use tessera_client::Client;
 
 use crate::cluster::{wait_until, Cluster, Instance, Options};
-use crate::support::race::{one_winner, refresh_race};
+use crate::support::client::{code, refused};
+use crate::support::race::{one_winner, race};
 use crate::PROPAGATION_BOUND;
 use crate::{live_cluster, on_each_feed, refused_by_the_others_within_bound};
+use tessera_api::ErrorCode;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_session_from_one_instance_works_on_every_instance() {
@@ -13,25 +15,15 @@ async fn a_session_from_one_instance_works_on_every_instance() {
     let (a, b, cc) = (&c.nodes[0], &c.nodes[1], &c.nodes[2]);
     let (access, refresh) = a.login("admin", "admin").await;
     for node in &c.nodes {
-        assert_eq!(node.validate(&access).await, 200);
+        node.validate(&access).await.unwrap();
     }
-    let (status, body) = b
-        .post(
-            "/auth/token/refresh",
-            None,
-            json!({"refresh_token": refresh}),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(
-        cc.validate(body["access_token"].as_str().unwrap()).await,
-        200
-    );
+    let fresh = b.anonymous.refresh_token(&refresh).await.unwrap();
+    cc.validate(&fresh.access_token).await.unwrap();
     c.finish().await;
 }
 
 async fn rejected_everywhere_within_bound(c: &Cluster, token: &str, what: &str) {
-    let refused = async |node: &Instance| node.validate(token).await == 401;
+    let refused = async |node: &Instance| refused(&node.validate(token).await) == Some(401);
     refused_by_the_others_within_bound(c, what, refused).await;
 }
 
@@ -41,34 +33,23 @@ async fn revocations_reach_every_instance_within_the_bound() {
         let a = &c.nodes[0];
         let (access, _) = a.login("admin", "admin").await;
         for node in &c.nodes {
-            assert_eq!(node.validate(&access).await, 200);
+            node.validate(&access).await.unwrap();
         }
-        assert_eq!(
-            a.post("/auth/logout", Some(&access), json!({})).await.0,
-            200
-        );
+        a.bearer(&access).await.logout().await.unwrap();
         rejected_everywhere_within_bound(c, &access, "logout").await;
 
         let (_, refresh0) = a.login("admin", "admin").await;
-        let (_, body) = a
-            .post(
-                "/auth/token/refresh",
-                None,
-                json!({"refresh_token": refresh0}),
-            )
-            .await;
-        let access1 = body["access_token"].as_str().unwrap().to_string();
+        let access1 = a
+            .anonymous
+            .refresh_token(&refresh0)
+            .await
+            .unwrap()
+            .access_token;
         for node in &c.nodes {
-            assert_eq!(node.validate(&access1).await, 200);
+            node.validate(&access1).await.unwrap();
         }
-        let reused = a
-            .post(
-                "/auth/token/refresh",
-                None,
-                json!({"refresh_token": refresh0}),
-            )
-            .await;
-        assert_eq!(reused.1["code"], "refresh_token_reused");
+        let reused = a.anonymous.refresh_token(&refresh0).await;
+        assert_eq!(code(&reused), Some(ErrorCode::RefreshTokenReused));
         rejected_everywhere_within_bound(c, &access1, "refresh reuse").await;
     })
     .await;
@@ -80,14 +61,20 @@ async fn concurrent_refreshes_spread_over_instances_have_one_winner() {
         return;
     };
     let (_, refresh) = c.nodes[0].login("admin", "admin").await;
-    let urls = c.urls("/auth/token/refresh");
-    let results = refresh_race(&urls, &refresh, 15).await;
+    let results = race(15, |i| {
+        let (client, refresh) = (c.nodes[i % c.nodes.len()].client(), refresh.clone());
+        async move { client.refresh_token(&refresh).await }
+    })
+    .await;
     let (winner, losers) = one_winner(&results);
-    assert!(losers.iter().all(|r| r.0 == 401), "{results:?}");
-    let access = winner["access_token"].as_str().unwrap();
+    assert!(
+        losers.iter().all(|e| e.status() == Some(401)),
+        "{results:?}"
+    );
+    let access = &winner.access_token;
     for node in &c.nodes {
         let gone = wait_until(PROPAGATION_BOUND, || async {
-            node.validate(access).await == 401
+            refused(&node.validate(access).await) == Some(401)
         })
         .await;
         assert!(
@@ -109,13 +96,16 @@ async fn the_login_limit_holds_across_instances() {
     let Some(c) = live_cluster(opts).await else {
         return;
     };
-    let mut statuses = Vec::new();
+    let mut refusals = Vec::new();
     for i in 0..7 {
-        let node = &c.nodes[i % c.nodes.len()];
-        let body = json!({"username": "guest", "password": "guest"});
-        statuses.push(node.post("/auth/login", None, body).await.0);
+        let client: Client = c.nodes[i % c.nodes.len()].client();
+        refusals.push(refused(&client.login("guest", "guest").await));
     }
-    assert_eq!(statuses, vec![200, 200, 200, 200, 429, 429, 429]);
+    let limited = Some(429);
+    assert_eq!(
+        refusals,
+        vec![None, None, None, None, limited, limited, limited]
+    );
     c.finish().await;
 }
 
@@ -125,41 +115,24 @@ async fn killing_an_instance_loses_nothing() {
         return;
     };
     let (_, refresh0) = c.nodes[0].login("admin", "admin").await;
-    let (_, body) = c.nodes[0]
-        .post(
-            "/auth/token/refresh",
-            None,
-            json!({"refresh_token": refresh0}),
-        )
-        .await;
-    let (access1, refresh1) = (
-        body["access_token"].as_str().unwrap().to_string(),
-        body["refresh_token"].as_str().unwrap().to_string(),
-    );
+    let fresh = c.nodes[0].anonymous.refresh_token(&refresh0).await.unwrap();
+    let (access1, refresh1) = (fresh.access_token, fresh.refresh_token);
     c.nodes[0].kill();
     let b = &c.nodes[1];
-    assert_eq!(b.validate(&access1).await, 200);
-    let reused = b
-        .post(
-            "/auth/token/refresh",
-            None,
-            json!({"refresh_token": refresh0}),
-        )
-        .await;
-    assert_eq!(reused.1["code"], "refresh_token_reused", "{}", reused.1);
+    b.validate(&access1).await.unwrap();
+    let reused = b.anonymous.refresh_token(&refresh0).await;
     assert_eq!(
-        b.post(
-            "/auth/token/refresh",
-            None,
-            json!({"refresh_token": refresh1})
-        )
-        .await
-        .0,
-        401
+        code(&reused),
+        Some(ErrorCode::RefreshTokenReused),
+        "{reused:?}"
+    );
+    assert_eq!(
+        refused(&b.anonymous.refresh_token(&refresh1).await),
+        Some(401)
     );
     // The reuse revoked the session on B; C hears of it through the feed, within the bound.
     let refused = wait_until(PROPAGATION_BOUND, || async {
-        c.nodes[2].validate(&access1).await == 401
+        refused(&c.nodes[2].validate(&access1).await) == Some(401)
     })
     .await;
     assert!(

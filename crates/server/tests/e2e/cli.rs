@@ -4,7 +4,7 @@ use std::sync::Arc;
 use tessera_core::Clock;
 use tessera_server::cli::{run_user, UserAction};
 
-use crate::common::{assert_error, test_config, TestServer};
+use crate::common::{assert_error, assert_refused, test_config, TestServer};
 
 async fn user(s: &TestServer, action: UserAction, stdin: &str) -> String {
     let clock: Arc<dyn Clock> = s.clock.clone();
@@ -50,7 +50,7 @@ async fn user_commands_work_on_the_database_of_a_running_server() {
         .sync_revocations()
         .await
         .unwrap();
-    assert_error(&s.validate(&guest_access).await, 401, "invalid_token");
+    assert_refused(&s.validate(&guest_access).await, 401, "invalid_token");
     let refused = s
         .post(
             "/auth/login",

@@ -5,11 +5,13 @@ use std::sync::Arc;
 use reqwest::Method;
 use serde_json::Value;
 use tempfile::TempDir;
-use tessera_client::Client;
+use tessera_api::{RefreshResponse, ValidationResponse};
+use tessera_client::{Client, ClientError};
 use tessera_core::ManualClock;
 use tessera_server::{Config, Running, Server};
 use tokio::net::TcpListener;
 
+pub use crate::support::client::{assert_refusal, assert_refused, reason, refused};
 pub use crate::support::http::{self, assert_error, Answer};
 
 pub const START: i64 = 1_800_000_000;
@@ -94,32 +96,30 @@ impl TestServer {
         http::send(Method::POST, &self.api(path), bearer, body.as_ref()).await
     }
 
-    pub async fn validate(&self, token: &str) -> (u16, Value) {
-        self.post("/auth/token/validation", Some(token), None).await
+    /// A client authenticated by `token`, as it is (never refreshed).
+    pub async fn bearer(&self, token: &str) -> Client {
+        let client = self.client();
+        client.use_token(token).await;
+        client
     }
 
-    pub async fn refresh(&self, refresh_token: &str) -> (u16, Value) {
-        self.post(
-            "/auth/token/refresh",
-            None,
-            Some(serde_json::json!({ "refresh_token": refresh_token })),
-        )
-        .await
+    /// Validates a token as a service does, through the client.
+    pub async fn validate(&self, token: &str) -> Result<ValidationResponse, ClientError> {
+        self.client().validate_token(token, None).await
     }
 
-    /// Logs in over raw HTTP: (access, refresh).
+    /// Spends a refresh token through the client.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<RefreshResponse, ClientError> {
+        self.client().refresh_token(refresh_token).await
+    }
+
+    /// Logs in through the client: (access, refresh).
     pub async fn login(&self, username: &str, password: &str) -> (String, String) {
-        let (status, body) = self
-            .post(
-                "/auth/login",
-                None,
-                Some(serde_json::json!({"username": username, "password": password})),
-            )
-            .await;
-        assert_eq!(status, 200, "{body}");
-        (
-            body["access_token"].as_str().unwrap().to_string(),
-            body["refresh_token"].as_str().unwrap().to_string(),
-        )
+        let client = self.client();
+        if let Err(e) = client.login(username, password).await {
+            panic!("login of {username}: {e}");
+        }
+        let tokens = client.tokens().await.unwrap();
+        (tokens.access_token, tokens.refresh_token)
     }
 }

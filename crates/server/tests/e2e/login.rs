@@ -2,7 +2,7 @@ use serde_json::json;
 use tessera_api::ErrorCode;
 use tessera_core::Role;
 
-use crate::common::{assert_error, TestServer};
+use crate::common::{assert_error, assert_refused, reason, refused, TestServer};
 
 #[tokio::test]
 async fn username_check_normalises_and_reports_existence() {
@@ -118,16 +118,17 @@ async fn admins_register_readers_and_others_cannot() {
 
     let body = json!({"username": "eve", "fullname": "Eve", "password": "eve-password"});
     assert_error(
-        &s.post("/auth/register", None, Some(body.clone())).await,
+        &s.post("/auth/register", None, Some(body)).await,
         401,
         "missing_token",
     );
-    assert_error(
-        &s.post("/auth/register", Some("garbage"), Some(body)).await,
+    let (access, _) = s.login("admin", "admin").await;
+    let garbage = s.bearer("garbage").await;
+    assert_refused(
+        &garbage.register("eve", "Eve", "eve-password").await,
         401,
         "invalid_token",
     );
-    let (access, _) = s.login("admin", "admin").await;
     let missing = s
         .post(
             "/auth/register",
@@ -142,25 +143,22 @@ async fn admins_register_readers_and_others_cannot() {
 async fn logout_ends_the_session_by_access_or_refresh_token() {
     let s = TestServer::start().await;
     let (access, refresh) = s.login("admin", "admin").await;
-    let out = s.post("/auth/logout", Some(&access), None).await;
-    assert_eq!(
-        out,
-        (200, json!({"message": "Logout successful from admin"}))
-    );
-    assert_error(&s.validate(&access).await, 401, "invalid_token");
-    assert_error(&s.refresh(&refresh).await, 401, "invalid_token");
+    let out = s.bearer(&access).await.logout().await.unwrap();
+    assert_eq!(out.message, "Logout successful from admin");
+    assert_refused(&s.validate(&access).await, 401, "invalid_token");
+    assert_refused(&s.refresh(&refresh).await, 401, "invalid_token");
 
     let (access, refresh) = s.login("admin", "admin").await;
-    assert_eq!(s.post("/auth/logout", Some(&refresh), None).await.0, 200);
-    assert_error(&s.validate(&access).await, 401, "invalid_token");
+    s.bearer(&refresh).await.logout().await.unwrap();
+    assert_refused(&s.validate(&access).await, 401, "invalid_token");
 
     let none = s.post("/auth/logout", None, None).await;
     assert_error(&none, 401, "missing_token");
     assert_eq!(none.1["error"], "Logout failed, no active session!");
-    let bad = s.post("/auth/logout", Some("not-a-token"), None).await;
+    let bad = s.bearer("not-a-token").await.logout().await;
     assert_eq!(
-        (bad.0, bad.1["error"].as_str()),
-        (401, Some("Logout failed"))
+        (refused(&bad), reason(&bad).as_str()),
+        (Some(401), "Logout failed")
     );
 }
 
@@ -171,11 +169,11 @@ async fn the_session_limit_evicts_the_users_oldest_session_only() {
     let first = s.login("admin", "admin").await;
     let second = s.login("admin", "admin").await;
     let third = s.login("admin", "admin").await;
-    assert_error(&s.validate(&first.0).await, 401, "invalid_token");
-    assert_error(&s.refresh(&first.1).await, 401, "invalid_token");
-    assert_eq!(s.validate(&second.0).await.0, 200);
-    assert_eq!(s.validate(&third.0).await.0, 200);
-    assert_eq!(s.validate(&guest_access).await.0, 200);
+    assert_refused(&s.validate(&first.0).await, 401, "invalid_token");
+    assert_refused(&s.refresh(&first.1).await, 401, "invalid_token");
+    s.validate(&second.0).await.unwrap();
+    s.validate(&third.0).await.unwrap();
+    s.validate(&guest_access).await.unwrap();
 }
 
 #[tokio::test]
@@ -186,15 +184,9 @@ async fn the_session_limit_can_refuse_instead() {
     })
     .await;
     let (first, _) = s.login("admin", "admin").await;
-    let refused = s
-        .post(
-            "/auth/login",
-            None,
-            Some(json!({"username": "admin", "password": "admin"})),
-        )
-        .await;
-    assert_error(&refused, 409, "session_limit");
-    assert_eq!(s.validate(&first).await.0, 200);
+    let refused = s.client().login("admin", "admin").await;
+    assert_refused(&refused, 409, "session_limit");
+    s.validate(&first).await.unwrap();
     s.login("guest", "guest").await;
 }
 

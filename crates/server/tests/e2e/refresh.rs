@@ -1,46 +1,45 @@
-use crate::common::{assert_error, TestServer};
-use crate::support::race::{one_winner, refresh_race};
+use crate::common::{assert_refused, reason, refused, TestServer};
+use crate::support::race::{one_winner, race};
+use tessera_api::ErrorCode;
 
 #[tokio::test]
 async fn refresh_rotates_and_reuse_revokes_the_whole_session() {
     let s = TestServer::start().await;
     let (access0, refresh0) = s.login("admin", "admin").await;
-    let (status, body) = s.refresh(&refresh0).await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["message"], "Token refreshed successfully");
-    let access1 = body["access_token"].as_str().unwrap().to_string();
-    let refresh1 = body["refresh_token"].as_str().unwrap().to_string();
+    let body = s.refresh(&refresh0).await.unwrap();
+    assert_eq!(body.message, "Token refreshed successfully");
+    let (access1, refresh1) = (body.access_token, body.refresh_token);
     assert_ne!(refresh1, refresh0);
-    assert_eq!(s.validate(&access1).await.0, 200);
+    s.validate(&access1).await.unwrap();
 
     let reused = s.refresh(&refresh0).await;
-    assert_error(&reused, 401, "refresh_token_reused");
-    assert!(reused.1["error"]
-        .as_str()
-        .unwrap()
-        .starts_with("Invalid or expired refresh token: "));
-    assert_error(&s.refresh(&refresh1).await, 401, "invalid_token");
-    assert_error(&s.validate(&access1).await, 401, "invalid_token");
-    assert_error(&s.validate(&access0).await, 401, "invalid_token");
+    assert_refused(&reused, 401, "refresh_token_reused");
+    assert!(reason(&reused).starts_with("Invalid or expired refresh token: "));
+    assert_refused(&s.refresh(&refresh1).await, 401, "invalid_token");
+    assert_refused(&s.validate(&access1).await, 401, "invalid_token");
+    assert_refused(&s.validate(&access0).await, 401, "invalid_token");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_refreshes_of_one_token_have_exactly_one_winner() {
     let s = TestServer::start().await;
     let (_, refresh) = s.login("admin", "admin").await;
-    let results = refresh_race(&[s.api("/auth/token/refresh")], &refresh, 16).await;
+    let results = race(16, |_| {
+        let (client, refresh) = (s.client(), refresh.clone());
+        async move { client.refresh_token(&refresh).await }
+    })
+    .await;
     let (winner, losers) = one_winner(&results);
-    assert!(losers.iter().all(|r| r.0 == 401));
-    assert!(losers.iter().any(|r| r.1["code"] == "refresh_token_reused"));
-    assert_error(
-        &s.validate(winner["access_token"].as_str().unwrap()).await,
+    assert!(losers.iter().all(|e| e.status() == Some(401)));
+    assert!(losers
+        .iter()
+        .any(|e| e.code() == Some(ErrorCode::RefreshTokenReused)));
+    assert_refused(
+        &s.validate(&winner.access_token).await,
         401,
         "invalid_token",
     );
-    assert_eq!(
-        s.refresh(winner["refresh_token"].as_str().unwrap()).await.0,
-        401
-    );
+    assert_eq!(refused(&s.refresh(&winner.refresh_token).await), Some(401));
 }
 
 #[tokio::test]
@@ -48,7 +47,7 @@ async fn refresh_tokens_expire() {
     let s = TestServer::start_with(|c| c.refresh_timeout = 3600).await;
     let (_, refresh) = s.login("admin", "admin").await;
     s.clock.advance(3600);
-    assert_error(&s.refresh(&refresh).await, 401, "token_expired");
+    assert_refused(&s.refresh(&refresh).await, 401, "token_expired");
 }
 
 #[tokio::test]
@@ -57,7 +56,7 @@ async fn the_client_refreshes_and_retries_once_on_401() {
     let c = s.admin().await;
     let before = c.tokens().await.unwrap();
     s.clock.advance(901 + 5);
-    assert_error(
+    assert_refused(
         &s.validate(&before.access_token).await,
         401,
         "token_expired",
@@ -71,5 +70,5 @@ async fn the_client_refreshes_and_retries_once_on_401() {
         c.logout().await.unwrap().message,
         "Logout successful from admin"
     );
-    assert_eq!(s.validate(&after.access_token).await.0, 401);
+    assert_eq!(refused(&s.validate(&after.access_token).await), Some(401));
 }

@@ -3,7 +3,9 @@
 use serde_json::json;
 use tessera_core::Role;
 
-use crate::common::{assert_error, TestServer, START};
+use tessera_api::tokens::CreateApiTokenRequest;
+
+use crate::common::{assert_error, assert_refused, reason, TestServer, START};
 use crate::scoped_support::{auth, call, personal, user};
 
 #[tokio::test]
@@ -11,6 +13,7 @@ async fn create_api_token_answers_plantdb_shape_and_validates_as_a_personal_toke
     let s = TestServer::start().await;
     let (admin, _) = s.login("admin", "admin").await;
     let body = json!({"datasets": {"scan_*": ["Permission.READ", "WRITE"]}, "token_exp": 3600});
+    // The exact status and body, raw: PlantDB's clients read them.
     let got = call(
         &s,
         "POST",
@@ -28,18 +31,18 @@ async fn create_api_token_answers_plantdb_shape_and_validates_as_a_personal_toke
         "{token}"
     );
 
-    let v = s.validate(token).await;
-    assert_eq!(v.0, 200, "{}", v.1);
-    assert_eq!(v.1["message"], "Token validation successful");
+    let v = s.validate(token).await.unwrap();
+    assert_eq!(v.message, "Token validation successful");
     assert_eq!(
-        v.1["user"],
-        json!({"username": "admin", "fullname": "Demo Admin"})
+        (v.user.username.as_str(), v.user.fullname.as_str()),
+        ("admin", "Demo Admin")
     );
-    assert_eq!(v.1["kind"], "personal_token");
-    assert_eq!(v.1["actor"], "admin");
-    assert_eq!(v.1["scopes"], json!(["scan_*:read", "scan_*:write"]));
-    assert_eq!(v.1["datasets"], json!({"scan_*": ["read", "write"]}));
-    assert!(v.1.get("resource").is_none());
+    assert_eq!(v.kind.as_deref(), Some("personal_token"));
+    assert_eq!(v.actor.as_deref(), Some("admin"));
+    assert_eq!(v.scopes.unwrap(), ["scan_*:read", "scan_*:write"]);
+    let datasets = serde_json::to_value(v.datasets).unwrap();
+    assert_eq!(datasets, json!({"scan_*": ["read", "write"]}));
+    assert!(v.resource.is_none());
 }
 
 #[tokio::test]
@@ -48,37 +51,30 @@ async fn create_api_token_refuses_what_plantdb_accepted() {
     let (admin, _) = s.login("admin", "admin").await;
     let (guest, _) = s.login("guest", "guest").await;
     let ok = json!({"a": ["read"]});
-    let create = |bearer: Option<String>, body: serde_json::Value| {
-        let s = &s;
-        async move {
-            call(
-                s,
-                "POST",
-                "/auth/token/create-api-token",
-                bearer.as_deref(),
-                Some(body),
-            )
-            .await
-        }
-    };
-    assert_error(
-        &create(None, json!({"datasets": ok, "token_exp": 60})).await,
-        401,
-        "missing_token",
-    );
+    let no_credential = call(
+        &s,
+        "POST",
+        "/auth/token/create-api-token",
+        None,
+        Some(json!({"datasets": ok, "token_exp": 60})),
+    )
+    .await;
+    assert_error(&no_credential, 401, "missing_token");
+    let (admin, guest) = (s.bearer(&admin).await, s.bearer(&guest).await);
+    let request =
+        |datasets: serde_json::Value, token_exp: Option<serde_json::Value>| CreateApiTokenRequest {
+            datasets: Some(datasets),
+            token_exp,
+            description: None,
+        };
     for exp in [json!(0), json!(-5), json!("3600"), json!(null)] {
-        let got = create(
-            Some(admin.clone()),
-            json!({"datasets": ok, "token_exp": exp}),
-        )
-        .await;
-        assert_error(&got, 400, "bad_request");
+        let got = admin
+            .create_api_token(&request(ok.clone(), Some(exp)))
+            .await;
+        assert_refused(&got, 400, "bad_request");
     }
-    assert_error(
-        &create(Some(admin.clone()), json!({"datasets": ok})).await,
-        400,
-        "bad_request",
-    );
+    let got = admin.create_api_token(&request(ok.clone(), None)).await;
+    assert_refused(&got, 400, "bad_request");
     for datasets in [
         json!({}),
         json!([]),
@@ -87,19 +83,13 @@ async fn create_api_token_refuses_what_plantdb_accepted() {
         json!({"a": ["fly"]}),
         json!({"a": [5]}),
     ] {
-        let got = create(
-            Some(admin.clone()),
-            json!({"datasets": datasets, "token_exp": 60}),
-        )
-        .await;
-        assert_error(&got, 400, "bad_request");
+        let got = admin
+            .create_api_token(&request(datasets, Some(json!(60))))
+            .await;
+        assert_refused(&got, 400, "bad_request");
     }
-    let beyond = create(
-        Some(guest),
-        json!({"datasets": {"a": ["write"]}, "token_exp": 60}),
-    )
-    .await;
-    assert_error(&beyond, 403, "forbidden");
+    let beyond = request(json!({"a": ["write"]}), Some(json!(60)));
+    assert_refused(&guest.create_api_token(&beyond).await, 403, "forbidden");
 }
 
 #[tokio::test]
@@ -107,21 +97,17 @@ async fn expired_and_malformed_tokens_are_refused() {
     let s = TestServer::start().await;
     let (admin, _) = s.login("admin", "admin").await;
     let (token, _) = personal(&s, &admin, json!({"a": "read"}), 60).await;
-    assert_eq!(s.validate(&token).await.0, 200);
+    s.validate(&token).await.unwrap();
     s.clock.advance(61);
-    assert_error(&s.validate(&token).await, 401, "token_expired");
+    assert_refused(&s.validate(&token).await, 401, "token_expired");
 
     let (token, _) = personal(&s, &admin, json!({"a": "read"}), 600).await;
     // One character changed (to one it was not), so the checksum no longer matches.
     let other = if &token[20..21] == "x" { "y" } else { "x" };
     let typo = format!("{}{other}{}", &token[..20], &token[21..]);
     let got = s.validate(&typo).await;
-    assert_error(&got, 401, "invalid_token");
-    assert!(
-        got.1["error"].as_str().unwrap().contains("malformed"),
-        "{}",
-        got.1
-    );
+    assert_refused(&got, 401, "invalid_token");
+    assert!(reason(&got).contains("malformed"), "{got:?}");
 }
 
 #[tokio::test]
@@ -130,15 +116,12 @@ async fn a_scoped_token_is_neither_a_refresh_token_nor_an_access_token() {
     let (admin, refresh) = s.login("admin", "admin").await;
     let (token, _) = personal(&s, &admin, json!({"a": "read"}), 600).await;
     let got = s.refresh(&token).await;
-    assert_error(&got, 401, "invalid_token");
-    assert!(got.1["error"]
-        .as_str()
-        .unwrap()
-        .contains("a scoped token is not a refresh token"));
-    assert_error(&s.validate(&refresh).await, 401, "invalid_token");
-    let managing = call(&s, "GET", "/auth/tokens", Some(&token), None).await;
-    assert_error(&managing, 401, "invalid_token");
-    assert_eq!(s.validate(&token).await.0, 200);
+    assert_refused(&got, 401, "invalid_token");
+    assert!(reason(&got).contains("a scoped token is not a refresh token"));
+    assert_refused(&s.validate(&refresh).await, 401, "invalid_token");
+    let managing = s.bearer(&token).await.list_tokens().await;
+    assert_refused(&managing, 401, "invalid_token");
+    s.validate(&token).await.unwrap();
 }
 
 #[tokio::test]
@@ -149,39 +132,24 @@ async fn owners_list_and_revoke_their_tokens_and_admins_revoke_any() {
     let (mine, mine_id) = personal(&s, &admin, json!({"a": "read"}), 600).await;
     let (guests, guests_id) = personal(&s, &guest, json!({"b": ["read"]}), 600).await;
 
-    let list = call(&s, "GET", "/auth/tokens", Some(&admin), None).await;
-    assert_eq!(list.0, 200);
-    let tokens = list.1["tokens"].as_array().unwrap();
+    let (admin, guest) = (s.bearer(&admin).await, s.bearer(&guest).await);
+    let list = admin.list_tokens().await.unwrap();
+    let tokens = &list.tokens;
     assert_eq!(tokens.len(), 1);
-    assert_eq!(tokens[0]["id"], mine_id.as_str());
-    assert_eq!(tokens[0]["scopes"], json!(["a:read"]));
-    assert_eq!(tokens[0]["created_by"], "admin");
-    assert_eq!(tokens[0]["expires_at"], START + 600);
-    assert!(!list.1.to_string().contains("tsr_pat_"), "{}", list.1);
+    assert_eq!(tokens[0].id, mine_id);
+    assert_eq!(tokens[0].scopes, ["a:read"]);
+    assert_eq!(tokens[0].created_by, "admin");
+    assert_eq!(tokens[0].expires_at, Some(START + 600));
+    assert!(!format!("{list:?}").contains("tsr_pat_"), "{list:?}");
 
-    let path = format!("/auth/tokens/{mine_id}");
-    assert_error(
-        &call(&s, "DELETE", &path, Some(&guest), None).await,
-        404,
-        "not_found",
-    );
-    assert_error(
-        &call(&s, "DELETE", "/auth/tokens/nope", Some(&guest), None).await,
-        404,
-        "not_found",
-    );
-    assert_eq!(call(&s, "DELETE", &path, Some(&admin), None).await.0, 200);
-    assert_error(&s.validate(&mine).await, 401, "invalid_token");
-    assert_error(
-        &call(&s, "DELETE", &path, Some(&admin), None).await,
-        404,
-        "not_found",
-    );
-    let path = format!("/auth/tokens/{guests_id}");
-    assert_eq!(call(&s, "DELETE", &path, Some(&admin), None).await.0, 200);
-    assert_error(&s.validate(&guests).await, 401, "invalid_token");
-    let list = call(&s, "GET", "/auth/tokens", Some(&admin), None).await;
-    assert_eq!(list.1["tokens"], json!([]));
+    assert_refused(&guest.revoke_token(&mine_id).await, 404, "not_found");
+    assert_refused(&guest.revoke_token("nope").await, 404, "not_found");
+    admin.revoke_token(&mine_id).await.unwrap();
+    assert_refused(&s.validate(&mine).await, 401, "invalid_token");
+    assert_refused(&admin.revoke_token(&mine_id).await, 404, "not_found");
+    admin.revoke_token(&guests_id).await.unwrap();
+    assert_refused(&s.validate(&guests).await, 401, "invalid_token");
+    assert_eq!(admin.list_tokens().await.unwrap().tokens, []);
 }
 
 #[tokio::test]
@@ -195,15 +163,15 @@ async fn rights_follow_the_owners_current_role_and_account() {
         600,
     )
     .await;
-    let v = s.validate(&token).await;
-    assert_eq!(v.1["scopes"], json!(["x:read", "x:write", "y:write"]));
+    let v = s.validate(&token).await.unwrap();
+    assert_eq!(v.scopes.unwrap(), ["x:read", "x:write", "y:write"]);
 
     auth(&s).set_role("alice", Role::Reader).await.unwrap();
-    let v = s.validate(&token).await;
-    assert_eq!(v.0, 200);
-    assert_eq!(v.1["scopes"], json!(["x:read"]));
-    assert_eq!(v.1["datasets"], json!({"x": ["read"]}));
+    let v = s.validate(&token).await.unwrap();
+    assert_eq!(v.scopes.unwrap(), ["x:read"]);
+    let datasets = serde_json::to_value(v.datasets).unwrap();
+    assert_eq!(datasets, json!({"x": ["read"]}));
 
     auth(&s).set_disabled("alice", true).await.unwrap();
-    assert_error(&s.validate(&token).await, 401, "invalid_token");
+    assert_refused(&s.validate(&token).await, 401, "invalid_token");
 }

@@ -1,6 +1,7 @@
 //! Helpers for the scoped-token tests: raw calls with any method, users, tokens.
 
 use serde_json::{json, Value};
+use tessera_api::tokens::CreateApiTokenRequest;
 use tessera_core::{Auth, Role};
 
 use crate::common::{http, TestServer};
@@ -37,19 +38,14 @@ pub async fn personal(
     datasets: Value,
     secs: i64,
 ) -> (String, String) {
-    let got = call(
-        s,
-        "POST",
-        "/auth/token/create-api-token",
-        Some(bearer),
-        Some(json!({"datasets": datasets, "token_exp": secs})),
-    )
-    .await;
-    assert_eq!(got.0, 200, "{}", got.1);
-    (
-        got.1["api_token"].as_str().unwrap().to_string(),
-        got.1["id"].as_str().unwrap().to_string(),
-    )
+    let request = CreateApiTokenRequest {
+        datasets: Some(datasets),
+        token_exp: Some(json!(secs)),
+        description: None,
+    };
+    let made = s.bearer(bearer).await.create_api_token(&request).await;
+    let made = made.unwrap_or_else(|e| panic!("{e}"));
+    (made.api_token, made.id)
 }
 
 /// Validates with an optional body.

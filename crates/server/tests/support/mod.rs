@@ -2,5 +2,6 @@
 //! it with `#[path = "../support/mod.rs"] mod support;`. Not every binary uses every helper.
 #![allow(dead_code)]
 
+pub mod client;
 pub mod http;
 pub mod race;

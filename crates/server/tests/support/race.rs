@@ -1,12 +1,11 @@
 //! Concurrent calls released together, for races such as two refreshes of one token.
 
+use std::fmt::Debug;
 use std::future::Future;
 use std::sync::Arc;
 
-use serde_json::json;
+use tessera_client::ClientError;
 use tokio::sync::Barrier;
-
-use super::http::{send_request, Answer};
 
 /// Starts `n` calls (`call(i)` makes the i-th) on their own tasks, releases them together, and
 /// returns their outcomes in order.
@@ -32,24 +31,11 @@ where
     outcomes
 }
 
-/// `n` concurrent presentations of one refresh token, spread over `urls` (refresh routes).
-pub async fn refresh_race(urls: &[String], refresh_token: &str, n: usize) -> Vec<Answer> {
-    let body = json!({ "refresh_token": refresh_token });
-    race(n, |i| {
-        let req = reqwest::Client::new()
-            .post(&urls[i % urls.len()])
-            .json(&body);
-        async move {
-            let (status, _, body) = send_request(req).await;
-            (status, body)
-        }
-    })
-    .await
-}
-
-/// The body of the only 200 among `answers` (asserting there is exactly one), and the others.
-pub fn one_winner(answers: &[Answer]) -> (&serde_json::Value, Vec<&Answer>) {
-    let (winners, losers): (Vec<&Answer>, Vec<&Answer>) = answers.iter().partition(|a| a.0 == 200);
-    assert_eq!(winners.len(), 1, "{answers:?}");
-    (&winners[0].1, losers)
+/// The answer of the only call that succeeded (asserting there is exactly one), and the
+/// refusals of the others.
+pub fn one_winner<T: Debug>(outcomes: &[Result<T, ClientError>]) -> (&T, Vec<&ClientError>) {
+    let winners: Vec<&T> = outcomes.iter().filter_map(|o| o.as_ref().ok()).collect();
+    assert_eq!(winners.len(), 1, "{outcomes:?}");
+    let losers = outcomes.iter().filter_map(|o| o.as_ref().err()).collect();
+    (winners[0], losers)
 }

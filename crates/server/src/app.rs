@@ -1,4 +1,5 @@
-//! The router with its layers: body limit, JSON errors for everything, no-store, CORS.
+//! The router with its layers: body limit, JSON errors for everything, no-store, CORS, and
+//! outermost the request id and its tracing span.
 
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
@@ -31,7 +32,7 @@ pub fn build(state: AppState, max_body_bytes: usize, cors_origins: &[String]) ->
                 .allow_headers([CONTENT_TYPE, axum::http::header::AUTHORIZATION]),
         );
     }
-    app
+    crate::request_trace::layer(app)
 }
 
 async fn not_found() -> ApiError {

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod feed;
 pub mod keyfile;
 pub mod ratelimit;
+pub mod request_trace;
 pub mod routes;
 pub mod serve;
 pub mod state;

@@ -7,6 +7,7 @@ mod limits;
 mod login;
 mod redis_limits;
 mod refresh;
+mod request_id;
 mod restart;
 mod scoped_cli;
 mod scoped_memory;

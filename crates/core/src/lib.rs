@@ -1,7 +1,6 @@
 //! tessera's domain: users, passwords, sessions, token kinds, roles, the clock, errors and the
 //! [`Store`] port that storage backends implement. No HTTP and no SQL live here.
 
-pub mod apikey_store;
 pub mod auth;
 pub mod clock;
 pub mod error;
@@ -18,7 +17,6 @@ pub mod secret;
 pub mod settings;
 pub mod store;
 pub mod token_kind;
-pub mod token_store;
 pub mod user;
 pub mod workers;
 

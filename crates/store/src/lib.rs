@@ -4,7 +4,7 @@ pub mod postgres;
 pub mod sqlite;
 
 mod migrations;
-mod revocable;
+mod rows;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -17,7 +17,6 @@ mod verified;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 
-use crate::apikey_store::RevokedApiKey;
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::feed::{Revocation, RevocationPublisher};
@@ -26,6 +25,7 @@ use crate::password::PasswordPool;
 use crate::revocation::RevocationSet;
 use crate::revocation_key::RevocationKey;
 use crate::settings::AuthSettings;
+use crate::store::RevokedApiKey;
 use crate::store::Store;
 use crate::Timestamp;
 

@@ -9,7 +9,7 @@ use super::Auth;
 use crate::error::{Error, Result};
 use crate::scoped_secret::{new_scoped_secret, new_token_id};
 use crate::scopes::{parse_datasets, Scopes};
-use crate::token_store::{NewToken, TokenOwner, TokenRecord};
+use crate::store::{NewToken, TokenOwner, TokenRecord};
 use crate::user::Role;
 use crate::Timestamp;
 

@@ -9,7 +9,7 @@ use super::tokens::Validated;
 use super::Auth;
 use crate::error::{Error, Result};
 use crate::scopes::{parse_permissions, Scopes};
-use crate::token_store::{TokenOwner, TokenRecord};
+use crate::store::{TokenOwner, TokenRecord};
 use crate::user::Role;
 
 impl Auth {

@@ -6,7 +6,7 @@ use tracing::info;
 use super::tokens::Validated;
 use super::Auth;
 use crate::error::{Error, Result};
-use crate::token_store::{NewResource, Resource};
+use crate::store::{NewResource, Resource};
 use crate::user::{Role, Username};
 
 /// A resource name: 1 to 128 of `A-Z a-z 0-9 . _ - : @`, starting with a letter or digit.

@@ -11,8 +11,8 @@ use crate::revocation_key::RevocationKey;
 use crate::scoped_secret::is_well_formed;
 use crate::scopes::Scopes;
 use crate::secret;
+use crate::store::{TokenOwner, TokenRecord};
 use crate::token_kind::{classify, TokenKind};
-use crate::token_store::{TokenOwner, TokenRecord};
 
 /// A valid scoped token, with the rights it has now.
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 //! memory, and the cache holds at most `TOKEN_CACHE_CAP` entries.
 
 use super::ttl_cache::TtlCache;
-use crate::token_store::TokenRecord;
+use crate::store::TokenRecord;
 use crate::Timestamp;
 
 /// How long a cached token is trusted, seconds. Revocations do not wait for it (they go
@@ -56,7 +56,7 @@ impl TokenCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::token_store::TokenOwner;
+    use crate::store::TokenOwner;
 
     fn record(id: &str) -> TokenRecord {
         TokenRecord {

@@ -8,7 +8,7 @@ use tracing::warn;
 
 use super::Auth;
 use crate::error::Result;
-use crate::token_store::TokenUse;
+use crate::store::TokenUse;
 use crate::Timestamp;
 
 #[derive(Debug, Default)]

@@ -4,9 +4,9 @@ use tracing::info;
 
 use super::tokens::Validated;
 use super::Auth;
-use crate::apikey_store::ApiKeyRevokeReason;
 use crate::error::{Error, Result};
 use crate::revocation_key::RevocationKey;
+use crate::store::ApiKeyRevokeReason;
 use crate::store::{NewUser, RevokeReason};
 use crate::user::{Permission, Role, Username};
 

@@ -7,7 +7,7 @@ use tessera_api::tokens::{
     CreateResourceRequest, MaintainerRequest, ResourceInfo, ResourceList, ResourceResponse,
 };
 use tessera_api::MessageResponse;
-use tessera_core::token_store::Resource;
+use tessera_core::store::Resource;
 
 use super::auth::authenticate;
 use crate::error::{ApiError, ApiResult};

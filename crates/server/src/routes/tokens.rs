@@ -6,7 +6,7 @@ use tessera_api::tokens::{CreateApiTokenRequest, CreateApiTokenResponse, TokenIn
 use tessera_api::MessageResponse;
 use tessera_core::iso8601;
 use tessera_core::scopes::Scopes;
-use tessera_core::token_store::TokenRecord;
+use tessera_core::store::TokenRecord;
 
 use super::auth::authenticate;
 use crate::error::{ApiError, ApiResult};

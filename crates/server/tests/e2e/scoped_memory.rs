@@ -4,7 +4,7 @@
 use serde_json::json;
 use tessera_core::feed::Revocation;
 use tessera_core::scopes::Scopes;
-use tessera_core::token_store::{NewToken, TokenOwner};
+use tessera_core::store::{NewToken, TokenOwner};
 use tessera_core::RevocationKey;
 use tessera_core::{Clock, Permission};
 

@@ -6,7 +6,7 @@
 //! snapshot.)
 
 use sqlx::{PgConnection, PgPool};
-use tessera_core::apikey_store::ApiKeyRevokeReason;
+use tessera_core::store::ApiKeyRevokeReason;
 use tessera_core::{Result, Timestamp};
 
 use super::apikeys::LIVE;
@@ -75,4 +75,20 @@ pub(super) async fn revoke_chain(
     let ids = revoke_where(&mut tx, "chain_id", &chain_id, now, reason).await?;
     tx.commit().await.map_err(sql_error)?;
     Ok(ids)
+}
+
+/// Deletes keys whose key and refresh token both expired, and keys revoked (but not by a
+/// refresh) before `revoked_before`.
+pub(super) async fn purge(pool: &PgPool, now: Timestamp, revoked_before: Timestamp) -> Result<u64> {
+    let done = sqlx::query(
+        "DELETE FROM apikeys
+         WHERE (expires_at <= $1 AND refresh_expires_at <= $1)
+            OR (revoked_at < $2 AND refreshed_at IS NULL)",
+    )
+    .bind(now)
+    .bind(revoked_before)
+    .execute(pool)
+    .await
+    .map_err(sql_error)?;
+    Ok(done.rows_affected())
 }

@@ -6,13 +6,14 @@
 //! `refreshed_at IS NULL` on the committed row and claims nothing.
 
 use sqlx::PgPool;
-use tessera_core::apikey_store::{
+use tessera_core::store::{
     ApiKeyRevokeReason, ApiKeyRotation, ApiKeyUnclaimed, NextApiKey, UnclaimedOutcome,
 };
 use tessera_core::{Result, Timestamp};
 
-use super::apikeys::{insert, record, COLUMNS};
+use super::apikeys::{insert, record};
 use super::sql_error;
+use crate::rows::APIKEY_COLUMNS;
 
 /// A presented token that could not be claimed: chain, user, refreshed at, revoked at,
 /// refresh not before, refresh expires at.
@@ -48,7 +49,7 @@ pub(super) async fn rotate(
         "UPDATE apikeys SET refreshed_at = $2, revoked_at = $2, revoke_reason = $3
          WHERE refresh_hash = $1 AND refreshed_at IS NULL AND revoked_at IS NULL
            AND refresh_expires_at > $2 AND refresh_not_before <= $2
-         RETURNING {COLUMNS}"
+         RETURNING {APIKEY_COLUMNS}"
     ))
     .bind(presented)
     .bind(now)

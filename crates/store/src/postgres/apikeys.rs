@@ -1,21 +1,16 @@
 //! No-session API keys in PostgreSQL: each operation one statement on the pool, but rotation
 //! (in `apikey_rotation`) and revocation (in `apikey_revocation`), each one transaction.
 
-use crate::revocable::Revocable;
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
 use sqlx::{PgExecutor, Row};
-use tessera_core::apikey_store::{
+use tessera_core::store::{
     ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, NewApiKey, NextApiKey,
-    RevokedApiKey,
 };
 use tessera_core::{Error, Result, Timestamp};
 
 use super::{apikey_revocation, apikey_rotation, conflict_or_storage, sql_error, PostgresStore};
-
-pub(super) const COLUMNS: &str =
-    "id, chain_id, username, audience, subject, api_version, bound_ip, \
-     created_at, not_before, expires_at, refresh_not_before, refresh_expires_at, revoked_at";
+use crate::rows::APIKEY_COLUMNS;
 
 /// Unrevoked, with the key or its refresh token unexpired at `$2`.
 pub(super) const LIVE: &str = "revoked_at IS NULL AND (expires_at > $2 OR refresh_expires_at > $2)";
@@ -78,16 +73,18 @@ impl ApiKeyStore for PostgresStore {
         apikey_rotation::rotate(&self.pool, presented, next, now).await
     }
     async fn apikey(&self, id: &str) -> Result<Option<ApiKeyRecord>> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM apikeys WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(sql_error)?;
+        let row = sqlx::query(&format!(
+            "SELECT {APIKEY_COLUMNS} FROM apikeys WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(sql_error)?;
         row.as_ref().map(record).transpose()
     }
     async fn list_apikeys(&self, username: &str, now: Timestamp) -> Result<Vec<ApiKeyRecord>> {
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM apikeys WHERE username = $1 AND {LIVE} ORDER BY created_at, id"
+            "SELECT {APIKEY_COLUMNS} FROM apikeys WHERE username = $1 AND {LIVE} ORDER BY created_at, id"
         ))
         .bind(username)
         .bind(now)
@@ -112,13 +109,6 @@ impl ApiKeyStore for PostgresStore {
     ) -> Result<Vec<String>> {
         apikey_revocation::revoke_user(&self.pool, username, now, reason).await
     }
-    async fn revoked_apikeys_since(&self, since: Timestamp) -> Result<Vec<RevokedApiKey>> {
-        let rows = super::revoked_since(&self.pool, Revocable::ApiKeys, since).await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, revoked_at)| RevokedApiKey { id, revoked_at })
-            .collect())
-    }
     async fn is_apikey_revoked(&self, id: &str) -> Result<bool> {
         let revoked: Option<Option<i64>> =
             sqlx::query_scalar("SELECT revoked_at FROM apikeys WHERE id = $1")
@@ -129,16 +119,6 @@ impl ApiKeyStore for PostgresStore {
         Ok(!matches!(revoked, Some(None)))
     }
     async fn purge_apikeys(&self, now: Timestamp, revoked_before: Timestamp) -> Result<u64> {
-        let done = sqlx::query(
-            "DELETE FROM apikeys
-             WHERE (expires_at <= $1 AND refresh_expires_at <= $1)
-                OR (revoked_at < $2 AND refreshed_at IS NULL)",
-        )
-        .bind(now)
-        .bind(revoked_before)
-        .execute(&self.pool)
-        .await
-        .map_err(sql_error)?;
-        Ok(done.rows_affected())
+        apikey_revocation::purge(&self.pool, now, revoked_before).await
     }
 }

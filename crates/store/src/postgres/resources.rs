@@ -1,7 +1,7 @@
 //! Resources and their maintainers in PostgreSQL.
 
 use sqlx::{PgExecutor, PgPool};
-use tessera_core::token_store::{NewResource, Resource};
+use tessera_core::store::{NewResource, Resource};
 use tessera_core::{Error, Result, Timestamp};
 
 use super::{conflict_or_storage, sql_error};

@@ -1,12 +1,14 @@
 //! Sessions and refresh tokens in PostgreSQL. Each function is one statement or one READ
-//! COMMITTED transaction; where concurrent callers race, a row lock decides.
+//! COMMITTED transaction; where concurrent callers race, a row lock decides. Rotation is in
+//! `session_rotation`.
 
+use async_trait::async_trait;
 use sqlx::{PgExecutor, PgPool};
 use tessera_core::settings::SessionLimitPolicy;
-use tessera_core::store::{NewSession, RevokeReason};
+use tessera_core::store::{NewSession, NextRefresh, RevokeReason, Rotation, SessionStore};
 use tessera_core::{Error, Result, Timestamp};
 
-use super::sql_error;
+use super::{session_rotation, sql_error, PostgresStore};
 
 /// Sessions per statement in a bulk insert.
 const BULK_CHUNK: usize = 5_000;
@@ -195,4 +197,53 @@ pub async fn purge(pool: &PgPool, now: Timestamp, revoked_before: Timestamp) -> 
         .await
         .map_err(sql_error)?;
     Ok(done.rows_affected())
+}
+
+#[async_trait]
+impl SessionStore for PostgresStore {
+    async fn create_session(
+        &self,
+        session: &NewSession,
+        max_sessions: u32,
+        policy: SessionLimitPolicy,
+    ) -> Result<Vec<String>> {
+        create(&self.pool, session, max_sessions, policy).await
+    }
+    async fn rotate_refresh(
+        &self,
+        presented: &[u8],
+        next: &NextRefresh,
+        now: Timestamp,
+    ) -> Result<Rotation> {
+        session_rotation::rotate(&self.pool, presented, next, now).await
+    }
+    async fn session_of_refresh(
+        &self,
+        hash: &[u8],
+        now: Timestamp,
+    ) -> Result<Option<(String, String)>> {
+        of_refresh(&self.pool, hash, now).await
+    }
+    async fn revoke_session(
+        &self,
+        session_id: &str,
+        now: Timestamp,
+        reason: RevokeReason,
+    ) -> Result<bool> {
+        revoke(&self.pool, session_id, now, reason).await
+    }
+    async fn revoke_user_sessions(
+        &self,
+        username: &str,
+        now: Timestamp,
+        reason: RevokeReason,
+    ) -> Result<Vec<String>> {
+        revoke_user(&self.pool, username, now, reason).await
+    }
+    async fn is_session_revoked(&self, session_id: &str) -> Result<bool> {
+        is_revoked(&self.pool, session_id).await
+    }
+    async fn purge(&self, now: Timestamp, revoked_before: Timestamp) -> Result<u64> {
+        purge(&self.pool, now, revoked_before).await
+    }
 }

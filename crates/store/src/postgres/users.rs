@@ -1,31 +1,28 @@
-//! Users in PostgreSQL.
+//! Users in PostgreSQL: their records, login failures, and role changes (recorded for the
+//! catch-up sync).
 
+use async_trait::async_trait;
 use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
-use tessera_core::store::NewUser;
-use tessera_core::{Error, Result, Role, Timestamp, User, Username};
+use tessera_core::store::{NewUser, UserChange, UserStore};
+use tessera_core::{Error, Result, Role, Timestamp, User};
 
-use super::{conflict_or_storage, sql_error};
-
-const COLUMNS: &str =
-    "username, fullname, password_hash, role, disabled, failed_logins, locked_until, created_at";
+use super::{conflict_or_storage, sql_error, PostgresStore};
+use crate::rows::{UserRow, USER_COLUMNS};
 
 fn user(row: PgRow) -> Result<User> {
     let get = Error::storage::<sqlx::Error>;
-    let username: String = row.try_get(0).map_err(get)?;
-    let role: String = row.try_get(3).map_err(get)?;
-    let failed_logins: i32 = row.try_get(5).map_err(get)?;
-    Ok(User {
-        username: Username::parse(&username)
-            .map_err(|_| Error::storage(format!("stored username {username:?} is invalid")))?,
+    UserRow {
+        username: row.try_get(0).map_err(get)?,
         fullname: row.try_get(1).map_err(get)?,
         password_hash: row.try_get(2).map_err(get)?,
-        role: Role::parse(&role).ok_or_else(|| Error::storage(format!("unknown role {role:?}")))?,
+        role: row.try_get(3).map_err(get)?,
         disabled: row.try_get(4).map_err(get)?,
-        failed_logins: failed_logins.max(0) as u32,
+        failed_logins: row.try_get::<i32, _>(5).map_err(get)?.into(),
         locked_until: row.try_get(6).map_err(get)?,
         created_at: row.try_get(7).map_err(get)?,
-    })
+    }
+    .into_user()
 }
 
 pub async fn create(pool: &PgPool, u: &NewUser) -> Result<()> {
@@ -45,23 +42,27 @@ pub async fn create(pool: &PgPool, u: &NewUser) -> Result<()> {
 }
 
 pub async fn get(pool: &PgPool, username: &str) -> Result<Option<User>> {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE username = $1"))
-        .bind(username)
-        .fetch_optional(pool)
-        .await
-        .map_err(sql_error)?
-        .map(user)
-        .transpose()
+    sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE username = $1"
+    ))
+    .bind(username)
+    .fetch_optional(pool)
+    .await
+    .map_err(sql_error)?
+    .map(user)
+    .transpose()
 }
 
 pub async fn list(pool: &PgPool) -> Result<Vec<User>> {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM users ORDER BY username"))
-        .fetch_all(pool)
-        .await
-        .map_err(sql_error)?
-        .into_iter()
-        .map(user)
-        .collect()
+    sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+    ))
+    .fetch_all(pool)
+    .await
+    .map_err(sql_error)?
+    .into_iter()
+    .map(user)
+    .collect()
 }
 
 pub async fn count(pool: &PgPool) -> Result<u64> {
@@ -129,4 +130,77 @@ pub async fn clear_failures(pool: &PgPool, username: &str) -> Result<()> {
         .await
         .map_err(sql_error)?;
     Ok(())
+}
+
+/// One statement: the change is recorded only when the user exists; false if not.
+pub async fn set_role(pool: &PgPool, username: &str, role: Role, now: Timestamp) -> Result<bool> {
+    let changed: Option<String> = sqlx::query_scalar(
+        "WITH u AS (UPDATE users SET role = $2 WHERE username = $1 RETURNING username)
+         INSERT INTO user_changes (username, changed_at) SELECT username, $3 FROM u
+         ON CONFLICT (username) DO UPDATE SET changed_at = EXCLUDED.changed_at
+         RETURNING username",
+    )
+    .bind(username)
+    .bind(role.as_str())
+    .bind(now)
+    .fetch_optional(pool)
+    .await
+    .map_err(sql_error)?;
+    Ok(changed.is_some())
+}
+
+pub async fn changed_since(pool: &PgPool, since: Timestamp) -> Result<Vec<UserChange>> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT username, changed_at FROM user_changes WHERE changed_at >= $1")
+            .bind(since)
+            .fetch_all(pool)
+            .await
+            .map_err(sql_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|(username, changed_at)| UserChange {
+            username,
+            changed_at,
+        })
+        .collect())
+}
+
+#[async_trait]
+impl UserStore for PostgresStore {
+    async fn create_user(&self, user: &NewUser) -> Result<()> {
+        create(&self.pool, user).await
+    }
+    async fn user(&self, username: &str) -> Result<Option<User>> {
+        get(&self.pool, username).await
+    }
+    async fn list_users(&self) -> Result<Vec<User>> {
+        list(&self.pool).await
+    }
+    async fn count_users(&self) -> Result<u64> {
+        count(&self.pool).await
+    }
+    async fn set_password_hash(&self, username: &str, hash: &str) -> Result<bool> {
+        set_password_hash(&self.pool, username, hash).await
+    }
+    async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool> {
+        set_disabled(&self.pool, username, disabled).await
+    }
+    async fn record_login_failure(
+        &self,
+        username: &str,
+        now: Timestamp,
+        threshold: u32,
+        lock_secs: i64,
+    ) -> Result<()> {
+        record_failure(&self.pool, username, now, threshold, lock_secs).await
+    }
+    async fn clear_login_failures(&self, username: &str) -> Result<()> {
+        clear_failures(&self.pool, username).await
+    }
+    async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool> {
+        set_role(&self.pool, username, role, now).await
+    }
+    async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>> {
+        changed_since(&self.pool, since).await
+    }
 }

@@ -3,16 +3,18 @@
 //! revocations) run one after another.
 
 use rusqlite::{params, Connection, OptionalExtension};
-use tessera_core::apikey_store::{
+use tessera_core::store::{
     ApiKeyRevokeReason, ApiKeyRotation, ApiKeyUnclaimed, NextApiKey, UnclaimedOutcome,
 };
 use tessera_core::{Result, Timestamp};
 
-use super::apikeys::{ids, insert, record, COLUMNS};
+use super::apikeys::{insert, record};
+use super::helpers::strings;
 use super::sql_error;
+use crate::rows::APIKEY_COLUMNS;
 
 fn revoke_chain(c: &Connection, chain_id: &str, now: Timestamp) -> Result<Vec<String>> {
-    ids(
+    strings(
         c,
         "UPDATE apikeys SET revoked_at = ?2, revoke_reason = ?3
          WHERE chain_id = ?1 AND revoked_at IS NULL RETURNING id",
@@ -45,7 +47,7 @@ pub(super) fn rotate(
             "UPDATE apikeys SET refreshed_at = ?2, revoked_at = ?2, revoke_reason = ?3
              WHERE refresh_hash = ?1 AND refreshed_at IS NULL AND revoked_at IS NULL
                AND refresh_expires_at > ?2 AND refresh_not_before <= ?2
-             RETURNING {COLUMNS}"
+             RETURNING {APIKEY_COLUMNS}"
         ))
         .and_then(|mut s| {
             s.query_row(

@@ -1,23 +1,18 @@
 //! No-session API keys in SQLite. Every function runs inside the writer's transaction (or on a
-//! read connection); rotation is in `apikey_rotation`.
+//! read connection); rotation is in `apikey_rotation`, revocation in `apikey_revocation`.
 
-use crate::revocable::Revocable;
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use tessera_core::apikey_store::{
+use tessera_core::store::{
     ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, NewApiKey, NextApiKey,
-    RevokedApiKey,
 };
 use tessera_core::{Result, Timestamp};
 
-use super::{apikey_rotation, conflict_or_storage, sql_error, SqliteStore};
-
-pub(super) const COLUMNS: &str =
-    "id, chain_id, username, audience, subject, api_version, bound_ip, \
-     created_at, not_before, expires_at, refresh_not_before, refresh_expires_at, revoked_at";
+use super::{apikey_revocation, apikey_rotation, conflict_or_storage, sql_error, SqliteStore};
+use crate::rows::APIKEY_COLUMNS;
 
 /// Unrevoked, with the key or its refresh token unexpired at `?2`.
-const LIVE: &str = "revoked_at IS NULL AND (expires_at > ?2 OR refresh_expires_at > ?2)";
+pub(super) const LIVE: &str = "revoked_at IS NULL AND (expires_at > ?2 OR refresh_expires_at > ?2)";
 
 pub(super) fn record(r: &Row<'_>) -> rusqlite::Result<ApiKeyRecord> {
     Ok(ApiKeyRecord {
@@ -35,15 +30,6 @@ pub(super) fn record(r: &Row<'_>) -> rusqlite::Result<ApiKeyRecord> {
         refresh_expires_at: r.get(11)?,
         revoked_at: r.get(12)?,
     })
-}
-
-pub(super) fn ids(c: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<String>> {
-    let mut stmt = c.prepare_cached(sql).map_err(sql_error)?;
-    let rows = stmt
-        .query_map(params, |r| r.get(0))
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())
-        .map_err(sql_error)?;
-    Ok(rows)
 }
 
 pub(super) fn insert(c: &Connection, k: &NewApiKey) -> Result<()> {
@@ -75,15 +61,17 @@ pub(super) fn insert(c: &Connection, k: &NewApiKey) -> Result<()> {
 }
 
 fn get(c: &Connection, id: &str) -> Result<Option<ApiKeyRecord>> {
-    c.prepare_cached(&format!("SELECT {COLUMNS} FROM apikeys WHERE id = ?1"))
-        .and_then(|mut s| s.query_row([id], record).optional())
-        .map_err(sql_error)
+    c.prepare_cached(&format!(
+        "SELECT {APIKEY_COLUMNS} FROM apikeys WHERE id = ?1"
+    ))
+    .and_then(|mut s| s.query_row([id], record).optional())
+    .map_err(sql_error)
 }
 
 fn list(c: &Connection, username: &str, now: Timestamp) -> Result<Vec<ApiKeyRecord>> {
     let mut stmt = c
         .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM apikeys WHERE username = ?1 AND {LIVE} ORDER BY created_at, id"
+            "SELECT {APIKEY_COLUMNS} FROM apikeys WHERE username = ?1 AND {LIVE} ORDER BY created_at, id"
         ))
         .map_err(sql_error)?;
     let rows = stmt
@@ -126,17 +114,7 @@ impl ApiKeyStore for SqliteStore {
     ) -> Result<Vec<String>> {
         let id = id.to_string();
         self.writer
-            .write(move |c| {
-                ids(
-                    c,
-                    &format!(
-                        "UPDATE apikeys SET revoked_at = ?2, revoke_reason = ?3
-                         WHERE chain_id = (SELECT chain_id FROM apikeys WHERE id = ?1)
-                           AND {LIVE} RETURNING id"
-                    ),
-                    params![id, now, reason.as_str()],
-                )
-            })
+            .write(move |c| apikey_revocation::revoke_chain(c, &id, now, reason))
             .await
     }
     async fn revoke_user_apikeys(
@@ -147,27 +125,8 @@ impl ApiKeyStore for SqliteStore {
     ) -> Result<Vec<String>> {
         let username = username.to_string();
         self.writer
-            .write(move |c| {
-                ids(
-                    c,
-                    &format!(
-                        "UPDATE apikeys SET revoked_at = ?2, revoke_reason = ?3
-                         WHERE username = ?1 AND {LIVE} RETURNING id"
-                    ),
-                    params![username, now, reason.as_str()],
-                )
-            })
+            .write(move |c| apikey_revocation::revoke_user(c, &username, now, reason))
             .await
-    }
-    async fn revoked_apikeys_since(&self, since: Timestamp) -> Result<Vec<RevokedApiKey>> {
-        let rows = self
-            .readers
-            .read(move |c| super::revoked_since(c, Revocable::ApiKeys, since))
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, revoked_at)| RevokedApiKey { id, revoked_at })
-            .collect())
     }
     async fn is_apikey_revoked(&self, id: &str) -> Result<bool> {
         let id = id.to_string();
@@ -176,16 +135,7 @@ impl ApiKeyStore for SqliteStore {
     }
     async fn purge_apikeys(&self, now: Timestamp, revoked_before: Timestamp) -> Result<u64> {
         self.writer
-            .write(move |c| {
-                c.prepare_cached(
-                    "DELETE FROM apikeys
-                     WHERE (expires_at <= ?1 AND refresh_expires_at <= ?1)
-                        OR (revoked_at < ?2 AND refreshed_at IS NULL)",
-                )
-                .and_then(|mut s| s.execute(params![now, revoked_before]))
-                .map(|n| n as u64)
-                .map_err(sql_error)
-            })
+            .write(move |c| apikey_revocation::purge(c, now, revoked_before))
             .await
     }
 }

@@ -1,23 +1,18 @@
 //! Resources and their maintainers in SQLite.
 
 use rusqlite::{params, Connection, OptionalExtension};
-use tessera_core::token_store::{NewResource, Resource};
+use tessera_core::store::{NewResource, Resource};
 use tessera_core::{Error, Result, Timestamp};
 
-use super::tokens::{exec, exists, user_exists};
+use super::helpers::{exec, exists, strings, user_exists};
 use super::{conflict_or_storage, sql_error};
 
 fn maintainers(c: &Connection, resource: &str) -> Result<Vec<String>> {
-    let mut stmt = c
-        .prepare_cached(
-            "SELECT username FROM resource_maintainers WHERE resource = ?1 ORDER BY username",
-        )
-        .map_err(sql_error)?;
-    let rows = stmt
-        .query_map([resource], |r| r.get(0))
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())
-        .map_err(sql_error)?;
-    Ok(rows)
+    strings(
+        c,
+        "SELECT username FROM resource_maintainers WHERE resource = ?1 ORDER BY username",
+        [resource],
+    )
 }
 
 pub fn add_maintainer(

@@ -1,27 +1,14 @@
 //! Sessions and refresh tokens in SQLite. Every function runs inside the writer's transaction
-//! (or on a read connection), so each is atomic.
+//! (or on a read connection), so each is atomic; rotation is in `session_rotation`.
 
+use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension};
 use tessera_core::settings::SessionLimitPolicy;
-use tessera_core::store::{NewSession, NextRefresh, RevokeReason, Rotation, Unclaimed};
+use tessera_core::store::{NewSession, NextRefresh, RevokeReason, Rotation, SessionStore};
 use tessera_core::{Error, Result, Timestamp};
 
-use super::sql_error;
-
-fn exec(c: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
-    c.prepare_cached(sql)
-        .and_then(|mut s| s.execute(params))
-        .map_err(sql_error)
-}
-
-fn strings(c: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<String>> {
-    let mut stmt = c.prepare_cached(sql).map_err(sql_error)?;
-    let rows = stmt
-        .query_map(params, |r| r.get(0))
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())
-        .map_err(sql_error)?;
-    Ok(rows)
-}
+use super::helpers::{exec, strings};
+use super::{session_rotation, sql_error, SqliteStore};
 
 /// Inserts a session and its first refresh token.
 pub fn insert(c: &Connection, s: &NewSession) -> Result<()> {
@@ -44,7 +31,7 @@ pub fn insert(c: &Connection, s: &NewSession) -> Result<()> {
     )
 }
 
-fn insert_refresh(
+pub(super) fn insert_refresh(
     c: &Connection,
     hash: &[u8],
     session_id: &str,
@@ -97,69 +84,6 @@ pub fn revoke(c: &Connection, id: &str, now: Timestamp, reason: RevokeReason) ->
     Ok(n == 1)
 }
 
-/// Marks the presented token used only if it is live and unused, and inserts its successor.
-/// Marks a presented refresh token used if it is live and unused. The session is checked by its
-/// key: a subquery listing every live session would make each rotation scan them all.
-const CLAIM_REFRESH: &str = "UPDATE refresh_tokens SET used_at = ?2
-     WHERE hash = ?1 AND used_at IS NULL AND expires_at > ?2
-       AND EXISTS (SELECT 1 FROM sessions s
-                   WHERE s.id = refresh_tokens.session_id AND s.revoked_at IS NULL)
-     RETURNING session_id";
-
-pub fn rotate(
-    c: &Connection,
-    presented: &[u8],
-    next: &NextRefresh,
-    now: Timestamp,
-) -> Result<Rotation> {
-    let claimed: Option<String> = c
-        .prepare_cached(CLAIM_REFRESH)
-        .and_then(|mut s| {
-            s.query_row(params![presented, now], |r| r.get(0))
-                .optional()
-        })
-        .map_err(sql_error)?;
-    if let Some(session_id) = claimed {
-        insert_refresh(c, &next.hash, &session_id, now, next.expires_at)?;
-        let username: String = c
-            .prepare_cached("UPDATE sessions SET expires_at = ?2 WHERE id = ?1 RETURNING username")
-            .and_then(|mut s| s.query_row(params![session_id, next.expires_at], |r| r.get(0)))
-            .map_err(sql_error)?;
-        return Ok(Rotation::Rotated {
-            session_id,
-            username,
-        });
-    }
-    type Found = (String, Option<i64>, i64, Option<i64>, String);
-    let found: Option<Found> = c
-        .prepare_cached(
-            "SELECT r.session_id, r.used_at, r.expires_at, s.revoked_at, s.username
-             FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.hash = ?1",
-        )
-        .and_then(|mut s| {
-            s.query_row([presented], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
-            .optional()
-        })
-        .map_err(sql_error)?;
-    let Some((session_id, used_at, expires_at, revoked_at, username)) = found else {
-        return Ok(Rotation::Unknown);
-    };
-    let outcome = Unclaimed {
-        session_id,
-        username,
-        used: used_at.is_some(),
-        session_revoked: revoked_at.is_some(),
-        expires_at,
-    }
-    .outcome(now);
-    if let Rotation::Reused { session_id, .. } = &outcome {
-        revoke(c, session_id, now, RevokeReason::RefreshReuse)?;
-    }
-    Ok(outcome)
-}
-
 pub fn of_refresh(c: &Connection, hash: &[u8], now: Timestamp) -> Result<Option<(String, String)>> {
     c.prepare_cached(
         "SELECT s.id, s.username FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id
@@ -203,33 +127,67 @@ pub fn purge(c: &Connection, now: Timestamp, revoked_before: Timestamp) -> Resul
     Ok(n as u64)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn claiming_a_refresh_token_reads_no_table_in_full() {
-        let c = Connection::open_in_memory().unwrap();
-        for sql in crate::migrations::SQLITE.sql() {
-            c.execute_batch(sql).unwrap();
-        }
-        let mut plan = c
-            .prepare(&format!("EXPLAIN QUERY PLAN {CLAIM_REFRESH}"))
-            .unwrap();
-        let steps: Vec<String> = plan
-            .query_map(params![b"h".to_vec(), 1], |r| r.get(3))
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect();
-        assert!(
-            steps
-                .iter()
-                .all(|s| s.starts_with("SEARCH") || s.contains("SUBQUERY")),
-            "{steps:?}"
-        );
-        assert!(
-            !steps.iter().any(|s| s.contains("LIST SUBQUERY")),
-            "{steps:?}"
-        );
+#[async_trait]
+impl SessionStore for SqliteStore {
+    async fn create_session(
+        &self,
+        session: &NewSession,
+        max_sessions: u32,
+        policy: SessionLimitPolicy,
+    ) -> Result<Vec<String>> {
+        let session = session.clone();
+        self.writer
+            .write(move |c| create(c, &session, max_sessions, policy))
+            .await
+    }
+    async fn rotate_refresh(
+        &self,
+        presented: &[u8],
+        next: &NextRefresh,
+        now: Timestamp,
+    ) -> Result<Rotation> {
+        let (presented, next) = (presented.to_vec(), next.clone());
+        self.writer
+            .write(move |c| session_rotation::rotate(c, &presented, &next, now))
+            .await
+    }
+    async fn session_of_refresh(
+        &self,
+        hash: &[u8],
+        now: Timestamp,
+    ) -> Result<Option<(String, String)>> {
+        let hash = hash.to_vec();
+        self.readers.read(move |c| of_refresh(c, &hash, now)).await
+    }
+    async fn revoke_session(
+        &self,
+        session_id: &str,
+        now: Timestamp,
+        reason: RevokeReason,
+    ) -> Result<bool> {
+        let id = session_id.to_string();
+        self.writer
+            .write(move |c| revoke(c, &id, now, reason))
+            .await
+    }
+    async fn revoke_user_sessions(
+        &self,
+        username: &str,
+        now: Timestamp,
+        reason: RevokeReason,
+    ) -> Result<Vec<String>> {
+        let username = username.to_string();
+        self.writer
+            .write(move |c| revoke_user(c, &username, now, reason))
+            .await
+    }
+    async fn is_session_revoked(&self, session_id: &str) -> Result<bool> {
+        let id = session_id.to_string();
+        self.readers.read(move |c| is_revoked(c, &id)).await
+    }
+    async fn purge(&self, now: Timestamp, revoked_before: Timestamp) -> Result<u64> {
+        self.writer
+            .write(move |c| purge(c, now, revoked_before))
+            .await
     }
 }

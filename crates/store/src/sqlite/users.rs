@@ -1,50 +1,25 @@
-//! Users in SQLite.
+//! Users in SQLite: their records, login failures, and role changes (recorded for the
+//! catch-up sync).
 
+use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use tessera_core::store::NewUser;
-use tessera_core::{Error, Result, Role, Timestamp, User, Username};
+use tessera_core::store::{NewUser, UserChange, UserStore};
+use tessera_core::{Result, Role, Timestamp, User};
 
-use super::{conflict_or_storage, sql_error};
+use super::helpers::exec;
+use super::{conflict_or_storage, sql_error, SqliteStore};
+use crate::rows::{UserRow, USER_COLUMNS};
 
-const COLUMNS: &str =
-    "username, fullname, password_hash, role, disabled, failed_logins, locked_until, created_at";
-
-struct Raw {
-    username: String,
-    fullname: String,
-    password_hash: String,
-    role: String,
-    disabled: bool,
-    failed_logins: i64,
-    locked_until: Option<i64>,
-    created_at: i64,
-}
-
-fn raw(row: &Row<'_>) -> rusqlite::Result<Raw> {
-    Ok(Raw {
-        username: row.get(0)?,
-        fullname: row.get(1)?,
-        password_hash: row.get(2)?,
-        role: row.get(3)?,
-        disabled: row.get(4)?,
-        failed_logins: row.get(5)?,
-        locked_until: row.get(6)?,
-        created_at: row.get(7)?,
-    })
-}
-
-fn user(r: Raw) -> Result<User> {
-    Ok(User {
-        username: Username::parse(&r.username)
-            .map_err(|_| Error::storage(format!("stored username {:?} is invalid", r.username)))?,
-        fullname: r.fullname,
-        password_hash: r.password_hash,
-        role: Role::parse(&r.role)
-            .ok_or_else(|| Error::storage(format!("unknown role {:?}", r.role)))?,
-        disabled: r.disabled,
-        failed_logins: r.failed_logins.clamp(0, u32::MAX as i64) as u32,
-        locked_until: r.locked_until,
-        created_at: r.created_at,
+fn row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
+    Ok(UserRow {
+        username: r.get(0)?,
+        fullname: r.get(1)?,
+        password_hash: r.get(2)?,
+        role: r.get(3)?,
+        disabled: r.get(4)?,
+        failed_logins: r.get(5)?,
+        locked_until: r.get(6)?,
+        created_at: r.get(7)?,
     })
 }
 
@@ -60,22 +35,26 @@ pub fn create(c: &Connection, u: &NewUser) -> Result<()> {
 }
 
 pub fn get(c: &Connection, username: &str) -> Result<Option<User>> {
-    c.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE username = ?1"))
-        .and_then(|mut s| s.query_row([username], raw).optional())
-        .map_err(sql_error)?
-        .map(user)
-        .transpose()
+    c.prepare_cached(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE username = ?1"
+    ))
+    .and_then(|mut s| s.query_row([username], row).optional())
+    .map_err(sql_error)?
+    .map(UserRow::into_user)
+    .transpose()
 }
 
 pub fn list(c: &Connection) -> Result<Vec<User>> {
     let mut stmt = c
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM users ORDER BY username"))
+        .prepare_cached(&format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+        ))
         .map_err(sql_error)?;
     let rows = stmt
-        .query_map([], raw)
+        .query_map([], row)
         .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
         .map_err(sql_error)?;
-    rows.into_iter().map(user).collect()
+    rows.into_iter().map(UserRow::into_user).collect()
 }
 
 pub fn count(c: &Connection) -> Result<u64> {
@@ -84,14 +63,8 @@ pub fn count(c: &Connection) -> Result<u64> {
         .map_err(sql_error)
 }
 
-fn update(c: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
-    c.prepare_cached(sql)
-        .and_then(|mut s| s.execute(params))
-        .map_err(sql_error)
-}
-
 pub fn set_password_hash(c: &Connection, username: &str, hash: &str) -> Result<bool> {
-    Ok(update(
+    Ok(exec(
         c,
         "UPDATE users SET password_hash = ?2 WHERE username = ?1",
         params![username, hash],
@@ -99,7 +72,7 @@ pub fn set_password_hash(c: &Connection, username: &str, hash: &str) -> Result<b
 }
 
 pub fn set_disabled(c: &Connection, username: &str, disabled: bool) -> Result<bool> {
-    Ok(update(
+    Ok(exec(
         c,
         "UPDATE users SET disabled = ?2 WHERE username = ?1",
         params![username, disabled],
@@ -115,7 +88,7 @@ pub fn record_failure(
     threshold: u32,
     lock_secs: i64,
 ) -> Result<()> {
-    update(
+    exec(
         c,
         "UPDATE users SET
             failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= ?2 THEN 1 ELSE failed_logins + 1 END,
@@ -131,10 +104,96 @@ pub fn record_failure(
 }
 
 pub fn clear_failures(c: &Connection, username: &str) -> Result<()> {
-    update(
+    exec(
         c,
         "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = ?1",
         [username],
     )?;
     Ok(())
+}
+
+/// Sets the role and records when; false if no user.
+pub fn set_role(c: &Connection, username: &str, role: Role, now: Timestamp) -> Result<bool> {
+    let sql = "UPDATE users SET role = ?2 WHERE username = ?1";
+    if exec(c, sql, params![username, role.as_str()])? != 1 {
+        return Ok(false);
+    }
+    exec(
+        c,
+        "INSERT INTO user_changes (username, changed_at) VALUES (?1, ?2)
+         ON CONFLICT (username) DO UPDATE SET changed_at = excluded.changed_at",
+        params![username, now],
+    )?;
+    Ok(true)
+}
+
+pub fn changed_since(c: &Connection, since: Timestamp) -> Result<Vec<UserChange>> {
+    let mut stmt = c
+        .prepare_cached("SELECT username, changed_at FROM user_changes WHERE changed_at >= ?1")
+        .map_err(sql_error)?;
+    let rows = stmt
+        .query_map([since], |r| {
+            Ok(UserChange {
+                username: r.get(0)?,
+                changed_at: r.get(1)?,
+            })
+        })
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(sql_error)?;
+    Ok(rows)
+}
+
+#[async_trait]
+impl UserStore for SqliteStore {
+    async fn create_user(&self, user: &NewUser) -> Result<()> {
+        let user = user.clone();
+        self.writer.write(move |c| create(c, &user)).await
+    }
+    async fn user(&self, username: &str) -> Result<Option<User>> {
+        let username = username.to_string();
+        self.readers.read(move |c| get(c, &username)).await
+    }
+    async fn list_users(&self) -> Result<Vec<User>> {
+        self.readers.read(list).await
+    }
+    async fn count_users(&self) -> Result<u64> {
+        self.readers.read(count).await
+    }
+    async fn set_password_hash(&self, username: &str, hash: &str) -> Result<bool> {
+        let (username, hash) = (username.to_string(), hash.to_string());
+        self.writer
+            .write(move |c| set_password_hash(c, &username, &hash))
+            .await
+    }
+    async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool> {
+        let username = username.to_string();
+        self.writer
+            .write(move |c| set_disabled(c, &username, disabled))
+            .await
+    }
+    async fn record_login_failure(
+        &self,
+        username: &str,
+        now: Timestamp,
+        threshold: u32,
+        lock_secs: i64,
+    ) -> Result<()> {
+        let username = username.to_string();
+        self.writer
+            .write(move |c| record_failure(c, &username, now, threshold, lock_secs))
+            .await
+    }
+    async fn clear_login_failures(&self, username: &str) -> Result<()> {
+        let username = username.to_string();
+        self.writer
+            .write(move |c| clear_failures(c, &username))
+            .await
+    }
+    async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool> {
+        let u = username.to_string();
+        self.writer.write(move |c| set_role(c, &u, role, now)).await
+    }
+    async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>> {
+        self.readers.read(move |c| changed_since(c, since)).await
+    }
 }

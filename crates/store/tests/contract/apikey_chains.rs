@@ -1,6 +1,6 @@
 //! Revoking a key's refresh chain by any id of it, and refreshes refused for a disabled user.
 
-use tessera_core::apikey_store::{ApiKeyRevokeReason, ApiKeyRotation};
+use tessera_core::store::{ApiKeyRevokeReason, ApiKeyRotation};
 
 use super::apikeys::{key, live_ids, revoked_since, rotate};
 use super::backends::TestDb;

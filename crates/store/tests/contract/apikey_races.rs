@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use tessera_core::apikey_store::{ApiKeyRevokeReason, ApiKeyRotation};
+use tessera_core::store::{ApiKeyRevokeReason, ApiKeyRotation};
 use tessera_core::Store;
 use tokio::sync::oneshot;
 

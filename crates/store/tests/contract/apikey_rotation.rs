@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use tessera_core::apikey_store::{ApiKeyRevokeReason, ApiKeyRotation, NewApiKey};
+use tessera_core::store::{ApiKeyRevokeReason, ApiKeyRotation, NewApiKey};
 use tessera_core::Timestamp;
 use tokio::sync::Barrier;
 

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use tessera_core::apikey_store::{ApiKeyRevokeReason, ApiKeyRotation, NewApiKey, NextApiKey};
+use tessera_core::store::{ApiKeyRevokeReason, ApiKeyRotation, NewApiKey, NextApiKey};
 use tessera_core::{Store, Timestamp};
 
 use super::backends::TestDb;

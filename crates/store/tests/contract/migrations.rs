@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use sha2::{Digest, Sha384};
-use tessera_core::token_store::NewResource;
+use tessera_core::store::NewResource;
 use tessera_core::Store;
 use tessera_store::SqliteStore;
 

@@ -2,7 +2,7 @@
 //! no checksums) is adopted without running anything again; a migration changed after it was
 //! applied is refused.
 
-use tessera_core::Store;
+use tessera_core::store::UserStore;
 use tessera_store::PostgresStore;
 
 use super::migrations::{checksums, files};

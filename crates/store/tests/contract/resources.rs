@@ -1,6 +1,6 @@
 //! Resources and their maintainers.
 
-use tessera_core::token_store::NewResource;
+use tessera_core::store::NewResource;
 use tessera_core::{Error, Role};
 
 use super::backends::TestDb;

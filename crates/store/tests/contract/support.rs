@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use tessera_core::settings::SessionLimitPolicy;
 use tessera_core::store::{NewSession, NewUser, NextRefresh};
-use tessera_core::token_store::{NewToken, TokenOwner};
+use tessera_core::store::{NewToken, TokenOwner};
 use tessera_core::{Role, Store, Timestamp, User, Username};
 
 pub const T0: Timestamp = 1_700_000_000;

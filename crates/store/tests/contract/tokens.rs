@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use tessera_core::token_store::{NewResource, NewToken, TokenOwner, TokenUse};
+use tessera_core::store::{NewResource, NewToken, TokenOwner, TokenUse};
 use tessera_core::{Error, Store};
 
 use super::backends::TestDb;
@@ -84,9 +84,8 @@ pub async fn lists_hold_the_owners_live_tokens_in_creation_order(db: TestDb) {
     create(&store, new_token("r1", res("plugin:x"), None)).await;
     create(&store, new_token("r2", res("plugin:x"), None)).await;
     assert!(store.revoke_token("r1", T0 + 5).await.unwrap());
-    let ids = |v: Vec<tessera_core::token_store::TokenRecord>| {
-        v.into_iter().map(|t| t.id).collect::<Vec<_>>()
-    };
+    let ids =
+        |v: Vec<tessera_core::store::TokenRecord>| v.into_iter().map(|t| t.id).collect::<Vec<_>>();
     assert_eq!(
         ids(store.list_tokens(&user("anna")).await.unwrap()),
         ["a1", "a2"]

@@ -1,7 +1,7 @@
 //! What changes a user's tokens: role changes read back by the catch-up sync, and revoking a
 //! user's personal tokens when the user is disabled.
 
-use tessera_core::token_store::{NewResource, TokenOwner, UserChange};
+use tessera_core::store::{NewResource, TokenOwner, UserChange};
 use tessera_core::Role;
 
 use super::backends::TestDb;

@@ -3,11 +3,11 @@
 use tracing::{info, warn};
 
 use super::{ApiKeyClaims, ApiKeyRequest, IssuedApiKey, APIKEY_TYPE, REFRESH_PREFIX};
-use crate::apikey_store::{ApiKeyRotation, NewApiKey, NextApiKey};
 use crate::auth::{Auth, Validated};
 use crate::error::{Error, Rejection, Result};
 use crate::revocation_key::RevocationKey;
 use crate::secret::{self, new_secret, random_b64};
+use crate::store::{ApiKeyRotation, NewApiKey, NextApiKey};
 use crate::token_kind::{classify, TokenKind};
 use crate::user::Permission;
 use crate::Timestamp;

@@ -2,9 +2,9 @@
 
 use tracing::info;
 
-use crate::apikey_store::{ApiKeyRecord, ApiKeyRevokeReason};
 use crate::auth::{Auth, Validated};
 use crate::error::{Error, Result};
+use crate::store::{ApiKeyRecord, ApiKeyRevokeReason};
 use crate::user::{normalise, Permission};
 
 fn is_admin(caller: &Validated) -> bool {

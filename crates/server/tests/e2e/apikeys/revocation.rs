@@ -4,7 +4,7 @@
 
 use reqwest::Method;
 use serde_json::json;
-use tessera_core::apikey_store::ApiKeyRevokeReason;
+use tessera_core::store::ApiKeyRevokeReason;
 
 use super::{contributor, create_ok, send, text, verify, verify_key};
 use crate::common::{assert_error, TestServer, START};

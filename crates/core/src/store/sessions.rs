@@ -1,23 +1,11 @@
-//! The storage port: what tessera needs from a database, shaped by use case.
+//! Sessions and their rotating refresh tokens (stored as hashes only).
 
 use async_trait::async_trait;
 
-use crate::apikey_store::ApiKeyStore;
 use crate::error::Result;
 use crate::settings::SessionLimitPolicy;
-use crate::token_store::TokenStore;
-use crate::user::{Role, User, Username};
+use crate::user::Username;
 use crate::Timestamp;
-
-/// A user to create.
-#[derive(Debug, Clone)]
-pub struct NewUser {
-    pub username: Username,
-    pub fullname: String,
-    pub password_hash: String,
-    pub role: Role,
-    pub created_at: Timestamp,
-}
 
 /// A session to create, with its first refresh token.
 #[derive(Debug, Clone)]
@@ -84,13 +72,6 @@ impl Unclaimed {
     }
 }
 
-/// A revoked session, as the revocation feed carries it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RevokedSession {
-    pub session_id: String,
-    pub revoked_at: Timestamp,
-}
-
 /// Why a session was revoked (kept for the audit trail).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RevokeReason {
@@ -114,27 +95,7 @@ impl RevokeReason {
 }
 
 #[async_trait]
-pub trait Store: ApiKeyStore + TokenStore + Send + Sync + 'static {
-    /// Creates a user; `Error::Conflict` when the username is taken.
-    async fn create_user(&self, user: &NewUser) -> Result<()>;
-    async fn user(&self, username: &str) -> Result<Option<User>>;
-    async fn list_users(&self) -> Result<Vec<User>>;
-    async fn count_users(&self) -> Result<u64>;
-    /// Returns false when there is no such user.
-    async fn set_password_hash(&self, username: &str, hash: &str) -> Result<bool>;
-    async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool>;
-
-    /// Counts a failed login; locks the account until `now + lock_secs` when the count reaches
-    /// `threshold` (0 = never).
-    async fn record_login_failure(
-        &self,
-        username: &str,
-        now: Timestamp,
-        threshold: u32,
-        lock_secs: i64,
-    ) -> Result<()>;
-    async fn clear_login_failures(&self, username: &str) -> Result<()>;
-
+pub trait SessionStore: Send + Sync {
     /// Creates a session in one transaction with the per-user limit: when the user already has
     /// `max_sessions` live sessions (0 = no limit), revokes the oldest (returning their ids) or
     /// fails with `Error::SessionLimit`, by `policy`.
@@ -175,8 +136,6 @@ pub trait Store: ApiKeyStore + TokenStore + Send + Sync + 'static {
         now: Timestamp,
         reason: RevokeReason,
     ) -> Result<Vec<String>>;
-    /// Sessions revoked at or after `since`.
-    async fn revoked_since(&self, since: Timestamp) -> Result<Vec<RevokedSession>>;
     async fn is_session_revoked(&self, session_id: &str) -> Result<bool>;
 
     /// Deletes sessions whose refresh chain expired (`expires_at <= now`), and sessions revoked

@@ -1,30 +1,22 @@
-//! Scoped tokens in PostgreSQL.
+//! Scoped tokens in PostgreSQL, and the `ScopedTokenStore` port (whose resources are in
+//! `resources`).
 
-use crate::revocable::Revocable;
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
-use tessera_core::token_store::{
-    NewResource, NewToken, Resource, RevokedToken, TokenOwner, TokenRecord, TokenStore, TokenUse,
-    UserChange,
+use tessera_core::store::{
+    NewResource, NewToken, Resource, ScopedTokenStore, TokenOwner, TokenRecord, TokenUse,
 };
-use tessera_core::{Error, Result, Role, Timestamp};
+use tessera_core::{Error, Result, Timestamp};
 
-use super::{conflict_or_storage, resources, sql_error, user_changes, PostgresStore};
-
-const COLUMNS: &str = "id, owner, resource, description, scopes, created_by, created_at, \
-                       expires_at, revoked_at, last_used_at, last_used_ip";
+use super::{conflict_or_storage, resources, sql_error, PostgresStore};
+use crate::rows::{owner_columns, token_owner, TOKEN_COLUMNS};
 
 fn record(row: PgRow) -> Result<TokenRecord> {
     let get = Error::storage::<sqlx::Error>;
-    let owner: Option<String> = row.try_get(1).map_err(get)?;
-    let resource: Option<String> = row.try_get(2).map_err(get)?;
     Ok(TokenRecord {
         id: row.try_get(0).map_err(get)?,
-        owner: match owner {
-            Some(u) => TokenOwner::User(u),
-            None => TokenOwner::Resource(resource.unwrap_or_default()),
-        },
+        owner: token_owner(row.try_get(1).map_err(get)?, row.try_get(2).map_err(get)?),
         description: row.try_get(3).map_err(get)?,
         scopes: row.try_get(4).map_err(get)?,
         created_by: row.try_get(5).map_err(get)?,
@@ -38,10 +30,7 @@ fn record(row: PgRow) -> Result<TokenRecord> {
 
 /// One statement: the insert happens only when the owner exists.
 async fn create_token(pool: &PgPool, t: &NewToken) -> Result<()> {
-    let (owner, resource) = match &t.owner {
-        TokenOwner::User(u) => (Some(u.as_str()), None),
-        TokenOwner::Resource(r) => (None, Some(r.as_str())),
-    };
+    let (owner, resource) = owner_columns(&t.owner);
     let done = sqlx::query(
         "INSERT INTO scoped_tokens (id, hash, owner, resource, description, scopes, created_by,
                                     created_at, expires_at)
@@ -76,7 +65,7 @@ async fn execute(
 }
 
 async fn one(pool: &PgPool, column: &str, key: &[u8], id: &str) -> Result<Option<TokenRecord>> {
-    let sql = format!("SELECT {COLUMNS} FROM scoped_tokens WHERE {column}");
+    let sql = format!("SELECT {TOKEN_COLUMNS} FROM scoped_tokens WHERE {column}");
     let query = sqlx::query(&sql);
     let query = if column.starts_with("hash") {
         query.bind(key)
@@ -97,7 +86,7 @@ async fn list_tokens(pool: &PgPool, owner: &TokenOwner) -> Result<Vec<TokenRecor
         TokenOwner::Resource(r) => ("resource", r),
     };
     sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM scoped_tokens WHERE {column} = $1 AND revoked_at IS NULL
+        "SELECT {TOKEN_COLUMNS} FROM scoped_tokens WHERE {column} = $1 AND revoked_at IS NULL
          ORDER BY created_at, seq"
     ))
     .bind(key)
@@ -128,8 +117,22 @@ async fn record_uses(pool: &PgPool, uses: &[TokenUse]) -> Result<()> {
     Ok(())
 }
 
+/// Revokes the user's personal tokens that are neither revoked nor expired; their ids.
+async fn revoke_user_tokens(pool: &PgPool, username: &str, now: Timestamp) -> Result<Vec<String>> {
+    sqlx::query_scalar(
+        "UPDATE scoped_tokens SET revoked_at = $2
+         WHERE owner = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
+         RETURNING id",
+    )
+    .bind(username)
+    .bind(now)
+    .fetch_all(pool)
+    .await
+    .map_err(sql_error)
+}
+
 #[async_trait]
-impl TokenStore for PostgresStore {
+impl ScopedTokenStore for PostgresStore {
     async fn create_resource(&self, resource: &NewResource) -> Result<()> {
         resources::create(&self.pool, resource).await
     }
@@ -144,12 +147,6 @@ impl TokenStore for PostgresStore {
     }
     async fn remove_maintainer(&self, resource: &str, username: &str) -> Result<bool> {
         resources::remove_maintainer(&self.pool, resource, username).await
-    }
-    async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool> {
-        user_changes::set_role(&self.pool, username, role, now).await
-    }
-    async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>> {
-        user_changes::changed_since(&self.pool, since).await
     }
     async fn create_token(&self, token: &NewToken) -> Result<()> {
         create_token(&self.pool, token).await
@@ -180,14 +177,7 @@ impl TokenStore for PostgresStore {
         execute(q, &self.pool).await
     }
     async fn revoke_user_tokens(&self, username: &str, now: Timestamp) -> Result<Vec<String>> {
-        user_changes::revoke_user_tokens(&self.pool, username, now).await
-    }
-    async fn revoked_tokens_since(&self, since: Timestamp) -> Result<Vec<RevokedToken>> {
-        let rows = super::revoked_since(&self.pool, Revocable::ScopedTokens, since).await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, revoked_at)| RevokedToken { id, revoked_at })
-            .collect())
+        revoke_user_tokens(&self.pool, username, now).await
     }
     async fn record_token_uses(&self, uses: &[TokenUse]) -> Result<()> {
         record_uses(&self.pool, uses).await

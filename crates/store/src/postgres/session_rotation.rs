@@ -1,4 +1,4 @@
-//! Rotating refresh tokens in PostgreSQL.
+//! Rotating session refresh tokens in PostgreSQL.
 
 use sqlx::{PgPool, Row};
 use tessera_core::store::{NextRefresh, RevokeReason, Rotation, Unclaimed};

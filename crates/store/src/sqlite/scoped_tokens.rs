@@ -1,44 +1,21 @@
-//! Resources, maintainers and scoped tokens in SQLite.
+//! Scoped tokens in SQLite, and the `ScopedTokenStore` port (whose resources are in
+//! `resources`).
 
-use crate::revocable::Revocable;
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use tessera_core::token_store::{
-    NewResource, NewToken, Resource, RevokedToken, TokenOwner, TokenRecord, TokenStore, TokenUse,
-    UserChange,
+use tessera_core::store::{
+    NewResource, NewToken, Resource, ScopedTokenStore, TokenOwner, TokenRecord, TokenUse,
 };
-use tessera_core::{Error, Result, Role, Timestamp};
+use tessera_core::{Error, Result, Timestamp};
 
-use super::{conflict_or_storage, resources, sql_error, user_changes, SqliteStore};
-
-const COLUMNS: &str = "id, owner, resource, description, scopes, created_by, created_at, \
-                       expires_at, revoked_at, last_used_at, last_used_ip";
-
-pub(super) fn exec(c: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
-    c.prepare_cached(sql)
-        .and_then(|mut s| s.execute(params))
-        .map_err(sql_error)
-}
-
-pub(super) fn exists(c: &Connection, sql: &str, key: &str) -> Result<bool> {
-    c.prepare_cached(sql)
-        .and_then(|mut s| s.exists([key]))
-        .map_err(sql_error)
-}
-
-pub(super) fn user_exists(c: &Connection, username: &str) -> Result<bool> {
-    exists(c, "SELECT 1 FROM users WHERE username = ?1", username)
-}
+use super::helpers::{exec, exists, strings, user_exists};
+use super::{conflict_or_storage, resources, sql_error, SqliteStore};
+use crate::rows::{owner_columns, token_owner, TOKEN_COLUMNS};
 
 fn record(r: &Row<'_>) -> rusqlite::Result<TokenRecord> {
-    let owner: Option<String> = r.get(1)?;
-    let resource: Option<String> = r.get(2)?;
     Ok(TokenRecord {
         id: r.get(0)?,
-        owner: match owner {
-            Some(u) => TokenOwner::User(u),
-            None => TokenOwner::Resource(resource.unwrap_or_default()),
-        },
+        owner: token_owner(r.get(1)?, r.get(2)?),
         description: r.get(3)?,
         scopes: r.get(4)?,
         created_by: r.get(5)?,
@@ -56,17 +33,14 @@ fn one_token(
     key: impl rusqlite::ToSql,
 ) -> Result<Option<TokenRecord>> {
     c.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM scoped_tokens WHERE {column} = ?1"
+        "SELECT {TOKEN_COLUMNS} FROM scoped_tokens WHERE {column} = ?1"
     ))
     .and_then(|mut s| s.query_row([key], record).optional())
     .map_err(sql_error)
 }
 
 fn create_token(c: &Connection, t: &NewToken) -> Result<()> {
-    let (owner, resource) = match &t.owner {
-        TokenOwner::User(u) => (Some(u.as_str()), None),
-        TokenOwner::Resource(r) => (None, Some(r.as_str())),
-    };
+    let (owner, resource) = owner_columns(&t.owner);
     let found = match (owner, resource) {
         (Some(u), _) => user_exists(c, u)?,
         (_, Some(r)) => exists(c, "SELECT 1 FROM resources WHERE name = ?1", r)?,
@@ -104,7 +78,7 @@ fn list_tokens(c: &Connection, owner: &TokenOwner) -> Result<Vec<TokenRecord>> {
     };
     let mut stmt = c
         .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM scoped_tokens WHERE {column} = ?1 AND revoked_at IS NULL
+            "SELECT {TOKEN_COLUMNS} FROM scoped_tokens WHERE {column} = ?1 AND revoked_at IS NULL
              ORDER BY created_at, rowid"
         ))
         .map_err(sql_error)?;
@@ -127,8 +101,19 @@ fn record_uses(c: &Connection, uses: &[TokenUse]) -> Result<()> {
     Ok(())
 }
 
+/// Revokes the user's personal tokens that are neither revoked nor expired; their ids.
+fn revoke_user_tokens(c: &Connection, username: &str, now: Timestamp) -> Result<Vec<String>> {
+    strings(
+        c,
+        "UPDATE scoped_tokens SET revoked_at = ?2
+         WHERE owner = ?1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?2)
+         RETURNING id",
+        params![username, now],
+    )
+}
+
 #[async_trait]
-impl TokenStore for SqliteStore {
+impl ScopedTokenStore for SqliteStore {
     async fn create_resource(&self, resource: &NewResource) -> Result<()> {
         let r = resource.clone();
         self.writer.write(move |c| resources::create(c, &r)).await
@@ -156,17 +141,6 @@ impl TokenStore for SqliteStore {
                 let sql = "DELETE FROM resource_maintainers WHERE resource = ?1 AND username = ?2";
                 Ok(exec(c, sql, params![r, u])? == 1)
             })
-            .await
-    }
-    async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool> {
-        let u = username.to_string();
-        self.writer
-            .write(move |c| user_changes::set_role(c, &u, role, now))
-            .await
-    }
-    async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>> {
-        self.readers
-            .read(move |c| user_changes::changed_since(c, since))
             .await
     }
     async fn create_token(&self, token: &NewToken) -> Result<()> {
@@ -208,18 +182,8 @@ impl TokenStore for SqliteStore {
     async fn revoke_user_tokens(&self, username: &str, now: Timestamp) -> Result<Vec<String>> {
         let u = username.to_string();
         self.writer
-            .write(move |c| user_changes::revoke_user_tokens(c, &u, now))
+            .write(move |c| revoke_user_tokens(c, &u, now))
             .await
-    }
-    async fn revoked_tokens_since(&self, since: Timestamp) -> Result<Vec<RevokedToken>> {
-        let rows = self
-            .readers
-            .read(move |c| super::revoked_since(c, Revocable::ScopedTokens, since))
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, revoked_at)| RevokedToken { id, revoked_at })
-            .collect())
     }
     async fn record_token_uses(&self, uses: &[TokenUse]) -> Result<()> {
         let uses = uses.to_vec();

@@ -1,6 +1,6 @@
-//! The storage port of no-session API keys: each key is a row holding its public id, what it is
-//! bound to, its lifetimes and the SHA-256 of its refresh token. Refreshing spends the row's
-//! refresh token and adds a successor row of the same chain.
+//! No-session API keys: each key is a row holding its public id, what it is bound to, its
+//! lifetimes and the SHA-256 of its refresh token. Refreshing spends the row's refresh token
+//! and adds a successor row of the same chain.
 
 use async_trait::async_trait;
 
@@ -137,13 +137,6 @@ impl ApiKeyUnclaimed {
     }
 }
 
-/// A revoked key, by its public id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RevokedApiKey {
-    pub id: String,
-    pub revoked_at: Timestamp,
-}
-
 /// Why a key was revoked (kept for the audit trail).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiKeyRevokeReason {
@@ -169,7 +162,7 @@ impl ApiKeyRevokeReason {
 }
 
 #[async_trait]
-pub trait ApiKeyStore: Send + Sync + 'static {
+pub trait ApiKeyStore: Send + Sync {
     /// Stores a new key; `Error::Conflict` when its id or refresh hash exists.
     async fn create_apikey(&self, key: &NewApiKey) -> Result<()>;
 
@@ -209,9 +202,6 @@ pub trait ApiKeyStore: Send + Sync + 'static {
         now: Timestamp,
         reason: ApiKeyRevokeReason,
     ) -> Result<Vec<String>>;
-
-    /// Keys revoked at or after `since`.
-    async fn revoked_apikeys_since(&self, since: Timestamp) -> Result<Vec<RevokedApiKey>>;
 
     /// True when revoked or unknown.
     async fn is_apikey_revoked(&self, id: &str) -> Result<bool>;

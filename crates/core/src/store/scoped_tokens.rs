@@ -1,10 +1,9 @@
-//! The storage port of scoped long-lived tokens: resources, their maintainers, and the
-//! personal and resource tokens themselves (kept as hashes only).
+//! Scoped long-lived tokens: resources, their maintainers, and the personal and resource
+//! tokens themselves (kept as hashes only).
 
 use async_trait::async_trait;
 
 use crate::error::Result;
-use crate::user::Role;
 use crate::Timestamp;
 
 /// A resource to create (`plugin:fancy-plugin`), with its first maintainers.
@@ -58,20 +57,6 @@ pub struct TokenRecord {
     pub last_used_ip: Option<String>,
 }
 
-/// A revoked token, as the catch-up sync reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RevokedToken {
-    pub id: String,
-    pub revoked_at: Timestamp,
-}
-
-/// A user whose role changed, as the catch-up sync reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserChange {
-    pub username: String,
-    pub changed_at: Timestamp,
-}
-
 /// The latest use of a token seen by one instance, flushed in batches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenUse {
@@ -81,7 +66,7 @@ pub struct TokenUse {
 }
 
 #[async_trait]
-pub trait TokenStore: Send + Sync {
+pub trait ScopedTokenStore: Send + Sync {
     /// `Error::Conflict` when the name is taken, `Error::NotFound` when a maintainer is not a
     /// user (and then nothing is created).
     async fn create_resource(&self, resource: &NewResource) -> Result<()>;
@@ -92,12 +77,6 @@ pub trait TokenStore: Send + Sync {
     async fn add_maintainer(&self, resource: &str, username: &str, now: Timestamp) -> Result<bool>;
     /// False when not a maintainer.
     async fn remove_maintainer(&self, resource: &str, username: &str) -> Result<bool>;
-    /// Changes a user's role (the rights of their personal tokens follow) and records the
-    /// change at `now` for `users_changed_since`; false if no user.
-    async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool>;
-    /// Users whose role changed at or after `since`.
-    async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>>;
-
     /// `Error::NotFound` when the owning user or resource does not exist.
     async fn create_token(&self, token: &NewToken) -> Result<()>;
     async fn token_by_hash(&self, hash: &[u8]) -> Result<Option<TokenRecord>>;
@@ -110,8 +89,6 @@ pub trait TokenStore: Send + Sync {
     async fn revoke_token(&self, id: &str, now: Timestamp) -> Result<bool>;
     /// Revokes the user's live personal tokens; their ids.
     async fn revoke_user_tokens(&self, username: &str, now: Timestamp) -> Result<Vec<String>>;
-    /// Tokens revoked at or after `since`.
-    async fn revoked_tokens_since(&self, since: Timestamp) -> Result<Vec<RevokedToken>>;
     /// Records uses in one write; an older use never overwrites a newer one.
     async fn record_token_uses(&self, uses: &[TokenUse]) -> Result<()>;
 }

@@ -1,0 +1,38 @@
+//! The storage port: what tessera needs from a database, grouped by aggregate and shaped by use
+//! case. A backend implements each trait; [`Store`] is all of them, so the domain holds one
+//! `Arc<dyn Store>`.
+
+mod apikeys;
+mod revocations;
+mod scoped_tokens;
+mod sessions;
+mod users;
+
+pub use apikeys::{
+    ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, ApiKeyUnclaimed, NewApiKey,
+    NextApiKey, UnclaimedOutcome,
+};
+pub use revocations::{RevocationLog, RevokedApiKey, RevokedSession, RevokedToken};
+pub use scoped_tokens::{
+    NewResource, NewToken, Resource, ScopedTokenStore, TokenOwner, TokenRecord, TokenUse,
+};
+pub use sessions::{NewSession, NextRefresh, RevokeReason, Rotation, SessionStore, Unclaimed};
+pub use users::{NewUser, UserChange, UserStore};
+
+/// Everything tessera stores: every part of the port, implemented by one backend.
+pub trait Store:
+    UserStore + SessionStore + ApiKeyStore + ScopedTokenStore + RevocationLog + Send + Sync + 'static
+{
+}
+
+impl<T> Store for T where
+    T: UserStore
+        + SessionStore
+        + ApiKeyStore
+        + ScopedTokenStore
+        + RevocationLog
+        + Send
+        + Sync
+        + 'static
+{
+}

@@ -1,0 +1,54 @@
+//! Users: their record, login failures and lockout, and role changes (which the rights of
+//! their personal tokens follow).
+
+use async_trait::async_trait;
+
+use crate::error::Result;
+use crate::user::{Role, User, Username};
+use crate::Timestamp;
+
+/// A user to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: Username,
+    pub fullname: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub created_at: Timestamp,
+}
+
+/// A user whose role changed, as the catch-up sync reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserChange {
+    pub username: String,
+    pub changed_at: Timestamp,
+}
+
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Creates a user; `Error::Conflict` when the username is taken.
+    async fn create_user(&self, user: &NewUser) -> Result<()>;
+    async fn user(&self, username: &str) -> Result<Option<User>>;
+    async fn list_users(&self) -> Result<Vec<User>>;
+    async fn count_users(&self) -> Result<u64>;
+    /// Returns false when there is no such user.
+    async fn set_password_hash(&self, username: &str, hash: &str) -> Result<bool>;
+    async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool>;
+
+    /// Counts a failed login; locks the account until `now + lock_secs` when the count reaches
+    /// `threshold` (0 = never).
+    async fn record_login_failure(
+        &self,
+        username: &str,
+        now: Timestamp,
+        threshold: u32,
+        lock_secs: i64,
+    ) -> Result<()>;
+    async fn clear_login_failures(&self, username: &str) -> Result<()>;
+
+    /// Changes a user's role (the rights of their personal tokens follow) and records the
+    /// change at `now` for `users_changed_since`; false if no user.
+    async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool>;
+    /// Users whose role changed at or after `since`.
+    async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>>;
+}

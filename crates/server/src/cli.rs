@@ -9,7 +9,7 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 use tessera_core::{Clock, Role};
 
-use crate::config::Config;
+use crate::config::{Config, Flags};
 
 mod resource;
 pub use resource::{run_resource, ResourceAction};
@@ -112,23 +112,19 @@ pub enum ConfigAction {
     Example,
 }
 
-/// Layers the configuration: defaults, file, environment, then flags.
+/// Layers the configuration: defaults, file, environment, then flags; every problem at once.
 pub fn load_config(common: &Common) -> Result<Config, String> {
-    let mut config = match &common.config {
-        Some(path) => Config::from_file(path)?,
-        None => Config::default(),
+    let flags = Flags {
+        data_dir: common.data_dir.clone(),
+        database_url: common.database.clone(),
+        redis_url: common.redis.clone(),
     };
-    config.apply_env(|name| std::env::var(name).ok())?;
-    if let Some(dir) = &common.data_dir {
-        config.data_dir = dir.clone();
-    }
-    if let Some(url) = &common.database {
-        config.database_url = Some(url.clone());
-    }
-    if let Some(url) = &common.redis {
-        config.redis_url = Some(url.clone());
-    }
-    Ok(config)
+    Config::load(
+        common.config.as_deref(),
+        &|name| std::env::var(name).ok(),
+        &flags,
+    )
+    .map_err(|e| e.to_string())
 }
 
 fn password(stdin: Option<&mut dyn BufRead>) -> Result<(String, bool), String> {

@@ -1,0 +1,173 @@
+//! The environment layer: today's variable names (`TESSERA_*` and PlantDB's), each parsed into
+//! its setting's type, secrets also from `NAME_FILE`. Every variable that does not parse is a
+//! problem of its own, so all of them are reported at once.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use figment::value::{Dict, Value};
+use serde::Serialize;
+
+/// Reads a variable (the process environment, or a map in tests).
+pub type Getter<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+type Parse = fn(&str, &str) -> Result<Value, String>;
+
+/// Variable name, setting, and how the text becomes the setting's value.
+pub(super) const VARS: &[(&str, &str, Parse)] = &[
+    ("TESSERA_BIND", "bind", one::<SocketAddr>),
+    ("TESSERA_DATA_DIR", "data_dir", one::<PathBuf>),
+    ("TESSERA_ISSUER", "issuer", one::<String>),
+    ("TESSERA_REDIS_PREFIX", "redis_prefix", one::<String>),
+    ("TESSERA_AUDIENCE", "audience", one::<String>),
+    ("SESSION_TIMEOUT", "session_timeout", one::<i64>),
+    ("REFRESH_TIMEOUT", "refresh_timeout", one::<i64>),
+    ("MAX_SESSION", "max_session", one::<u32>),
+    (
+        "TESSERA_SESSION_LIMIT_POLICY",
+        "session_limit_policy",
+        one::<String>,
+    ),
+    ("TESSERA_JWT_LEEWAY", "jwt_leeway", one::<i64>),
+    ("TESSERA_LOCKOUT_THRESHOLD", "lockout_threshold", one::<u32>),
+    ("TESSERA_LOCKOUT_SECONDS", "lockout_seconds", one::<i64>),
+    (
+        "TESSERA_RATE_LOGIN_PER_MINUTE",
+        "rate_login_per_minute",
+        one::<u32>,
+    ),
+    (
+        "TESSERA_RATE_REGISTER_PER_MINUTE",
+        "rate_register_per_minute",
+        one::<u32>,
+    ),
+    (
+        "TESSERA_RATE_USERNAME_CHECK_PER_MINUTE",
+        "rate_username_check_per_minute",
+        one::<u32>,
+    ),
+    ("TESSERA_MAX_BODY_BYTES", "max_body_bytes", one::<usize>),
+    ("TESSERA_ARGON2_MEMORY_KIB", "argon2_memory_kib", one::<u32>),
+    ("TESSERA_ARGON2_ITERATIONS", "argon2_iterations", one::<u32>),
+    (
+        "TESSERA_ARGON2_PARALLELISM",
+        "argon2_parallelism",
+        one::<u32>,
+    ),
+    ("TESSERA_HASH_WORKERS", "hash_workers", one::<usize>),
+    ("TESSERA_HASH_QUEUE", "hash_queue", one::<usize>),
+    (
+        "TESSERA_PURGE_INTERVAL_SECONDS",
+        "purge_interval_seconds",
+        one::<u64>,
+    ),
+    (
+        "TESSERA_REVOCATION_POLL_MS",
+        "revocation_poll_ms",
+        one::<u64>,
+    ),
+    (
+        "TESSERA_APIKEY_MAX_SECONDS",
+        "apikey_max_seconds",
+        one::<i64>,
+    ),
+    (
+        "TESSERA_APIKEY_DEFAULT_SECONDS",
+        "apikey_default_seconds",
+        one::<i64>,
+    ),
+    (
+        "TESSERA_APIKEY_REFRESH_SECONDS",
+        "apikey_refresh_seconds",
+        one::<i64>,
+    ),
+    ("TESSERA_DATABASE_URL", "database_url", verbatim),
+    ("TESSERA_REDIS_URL", "redis_url", verbatim),
+    ("TESSERA_TRUSTED_PROXIES", "trusted_proxies", list::<IpAddr>),
+    ("TESSERA_CORS_ORIGINS", "cors_origins", list::<String>),
+];
+
+/// Secrets: the variable itself, or else a file named by `NAME_FILE`.
+const SECRETS: &[(&str, &str)] = &[
+    ("JWT_SECRET_KEY", "jwt_secret_key"),
+    ("TESSERA_ADMIN_PASSWORD", "admin_password"),
+];
+
+/// The settings the environment gives, and the variables that could not be read.
+pub fn read(get: Getter<'_>) -> (Dict, Vec<String>) {
+    let mut values = Dict::new();
+    let mut problems = Vec::new();
+    for &(name, key) in SECRETS {
+        match secret(get, name) {
+            Ok(Some(v)) => {
+                values.insert(key.into(), Value::from(v));
+            }
+            Ok(None) => {}
+            Err(e) => problems.push(e),
+        }
+    }
+    for &(name, key, parse) in VARS {
+        if let Some(raw) = get(name) {
+            match parse(name, &raw) {
+                Ok(v) => {
+                    values.insert(key.into(), v);
+                }
+                Err(e) => problems.push(e),
+            }
+        }
+    }
+    (values, problems)
+}
+
+/// The variable that sets `key`, for messages.
+pub fn name_of(key: &str) -> Option<&'static str> {
+    VARS.iter()
+        .map(|&(name, k, _)| (name, k))
+        .chain(SECRETS.iter().copied())
+        .find_map(|(name, k)| (k == key).then_some(name))
+}
+
+fn secret(get: Getter<'_>, name: &str) -> Result<Option<String>, String> {
+    if let Some(v) = get(name) {
+        return Ok(Some(v));
+    }
+    match get(&format!("{name}_FILE")) {
+        Some(path) => std::fs::read_to_string(&path)
+            .map(|s| Some(s.trim_end_matches(['\n', '\r']).to_string()))
+            .map_err(|e| format!("{name}_FILE: cannot read {path}: {e}")),
+        None => Ok(None),
+    }
+}
+
+fn parse<T: FromStr>(name: &str, value: &str) -> Result<T, String> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| format!("{name}: cannot parse {value:?}"))
+}
+
+fn serialize(name: &str, value: impl Serialize) -> Result<Value, String> {
+    Value::serialize(value).map_err(|e| format!("{name}: {e}"))
+}
+
+/// One value, trimmed and parsed.
+fn one<T: FromStr + Serialize>(name: &str, raw: &str) -> Result<Value, String> {
+    serialize(name, parse::<T>(name, raw)?)
+}
+
+/// A comma-separated list; empty items are skipped.
+fn list<T: FromStr + Serialize>(name: &str, raw: &str) -> Result<Value, String> {
+    let items: Vec<T> = raw
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| parse(name, s))
+        .collect::<Result<_, _>>()?;
+    serialize(name, items)
+}
+
+/// The text as it is (URLs).
+fn verbatim(_: &str, raw: &str) -> Result<Value, String> {
+    Ok(Value::from(raw.to_string()))
+}

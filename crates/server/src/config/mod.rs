@@ -1,0 +1,108 @@
+//! Configuration: defaults, then a TOML file, then environment variables (`TESSERA_*` and
+//! PlantDB's names), then command-line flags. Validated into typed values at start-up.
+//!
+//! `load` layers them (with figment) and reports every problem at once, `env` names the
+//! variables, `check` holds the range checks and the conversions into the domain's settings,
+//! `secret` the redacted type for secrets.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use tessera_core::password::HashParams;
+use tessera_core::settings::AuthSettings;
+use tessera_core::ApiKeySettings;
+
+mod check;
+mod env;
+mod load;
+mod secret;
+#[cfg(test)]
+mod tests;
+
+pub use load::{ConfigError, Flags};
+pub use secret::Secret;
+
+/// Every setting, typed. `Debug` shows no secret.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH` or a PostgreSQL URL; default: `tessera.db` in `data_dir`.
+    pub database_url: Option<String>,
+    /// Redis for shared rate limits and the revocation feed across instances.
+    pub redis_url: Option<String>,
+    /// Prefix of tessera's Redis keys and channel, to share one Redis between deployments.
+    pub redis_prefix: String,
+    pub admin_password: Option<Secret>,
+    pub jwt_secret_key: Option<Secret>,
+    pub issuer: String,
+    pub audience: String,
+    pub session_timeout: i64,
+    pub refresh_timeout: i64,
+    pub max_session: u32,
+    pub session_limit_policy: String,
+    pub jwt_leeway: i64,
+    pub lockout_threshold: u32,
+    pub lockout_seconds: i64,
+    pub rate_login_per_minute: u32,
+    pub rate_register_per_minute: u32,
+    pub rate_username_check_per_minute: u32,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub cors_origins: Vec<String>,
+    pub max_body_bytes: usize,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
+    /// Argon2 computations at once; 0 = one per CPU.
+    pub hash_workers: usize,
+    pub hash_queue: usize,
+    pub purge_interval_seconds: u64,
+    pub revocation_poll_ms: u64,
+    /// Longest lifetime an API key may ask for, seconds.
+    pub apikey_max_seconds: i64,
+    /// An API key's lifetime when it asks for none, seconds.
+    pub apikey_default_seconds: i64,
+    /// Lifetime (and longest) of an API key's refresh token, seconds.
+    pub apikey_refresh_seconds: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let auth = AuthSettings::default();
+        let apikeys = ApiKeySettings::default();
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 5000)),
+            data_dir: PathBuf::from("tessera-data"),
+            database_url: None,
+            redis_url: None,
+            redis_prefix: "tessera".into(),
+            admin_password: None,
+            jwt_secret_key: None,
+            issuer: "tessera".into(),
+            audience: "tessera-client".into(),
+            session_timeout: auth.access_ttl,
+            refresh_timeout: auth.refresh_ttl,
+            max_session: auth.max_sessions,
+            session_limit_policy: "evict_oldest".into(),
+            jwt_leeway: auth.leeway,
+            lockout_threshold: auth.lockout_threshold,
+            lockout_seconds: auth.lockout_secs,
+            rate_login_per_minute: 20,
+            rate_register_per_minute: 5,
+            rate_username_check_per_minute: 120,
+            trusted_proxies: Vec::new(),
+            cors_origins: Vec::new(),
+            max_body_bytes: 64 * 1024,
+            argon2_memory_kib: HashParams::OWASP.memory_kib,
+            argon2_iterations: HashParams::OWASP.iterations,
+            argon2_parallelism: HashParams::OWASP.parallelism,
+            hash_workers: 0,
+            hash_queue: 64,
+            purge_interval_seconds: 300,
+            revocation_poll_ms: 1000,
+            apikey_max_seconds: apikeys.max_ttl,
+            apikey_default_seconds: apikeys.default_ttl,
+            apikey_refresh_seconds: apikeys.refresh_ttl,
+        }
+    }
+}

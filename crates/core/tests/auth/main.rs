@@ -1,0 +1,9 @@
+//! Domain tests of `Auth`: the real SQLite store, a manual clock, no HTTP. Time only moves when
+//! a test moves it; the store fails only when a test tells it to.
+
+mod expiry;
+mod failing;
+mod flaky;
+mod lockout;
+mod rotation;
+mod support;

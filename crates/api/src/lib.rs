@@ -42,8 +42,8 @@ pub struct UsernameCheck {
     pub exists: bool,
 }
 
-/// `POST /auth/login`
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// `POST /auth/login`. Its `Debug` hides the password.
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub struct LoginRequest {
     #[serde(default)]
     pub username: Option<String>,
@@ -59,8 +59,8 @@ pub struct LoginResponse {
     pub refresh_token: String,
 }
 
-/// `POST /auth/register`
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// `POST /auth/register`. Its `Debug` hides the password.
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub struct RegisterRequest {
     #[serde(default)]
     pub username: Option<String>,
@@ -68,6 +68,33 @@ pub struct RegisterRequest {
     pub fullname: Option<String>,
     #[serde(default)]
     pub password: Option<String>,
+}
+
+/// What `Debug` shows of a password: whether there is one, never what it is.
+fn redacted(password: &Option<String>) -> &'static str {
+    match password {
+        Some(_) => "Some(<redacted>)",
+        None => "None",
+    }
+}
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("username", &self.username)
+            .field("password", &format_args!("{}", redacted(&self.password)))
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for RegisterRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegisterRequest")
+            .field("username", &self.username)
+            .field("fullname", &self.fullname)
+            .field("password", &format_args!("{}", redacted(&self.password)))
+            .finish()
+    }
 }
 
 /// `POST /auth/token/refresh`
@@ -123,3 +150,33 @@ pub struct HealthResponse {
 }
 
 pub mod apikeys;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_passwords() {
+        let login = LoginRequest {
+            username: Some("alice".into()),
+            password: Some("hunter2-secret".into()),
+        };
+        let shown = format!("{login:?}");
+        assert!(
+            shown.contains("alice") && shown.contains("<redacted>"),
+            "{shown}"
+        );
+        assert!(!shown.contains("hunter2-secret"), "{shown}");
+        let register = RegisterRequest {
+            username: Some("bob".into()),
+            fullname: Some("Bob".into()),
+            password: Some("hunter2-secret".into()),
+        };
+        let shown = format!("{register:#?}");
+        assert!(
+            shown.contains("bob") && !shown.contains("hunter2-secret"),
+            "{shown}"
+        );
+        assert!(format!("{:?}", LoginRequest::default()).contains("password: None"));
+    }
+}

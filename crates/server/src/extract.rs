@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
 use tessera_api::ErrorCode;
+use tessera_core::{Error, Validated};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -43,6 +44,20 @@ impl<S: Send + Sync> FromRequestParts<S> for Bearer {
             None => raw,
         };
         Ok(Bearer((!token.is_empty()).then(|| token.to_string())))
+    }
+}
+
+/// The user of the request's bearer access token: 401 without one (`missing_token`) or with
+/// one that does not validate. Take `Result<AuthUser, ApiError>` to word the refusal.
+pub struct AuthUser(pub Validated);
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
+        let token = token.ok_or(Error::MissingCredential("missing token"))?;
+        Ok(AuthUser(state.auth.validate_access(&token).await?))
     }
 }
 

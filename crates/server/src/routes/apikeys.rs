@@ -15,9 +15,8 @@ use tessera_core::auth::apikeys::{ApiKeyCheck, ApiKeyRequest, IssuedApiKey};
 use tessera_core::iso8601;
 use tessera_core::Error;
 
-use super::auth::authenticate;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Bearer, ClientIp, JsonObject};
+use crate::extract::{AuthUser, ClientIp, JsonObject};
 use crate::state::AppState;
 
 fn required(value: Option<String>, what: &str) -> ApiResult<String> {
@@ -69,10 +68,9 @@ fn issued(message: &str, key: IssuedApiKey) -> ApiKeyResponse {
 pub async fn create(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    Bearer(token): Bearer,
+    AuthUser(caller): AuthUser,
     body: Result<JsonObject<CreateApiKeyRequest>, ApiError>,
 ) -> ApiResult<(StatusCode, Json<ApiKeyResponse>)> {
-    let caller = authenticate(&state, token).await?;
     let JsonObject(req) = body?;
     let request = ApiKeyRequest {
         audience: required(req.audience, "audience")?,
@@ -144,9 +142,8 @@ pub async fn refresh(
 /// `GET /auth/apikeys`: the caller's live keys, without secrets.
 pub async fn list(
     State(state): State<AppState>,
-    Bearer(token): Bearer,
+    AuthUser(caller): AuthUser,
 ) -> ApiResult<Json<ApiKeyList>> {
-    let caller = authenticate(&state, token).await?;
     let keys = state.auth.list_apikeys(&caller).await?;
     let apikeys = keys
         .into_iter()
@@ -167,10 +164,9 @@ pub async fn list(
 /// `DELETE /auth/apikeys/{id}`: the owner or an admin.
 pub async fn revoke(
     State(state): State<AppState>,
-    Bearer(token): Bearer,
+    AuthUser(caller): AuthUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<MessageResponse>> {
-    let caller = authenticate(&state, token).await?;
     state.auth.revoke_apikey(&caller, &id).await?;
     Ok(Json(MessageResponse {
         message: format!("API key {id} revoked"),
@@ -180,10 +176,9 @@ pub async fn revoke(
 /// `POST /auth/apikeys/revoke-all`: the caller's keys, or (admins) those of `username`.
 pub async fn revoke_all(
     State(state): State<AppState>,
-    Bearer(token): Bearer,
+    AuthUser(caller): AuthUser,
     JsonObject(req): JsonObject<RevokeAllApiKeysRequest, true>,
 ) -> ApiResult<Json<RevokeAllApiKeysResponse>> {
-    let caller = authenticate(&state, token).await?;
     let (username, revoked) = state
         .auth
         .revoke_all_apikeys(&caller, req.username.as_deref())

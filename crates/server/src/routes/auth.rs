@@ -10,10 +10,10 @@ use tessera_api::{
     RegisterRequest, UserInfo, UsernameCheck, ValidationResponse,
 };
 use tessera_core::user::normalise;
-use tessera_core::{Error, Validated};
+use tessera_core::Error;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Bearer, ClientIp, JsonObject};
+use crate::extract::{AuthUser, Bearer, ClientIp, JsonObject};
 use crate::state::AppState;
 
 fn present(value: Option<String>) -> Option<String> {
@@ -89,23 +89,15 @@ pub async fn logout(
     }))
 }
 
-/// Validates the bearer access token of a request.
-pub async fn authenticate(state: &AppState, token: Option<String>) -> Result<Validated, ApiError> {
-    let token = token.ok_or(Error::MissingCredential("missing token"))?;
-    Ok(state.auth.validate_access(&token).await?)
-}
-
 /// `POST /auth/register`: admins (manage_users) create readers.
 pub async fn register(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    Bearer(token): Bearer,
+    caller: Result<AuthUser, ApiError>,
     body: Result<JsonObject<RegisterRequest>, ApiError>,
 ) -> ApiResult<(StatusCode, Json<MessageResponse>)> {
     state.limits.register.check(ip).await?;
-    let caller = authenticate(&state, token)
-        .await
-        .map_err(|e| e.prefixed("Registration failed: "))?;
+    let AuthUser(caller) = caller.map_err(|e| e.prefixed("Registration failed: "))?;
     let JsonObject(req) = body?;
     let (Some(username), Some(fullname), Some(password)) = (
         present(req.username),

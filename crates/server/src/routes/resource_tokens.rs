@@ -8,20 +8,18 @@ use tessera_api::tokens::{
 };
 use tessera_api::MessageResponse;
 
-use super::auth::authenticate;
 use super::tokens::token_list;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Bearer, JsonObject};
+use crate::extract::{AuthUser, JsonObject};
 use crate::state::AppState;
 
 /// `POST /resources/{name}/tokens`: the only answer that shows the token.
 pub async fn create(
     State(state): State<AppState>,
-    Bearer(token): Bearer,
+    AuthUser(caller): AuthUser,
     Path(name): Path<String>,
     body: Result<JsonObject<CreateResourceTokenRequest>, ApiError>,
 ) -> ApiResult<(StatusCode, Json<ResourceTokenCreated>)> {
-    let caller = authenticate(&state, token).await?;
     let JsonObject(req) = body?;
     let created = state
         .auth
@@ -49,21 +47,19 @@ pub async fn create(
 /// `GET /resources/{name}/tokens`: every live token of the resource, whoever made it.
 pub async fn list(
     State(state): State<AppState>,
-    Bearer(token): Bearer,
+    AuthUser(caller): AuthUser,
     Path(name): Path<String>,
 ) -> ApiResult<Json<TokenList>> {
-    let caller = authenticate(&state, token).await?;
     token_list(state.auth.list_resource_tokens(&caller, &name).await?)
 }
 
 /// `PATCH /resources/{name}/tokens/{id}`: a new description.
 pub async fn describe(
     State(state): State<AppState>,
-    Bearer(token): Bearer,
+    AuthUser(caller): AuthUser,
     Path((name, id)): Path<(String, String)>,
     body: Result<JsonObject<DescriptionRequest>, ApiError>,
 ) -> ApiResult<Json<MessageResponse>> {
-    let caller = authenticate(&state, token).await?;
     let JsonObject(req) = body?;
     state
         .auth
@@ -77,10 +73,9 @@ pub async fn describe(
 /// `DELETE /resources/{name}/tokens/{id}`
 pub async fn revoke(
     State(state): State<AppState>,
-    Bearer(token): Bearer,
+    AuthUser(caller): AuthUser,
     Path((name, id)): Path<(String, String)>,
 ) -> ApiResult<Json<MessageResponse>> {
-    let caller = authenticate(&state, token).await?;
     state
         .auth
         .revoke_resource_token(&caller, &name, &id)

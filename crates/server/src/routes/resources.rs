@@ -9,9 +9,8 @@ use tessera_api::tokens::{
 use tessera_api::MessageResponse;
 use tessera_core::store::Resource;
 
-use super::auth::authenticate;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Bearer, JsonObject};
+use crate::extract::{AuthUser, JsonObject};
 use crate::state::AppState;
 
 fn info(r: Resource) -> ResourceInfo {
@@ -25,10 +24,9 @@ fn info(r: Resource) -> ResourceInfo {
 /// `POST /resources`: admins.
 pub async fn create(
     State(state): State<AppState>,
-    Bearer(token): Bearer,
+    AuthUser(caller): AuthUser,
     body: Result<JsonObject<CreateResourceRequest>, ApiError>,
 ) -> ApiResult<(StatusCode, Json<ResourceResponse>)> {
-    let caller = authenticate(&state, token).await?;
     state.auth.may_create_resources(Some(&caller))?;
     let JsonObject(req) = body?;
     let name = req
@@ -51,9 +49,8 @@ pub async fn create(
 /// `GET /resources`: all for admins, the maintained ones for others.
 pub async fn list(
     State(state): State<AppState>,
-    Bearer(token): Bearer,
+    AuthUser(caller): AuthUser,
 ) -> ApiResult<Json<ResourceList>> {
-    let caller = authenticate(&state, token).await?;
     let resources = state.auth.list_resources(Some(&caller)).await?;
     Ok(Json(ResourceList {
         resources: resources.into_iter().map(info).collect(),
@@ -63,11 +60,10 @@ pub async fn list(
 /// `POST /resources/{name}/maintainers`
 pub async fn add_maintainer(
     State(state): State<AppState>,
-    Bearer(token): Bearer,
+    AuthUser(caller): AuthUser,
     Path(name): Path<String>,
     body: Result<JsonObject<MaintainerRequest>, ApiError>,
 ) -> ApiResult<Json<MessageResponse>> {
-    let caller = authenticate(&state, token).await?;
     let JsonObject(req) = body?;
     let Some(username) = req.username else {
         state
@@ -92,10 +88,9 @@ pub async fn add_maintainer(
 /// `DELETE /resources/{name}/maintainers/{username}`
 pub async fn remove_maintainer(
     State(state): State<AppState>,
-    Bearer(token): Bearer,
+    AuthUser(caller): AuthUser,
     Path((name, username)): Path<(String, String)>,
 ) -> ApiResult<Json<MessageResponse>> {
-    let caller = authenticate(&state, token).await?;
     state
         .auth
         .remove_maintainer(Some(&caller), &name, &username)

@@ -8,9 +8,8 @@ use tessera_core::iso8601;
 use tessera_core::scopes::Scopes;
 use tessera_core::store::TokenRecord;
 
-use super::auth::authenticate;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Bearer, JsonObject};
+use crate::extract::{AuthUser, JsonObject};
 use crate::state::AppState;
 
 /// A stored token as lists show it: metadata only.
@@ -40,12 +39,10 @@ pub fn token_list(records: Vec<TokenRecord>) -> ApiResult<Json<TokenList>> {
 /// `POST /auth/token/create-api-token`
 pub async fn create_api_token(
     State(state): State<AppState>,
-    Bearer(token): Bearer,
+    caller: Result<AuthUser, ApiError>,
     body: Result<JsonObject<CreateApiTokenRequest>, ApiError>,
 ) -> ApiResult<Json<CreateApiTokenResponse>> {
-    let caller = authenticate(&state, token)
-        .await
-        .map_err(|e| e.prefixed("Token creation failed: "))?;
+    let AuthUser(caller) = caller.map_err(|e| e.prefixed("Token creation failed: "))?;
     let JsonObject(req) = body?;
     let created = state
         .auth
@@ -67,19 +64,17 @@ pub async fn create_api_token(
 /// `GET /auth/tokens`: the caller's own personal tokens.
 pub async fn list(
     State(state): State<AppState>,
-    Bearer(token): Bearer,
+    AuthUser(caller): AuthUser,
 ) -> ApiResult<Json<TokenList>> {
-    let caller = authenticate(&state, token).await?;
     token_list(state.auth.list_personal_tokens(&caller).await?)
 }
 
 /// `DELETE /auth/tokens/{id}`: the owner or an admin.
 pub async fn revoke(
     State(state): State<AppState>,
-    Bearer(token): Bearer,
+    AuthUser(caller): AuthUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<MessageResponse>> {
-    let caller = authenticate(&state, token).await?;
     state.auth.revoke_personal_token(&caller, &id).await?;
     Ok(Json(MessageResponse {
         message: format!("Token {id} revoked"),

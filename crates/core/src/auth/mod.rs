@@ -1,6 +1,7 @@
 //! The auth service: logins, sessions, token validation, rotation and revocation.
 
 pub mod apikeys;
+mod caller;
 mod login;
 mod personal;
 mod profiles;
@@ -30,6 +31,7 @@ use crate::store::Store;
 use crate::Timestamp;
 
 pub use apikeys::ApiKeySettings;
+pub use caller::Caller;
 pub use login::LoginOutcome;
 pub use personal::CreatedToken;
 pub use scoped::{Identity, ScopedValidated};

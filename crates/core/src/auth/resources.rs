@@ -1,13 +1,13 @@
 //! Resources (`plugin:fancy-plugin`) and their maintainers. Calls made by the local admin
-//! command line pass no caller (`None`) and may do what an admin may.
+//! command line come from [`Caller::Local`] and may do what an admin may.
 
 use tracing::info;
 
-use super::tokens::Validated;
+use super::caller::Caller;
 use super::Auth;
 use crate::error::{Error, Result};
 use crate::store::{NewResource, Resource};
-use crate::user::{Role, Username};
+use crate::user::Username;
 
 /// A resource name: 1 to 128 of `A-Z a-z 0-9 . _ - : @`, starting with a letter or digit.
 pub fn check_resource_name(raw: &str) -> Result<String> {
@@ -28,14 +28,10 @@ pub fn check_resource_name(raw: &str) -> Result<String> {
     Ok(name.to_string())
 }
 
-fn is_admin(caller: Option<&Validated>) -> bool {
-    caller.is_none_or(|c| c.role == Role::Admin)
-}
-
 impl Auth {
     /// Only admins create resources: checked before anything else of the request.
-    pub fn may_create_resources(&self, caller: Option<&Validated>) -> Result<()> {
-        if !is_admin(caller) {
+    pub fn may_create_resources(&self, caller: Caller<'_>) -> Result<()> {
+        if !caller.is_admin() {
             return Err(Error::Forbidden("only admins create resources".into()));
         }
         Ok(())
@@ -43,7 +39,7 @@ impl Auth {
 
     pub async fn create_resource(
         &self,
-        caller: Option<&Validated>,
+        caller: Caller<'_>,
         name: &str,
         maintainers: &[String],
     ) -> Result<Resource> {
@@ -75,21 +71,27 @@ impl Auth {
     }
 
     /// All resources for admins (and the command line), the maintained ones for others.
-    pub async fn list_resources(&self, caller: Option<&Validated>) -> Result<Vec<Resource>> {
-        let only = caller.filter(|c| c.role != Role::Admin);
-        self.store
-            .list_resources(only.map(|c| c.username.as_str()))
-            .await
+    pub async fn list_resources(&self, caller: Caller<'_>) -> Result<Vec<Resource>> {
+        let only = if caller.is_admin() {
+            None
+        } else {
+            caller.username()
+        };
+        self.store.list_resources(only).await
     }
 
     /// The resource, if the caller may manage its maintainers (an admin or a maintainer).
     /// Only admins learn that a resource does not exist.
-    async fn managed(&self, caller: Option<&Validated>, name: &str) -> Result<Resource> {
+    async fn managed(&self, caller: Caller<'_>, name: &str) -> Result<Resource> {
         let resource = self.store.resource(name).await?;
-        let maintains = |r: &Resource| caller.is_some_and(|c| r.maintainers.contains(&c.username));
+        let maintains = |r: &Resource| {
+            caller
+                .username()
+                .is_some_and(|u| r.maintainers.iter().any(|m| m == u))
+        };
         match resource {
-            Some(r) if is_admin(caller) || maintains(&r) => Ok(r),
-            None if is_admin(caller) => Err(Error::NotFound(format!("no resource {name}"))),
+            Some(r) if caller.is_admin() || maintains(&r) => Ok(r),
+            None if caller.is_admin() => Err(Error::NotFound(format!("no resource {name}"))),
             _ => Err(Error::Forbidden(format!(
                 "only admins and maintainers of {name} manage its maintainers"
             ))),
@@ -97,18 +99,14 @@ impl Auth {
     }
 
     /// Whether the caller may manage the resource's maintainers (`Error::Forbidden` if not).
-    pub async fn may_manage_maintainers(
-        &self,
-        caller: Option<&Validated>,
-        name: &str,
-    ) -> Result<()> {
+    pub async fn may_manage_maintainers(&self, caller: Caller<'_>, name: &str) -> Result<()> {
         self.managed(caller, name).await.map(drop)
     }
 
     /// Returns false when the user already was a maintainer.
     pub async fn add_maintainer(
         &self,
-        caller: Option<&Validated>,
+        caller: Caller<'_>,
         name: &str,
         username: &str,
     ) -> Result<bool> {
@@ -124,7 +122,7 @@ impl Auth {
 
     pub async fn remove_maintainer(
         &self,
-        caller: Option<&Validated>,
+        caller: Caller<'_>,
         name: &str,
         username: &str,
     ) -> Result<()> {

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use clap::Subcommand;
+use tessera_core::auth::Caller;
 use tessera_core::Clock;
 
 use crate::config::Config;
@@ -36,19 +37,19 @@ pub async fn run_resource(
     match action {
         ResourceAction::Add { name, maintainers } => {
             let r = auth
-                .create_resource(None, &name, &maintainers)
+                .create_resource(Caller::Local, &name, &maintainers)
                 .await
                 .map_err(fail)?;
             writeln!(out, "created resource {}", r.name).ok();
         }
         ResourceAction::List => {
-            for r in auth.list_resources(None).await.map_err(fail)? {
+            for r in auth.list_resources(Caller::Local).await.map_err(fail)? {
                 writeln!(out, "{}\t{}", r.name, r.maintainers.join(",")).ok();
             }
         }
         ResourceAction::AddMaintainer { name, username } => {
             let added = auth
-                .add_maintainer(None, &name, &username)
+                .add_maintainer(Caller::Local, &name, &username)
                 .await
                 .map_err(fail)?;
             let user = tessera_core::user::normalise(&username);
@@ -60,7 +61,7 @@ pub async fn run_resource(
             writeln!(out, "{user} {what} {name}").ok();
         }
         ResourceAction::RemoveMaintainer { name, username } => {
-            auth.remove_maintainer(None, &name, &username)
+            auth.remove_maintainer(Caller::Local, &name, &username)
                 .await
                 .map_err(fail)?;
             let user = tessera_core::user::normalise(&username);

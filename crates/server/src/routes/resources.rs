@@ -7,6 +7,7 @@ use tessera_api::tokens::{
     CreateResourceRequest, MaintainerRequest, ResourceInfo, ResourceList, ResourceResponse,
 };
 use tessera_api::MessageResponse;
+use tessera_core::auth::Caller;
 use tessera_core::store::Resource;
 
 use crate::error::{ApiError, ApiResult};
@@ -27,7 +28,7 @@ pub async fn create(
     AuthUser(caller): AuthUser,
     body: Result<JsonObject<CreateResourceRequest>, ApiError>,
 ) -> ApiResult<(StatusCode, Json<ResourceResponse>)> {
-    state.auth.may_create_resources(Some(&caller))?;
+    state.auth.may_create_resources(Caller::User(&caller))?;
     let JsonObject(req) = body?;
     let name = req
         .name
@@ -35,7 +36,7 @@ pub async fn create(
     let maintainers = req.maintainers.unwrap_or_default();
     let resource = state
         .auth
-        .create_resource(Some(&caller), &name, &maintainers)
+        .create_resource(Caller::User(&caller), &name, &maintainers)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -51,7 +52,7 @@ pub async fn list(
     State(state): State<AppState>,
     AuthUser(caller): AuthUser,
 ) -> ApiResult<Json<ResourceList>> {
-    let resources = state.auth.list_resources(Some(&caller)).await?;
+    let resources = state.auth.list_resources(Caller::User(&caller)).await?;
     Ok(Json(ResourceList {
         resources: resources.into_iter().map(info).collect(),
     }))
@@ -68,13 +69,13 @@ pub async fn add_maintainer(
     let Some(username) = req.username else {
         state
             .auth
-            .may_manage_maintainers(Some(&caller), &name)
+            .may_manage_maintainers(Caller::User(&caller), &name)
             .await?;
         return Err(ApiError::bad_request("Missing username"));
     };
     let added = state
         .auth
-        .add_maintainer(Some(&caller), &name, &username)
+        .add_maintainer(Caller::User(&caller), &name, &username)
         .await?;
     let username = tessera_core::user::normalise(&username);
     let message = if added {
@@ -93,7 +94,7 @@ pub async fn remove_maintainer(
 ) -> ApiResult<Json<MessageResponse>> {
     state
         .auth
-        .remove_maintainer(Some(&caller), &name, &username)
+        .remove_maintainer(Caller::User(&caller), &name, &username)
         .await?;
     Ok(Json(MessageResponse {
         message: format!("{username} no longer maintains {name}"),

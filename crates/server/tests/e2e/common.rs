@@ -81,6 +81,14 @@ impl TestServer {
         Client::new(&self.url)
     }
 
+    /// A client whose every call says it was forwarded for `xff` (`X-Forwarded-For`).
+    pub fn forwarded_client(&self, xff: &str) -> Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", xff.parse().unwrap());
+        let http = reqwest::Client::builder().default_headers(headers);
+        Client::with_http(&self.url, http.build().unwrap())
+    }
+
     pub async fn admin(&self) -> Client {
         let c = self.client();
         c.login("admin", "admin").await.unwrap();

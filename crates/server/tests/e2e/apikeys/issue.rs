@@ -1,58 +1,66 @@
 //! Creating keys and verifying them for their audience, subject and time window.
 
 use serde_json::json;
+use tessera_api::apikeys::CreateApiKeyRequest;
 use tessera_core::iso8601;
 
-use super::{contributor, create, create_ok, text, verify, verify_key};
-use crate::common::{assert_error, TestServer, START};
+use super::{check, contributor, create, create_ok, svc, verify, verify_key};
+use crate::common::{assert_error, assert_refused, reason, TestServer, START};
 
 #[tokio::test]
 async fn a_contributor_gets_a_key_that_verifies_for_its_audience_and_subject() {
     let s = TestServer::start().await;
     let carol = contributor(&s, "carol").await;
-    let body = create_ok(&s, &carol, json!({"api_version": 2})).await;
-    assert_eq!(body["message"], "API key generated successfully");
-    assert_eq!(body["expires"], iso8601::format(START + 900));
-    assert_eq!(
-        body["refresh_token_expires"],
-        iso8601::format(START + 86_400)
-    );
-    assert!(text(&body, "refresh_token").starts_with("tsr_ak_"));
-    let apikey = text(&body, "apikey");
+    let body = create_ok(
+        &s,
+        &carol,
+        CreateApiKeyRequest {
+            api_version: Some(json!(2)),
+            ..svc()
+        },
+    )
+    .await;
+    assert_eq!(body.message, "API key generated successfully");
+    assert_eq!(body.expires, iso8601::format(START + 900));
+    assert_eq!(body.refresh_token_expires, iso8601::format(START + 86_400));
+    assert!(body.refresh_token.starts_with("tsr_ak_"));
+    let apikey = &body.apikey;
 
-    let (status, ok) = verify_key(&s, &apikey).await;
-    assert_eq!(status, 200, "{ok}");
-    assert_eq!(ok["valid"], true);
-    assert_eq!(ok["message"], "API key verification successful");
+    let ok = verify_key(&s, apikey).await.unwrap();
+    assert!(ok.valid);
+    assert_eq!(ok.message, "API key verification successful");
     assert_eq!(
-        ok["user"],
-        json!({"username": "carol", "fullname": "carol"})
+        (ok.user.username.as_str(), ok.user.fullname.as_str()),
+        ("carol", "carol")
     );
     assert_eq!(
-        (&ok["audience"], &ok["subject"]),
-        (&json!("svc"), &json!("/data"))
+        (ok.audience.as_str(), ok.subject.as_str()),
+        ("svc", "/data")
     );
-    assert_eq!(ok["api_version"], "2");
-    assert_eq!(ok["expires"], body["expires"]);
-    assert_eq!(ok["apikey_id"], body["apikey_id"]);
+    assert_eq!(ok.api_version, "2");
+    assert_eq!(ok.expires, body.expires);
+    assert_eq!(ok.apikey_id, body.apikey_id);
     // Without a subject to match, any subject holds.
-    let (status, _) = verify(&s, json!({"apikey": apikey, "audience": "svc"})).await;
-    assert_eq!(status, 200);
+    check(&s, apikey, None, None).await.unwrap();
 
     let other_audience = json!({"apikey": apikey, "audience": "other", "subject": "/data"});
     assert_error(&verify(&s, other_audience).await, 401, "wrong_audience");
     let other_subject = json!({"apikey": apikey, "audience": "svc", "subject": "/admin"});
     assert_error(&verify(&s, other_subject).await, 401, "wrong_subject");
     // The subject is not a user: a key for subject "carol" does not name her.
-    let named = create_ok(&s, &carol, json!({"subject": "admin"})).await;
-    let (_, ok) = verify(
+    let named = create_ok(
         &s,
-        json!({"apikey": text(&named, "apikey"), "audience": "svc"}),
+        &carol,
+        CreateApiKeyRequest {
+            subject: Some("admin".into()),
+            ..svc()
+        },
     )
     .await;
+    let ok = check(&s, &named.apikey, None, None).await.unwrap();
     assert_eq!(
-        (&ok["user"]["username"], &ok["subject"]),
-        (&json!("carol"), &json!("admin"))
+        (ok.user.username.as_str(), ok.subject.as_str()),
+        ("carol", "admin")
     );
 }
 
@@ -61,10 +69,12 @@ async fn readers_and_strangers_may_not_create_keys() {
     let s = TestServer::start().await;
     let (guest, _) = s.login("guest", "guest").await;
     let body = json!({"audience": "svc", "subject": "/data"});
-    assert_error(&create(&s, &guest, body.clone()).await, 403, "forbidden");
+    let refused = s.bearer(&guest).await.create_apikey(&svc()).await;
+    assert_refused(&refused, 403, "forbidden");
     let none = s.post("/auth/apikeys", None, Some(body.clone())).await;
     assert_error(&none, 401, "missing_token");
     let (admin, _) = s.login("admin", "admin").await;
+    // The exact status, raw.
     assert_eq!(create(&s, &admin, body).await.0, 201);
 }
 
@@ -95,10 +105,22 @@ async fn malformed_requests_are_400() {
 async fn lifetimes_are_bounded_by_the_configured_maximum() {
     let s = TestServer::start().await;
     let carol = contributor(&s, "carol").await;
-    let too_long = json!({"audience": "svc", "subject": "/data", "expires_in": 901});
-    assert_error(&create(&s, &carol, too_long).await, 400, "bad_request");
-    let body = create_ok(&s, &carol, json!({"expires_in": 900})).await;
-    assert_eq!(body["expires"], iso8601::format(START + 900));
+    let too_long = CreateApiKeyRequest {
+        expires_in: Some(901),
+        ..svc()
+    };
+    let carols = s.bearer(&carol).await;
+    assert_refused(&carols.create_apikey(&too_long).await, 400, "bad_request");
+    let body = create_ok(
+        &s,
+        &carol,
+        CreateApiKeyRequest {
+            expires_in: Some(900),
+            ..svc()
+        },
+    )
+    .await;
+    assert_eq!(body.expires, iso8601::format(START + 900));
 
     let s = TestServer::start_with(|c| {
         c.apikey_max_seconds = 60;
@@ -107,32 +129,41 @@ async fn lifetimes_are_bounded_by_the_configured_maximum() {
     })
     .await;
     let carol = contributor(&s, "carol").await;
-    let too_long = json!({"audience": "svc", "subject": "/data", "expires_in": 61});
-    assert_error(&create(&s, &carol, too_long).await, 400, "bad_request");
-    let body = create_ok(&s, &carol, json!({})).await;
-    assert_eq!(body["expires"], iso8601::format(START + 30));
-    assert_eq!(body["refresh_token_expires"], iso8601::format(START + 600));
+    let too_long = CreateApiKeyRequest {
+        expires_in: Some(61),
+        ..svc()
+    };
+    let carols = s.bearer(&carol).await;
+    assert_refused(&carols.create_apikey(&too_long).await, 400, "bad_request");
+    let body = create_ok(&s, &carol, svc()).await;
+    assert_eq!(body.expires, iso8601::format(START + 30));
+    assert_eq!(body.refresh_token_expires, iso8601::format(START + 600));
 }
 
 #[tokio::test]
 async fn keys_expire_and_are_not_valid_before_their_time() {
     let s = TestServer::start().await;
     let carol = contributor(&s, "carol").await;
-    let body = create_ok(&s, &carol, json!({"expires_in": 120, "not_before": 30})).await;
-    let apikey = text(&body, "apikey");
+    let body = create_ok(
+        &s,
+        &carol,
+        CreateApiKeyRequest {
+            expires_in: Some(120),
+            not_before: Some(30),
+            ..svc()
+        },
+    )
+    .await;
+    let apikey = body.apikey;
     let early = verify_key(&s, &apikey).await;
-    assert_error(&early, 401, "token_not_yet_valid");
-    let reason = format!("not valid before {}", iso8601::format(START + 30));
-    assert!(
-        early.1["error"].as_str().unwrap().contains(&reason),
-        "{}",
-        early.1
-    );
+    assert_refused(&early, 401, "token_not_yet_valid");
+    let expected = format!("not valid before {}", iso8601::format(START + 30));
+    assert!(reason(&early).contains(&expected), "{early:?}");
     s.clock.advance(30);
-    assert_eq!(verify_key(&s, &apikey).await.0, 200);
+    verify_key(&s, &apikey).await.unwrap();
     // Expired once past `exp` and the 5 s leeway.
     s.clock.advance(90 + 4);
-    assert_eq!(verify_key(&s, &apikey).await.0, 200);
+    verify_key(&s, &apikey).await.unwrap();
     s.clock.advance(1);
-    assert_error(&verify_key(&s, &apikey).await, 401, "token_expired");
+    assert_refused(&verify_key(&s, &apikey).await, 401, "token_expired");
 }

@@ -2,36 +2,59 @@
 
 use reqwest::Method;
 use serde_json::json;
+use tessera_api::apikeys::CreateApiKeyRequest;
 use tessera_core::iso8601;
 
-use super::{contributor, create_ok, send, text, verify_key};
-use crate::common::{assert_error, TestServer, START};
+use super::{contributor, create_ok, refresh, svc, verify_key};
+use crate::common::{assert_error, assert_refused, http, refused, TestServer, START};
 
 #[tokio::test]
 async fn the_list_shows_own_live_keys_without_secrets() {
     let s = TestServer::start().await;
     let carol = contributor(&s, "carol").await;
     let dave = contributor(&s, "dave").await;
-    let k1 = create_ok(&s, &carol, json!({"bind_ip": "10.0.0.7", "api_version": 4})).await;
-    let k2 = create_ok(&s, &carol, json!({"expires_in": 60})).await;
-    let gone = create_ok(&s, &carol, json!({})).await;
-    create_ok(&s, &dave, json!({})).await;
-    let path = format!("/auth/apikeys/{}", text(&gone, "apikey_id"));
-    assert_eq!(send(&s, Method::DELETE, &path, &carol).await.0, 200);
+    let k1 = create_ok(
+        &s,
+        &carol,
+        CreateApiKeyRequest {
+            bind_ip: Some(json!("10.0.0.7")),
+            api_version: Some(json!(4)),
+            ..svc()
+        },
+    )
+    .await;
+    let k2 = create_ok(
+        &s,
+        &carol,
+        CreateApiKeyRequest {
+            expires_in: Some(60),
+            ..svc()
+        },
+    )
+    .await;
+    let gone = create_ok(&s, &carol, svc()).await;
+    create_ok(&s, &dave, svc()).await;
+    s.bearer(&carol)
+        .await
+        .revoke_apikey(&gone.apikey_id)
+        .await
+        .unwrap();
 
-    let (status, list) = send(&s, Method::GET, "/auth/apikeys", &carol).await;
+    // Raw: the whole body as sent, so that no field the client would drop goes unseen.
+    let url = s.api("/auth/apikeys");
+    let (status, list) = http::send(Method::GET, &url, Some(&carol), None).await;
     assert_eq!(status, 200, "{list}");
     let keys = list["apikeys"].as_array().unwrap();
-    let mut ids: Vec<String> = keys.iter().map(|k| text(k, "id")).collect();
-    let mut want = vec![text(&k1, "apikey_id"), text(&k2, "apikey_id")];
+    let mut ids: Vec<&str> = keys.iter().map(|k| k["id"].as_str().unwrap()).collect();
+    let mut want = vec![k1.apikey_id.as_str(), k2.apikey_id.as_str()];
     ids.sort();
     want.sort();
     assert_eq!(ids, want);
-    let first = keys.iter().find(|k| k["id"] == k1["apikey_id"]).unwrap();
+    let first = keys.iter().find(|k| k["id"] == k1.apikey_id).unwrap();
     assert_eq!(
         *first,
         json!({
-            "id": k1["apikey_id"], "audience": "svc", "subject": "/data", "api_version": "4",
+            "id": k1.apikey_id, "audience": "svc", "subject": "/data", "api_version": "4",
             "bound_ip": "10.0.0.7", "created": iso8601::format(START),
             "expires": iso8601::format(START + 900),
             "refresh_token_expires": iso8601::format(START + 86_400),
@@ -39,11 +62,11 @@ async fn the_list_shows_own_live_keys_without_secrets() {
     );
     let raw = list.to_string();
     for secret in [&k1, &k2] {
-        assert!(!raw.contains(&text(secret, "apikey")));
-        assert!(!raw.contains(&text(secret, "refresh_token")));
+        assert!(!raw.contains(&secret.apikey));
+        assert!(!raw.contains(&secret.refresh_token));
     }
-    assert_error(
-        &send(&s, Method::GET, "/auth/apikeys", "nonsense").await,
+    assert_refused(
+        &s.bearer("nonsense").await.list_apikeys().await,
         401,
         "invalid_token",
     );
@@ -55,45 +78,28 @@ async fn a_key_is_revoked_by_its_owner_or_an_admin_only() {
     let carol = contributor(&s, "carol").await;
     let dave = contributor(&s, "dave").await;
     let (admin, _) = s.login("admin", "admin").await;
-    let k1 = create_ok(&s, &carol, json!({})).await;
-    let k2 = create_ok(&s, &carol, json!({})).await;
-    let path = |k: &serde_json::Value| format!("/auth/apikeys/{}", text(k, "apikey_id"));
+    let k1 = create_ok(&s, &carol, svc()).await;
+    let k2 = create_ok(&s, &carol, svc()).await;
 
     // Another user learns nothing: the key might as well not exist.
-    assert_error(
-        &send(&s, Method::DELETE, &path(&k1), &dave).await,
-        404,
-        "not_found",
-    );
-    let unknown = send(&s, Method::DELETE, "/auth/apikeys/no-such-key", &dave).await;
-    assert_error(&unknown, 404, "not_found");
-    assert_eq!(verify_key(&s, &text(&k1, "apikey")).await.0, 200);
+    let (dave, carol) = (s.bearer(&dave).await, s.bearer(&carol).await);
+    let refused = dave.revoke_apikey(&k1.apikey_id).await;
+    assert_refused(&refused, 404, "not_found");
+    let unknown = dave.revoke_apikey("no-such-key").await;
+    assert_refused(&unknown, 404, "not_found");
+    verify_key(&s, &k1.apikey).await.unwrap();
 
-    let (status, body) = send(&s, Method::DELETE, &path(&k1), &carol).await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(
-        body["message"],
-        format!("API key {} revoked", text(&k1, "apikey_id"))
-    );
-    assert_error(
-        &verify_key(&s, &text(&k1, "apikey")).await,
-        401,
-        "token_revoked",
-    );
-    assert_error(
-        &send(&s, Method::DELETE, &path(&k1), &carol).await,
-        404,
-        "not_found",
-    );
-    let refreshed = super::refresh(&s, &text(&k1, "refresh_token")).await;
-    assert_error(&refreshed, 401, "token_revoked");
+    let body = carol.revoke_apikey(&k1.apikey_id).await.unwrap();
+    assert_eq!(body.message, format!("API key {} revoked", k1.apikey_id));
+    assert_refused(&verify_key(&s, &k1.apikey).await, 401, "token_revoked");
+    let again = carol.revoke_apikey(&k1.apikey_id).await;
+    assert_refused(&again, 404, "not_found");
+    let refreshed = refresh(&s, &k1.refresh_token).await;
+    assert_refused(&refreshed, 401, "token_revoked");
 
-    assert_eq!(send(&s, Method::DELETE, &path(&k2), &admin).await.0, 200);
-    assert_error(
-        &verify_key(&s, &text(&k2, "apikey")).await,
-        401,
-        "token_revoked",
-    );
+    let admin = s.bearer(&admin).await;
+    admin.revoke_apikey(&k2.apikey_id).await.unwrap();
+    assert_refused(&verify_key(&s, &k2.apikey).await, 401, "token_revoked");
 }
 
 #[tokio::test]
@@ -103,18 +109,17 @@ async fn revoke_all_ends_own_keys_and_admins_may_name_a_user() {
     let dave = contributor(&s, "dave").await;
     let (admin, _) = s.login("admin", "admin").await;
     let carols = [
-        create_ok(&s, &carol, json!({})).await,
-        create_ok(&s, &carol, json!({})).await,
+        create_ok(&s, &carol, svc()).await,
+        create_ok(&s, &carol, svc()).await,
     ];
-    let daves = create_ok(&s, &dave, json!({})).await;
+    let daves = create_ok(&s, &dave, svc()).await;
 
-    let named = Some(json!({"username": "dave"}));
-    let got = s
-        .post("/auth/apikeys/revoke-all", Some(&carol), named.clone())
-        .await;
-    assert_error(&got, 403, "forbidden");
-    assert_eq!(verify_key(&s, &text(&daves, "apikey")).await.0, 200);
+    let carols_client = s.bearer(&carol).await;
+    let got = carols_client.revoke_all_apikeys(Some("dave")).await;
+    assert_refused(&got, 403, "forbidden");
+    verify_key(&s, &daves.apikey).await.unwrap();
 
+    // Raw: the body is optional, and the answer exact.
     let (status, body) = s.post("/auth/apikeys/revoke-all", Some(&carol), None).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
@@ -122,31 +127,17 @@ async fn revoke_all_ends_own_keys_and_admins_may_name_a_user() {
         json!({"message": "API keys of carol revoked", "revoked": 2})
     );
     for k in &carols {
-        assert_error(
-            &verify_key(&s, &text(k, "apikey")).await,
-            401,
-            "token_revoked",
-        );
+        assert_refused(&verify_key(&s, &k.apikey).await, 401, "token_revoked");
     }
-    let (_, again) = s
-        .post("/auth/apikeys/revoke-all", Some(&carol), Some(json!({})))
-        .await;
-    assert_eq!(again["revoked"], 0);
+    let again = carols_client.revoke_all_apikeys(None).await.unwrap();
+    assert_eq!(again.revoked, 0);
 
-    let (status, body) = s
-        .post("/auth/apikeys/revoke-all", Some(&admin), named)
-        .await;
-    assert_eq!((status, &body["revoked"]), (200, &json!(1)), "{body}");
-    assert_error(
-        &verify_key(&s, &text(&daves, "apikey")).await,
-        401,
-        "token_revoked",
-    );
-    let nobody = Some(json!({"username": "nobody"}));
-    let got = s
-        .post("/auth/apikeys/revoke-all", Some(&admin), nobody)
-        .await;
-    assert_error(&got, 404, "not_found");
+    let admin = s.bearer(&admin).await;
+    let body = admin.revoke_all_apikeys(Some("dave")).await.unwrap();
+    assert_eq!(body.revoked, 1, "{body:?}");
+    assert_refused(&verify_key(&s, &daves.apikey).await, 401, "token_revoked");
+    let got = admin.revoke_all_apikeys(Some("nobody")).await;
+    assert_refused(&got, 404, "not_found");
     assert_error(
         &s.post("/auth/apikeys/revoke-all", None, None).await,
         401,
@@ -159,29 +150,18 @@ async fn disabling_a_user_or_setting_a_password_ends_their_keys() {
     let s = TestServer::start().await;
     let carol = contributor(&s, "carol").await;
     let dave = contributor(&s, "dave").await;
-    let carols = create_ok(&s, &carol, json!({})).await;
-    let daves = create_ok(&s, &dave, json!({})).await;
+    let carols = create_ok(&s, &carol, svc()).await;
+    let daves = create_ok(&s, &dave, svc()).await;
     let auth = &s.running.as_ref().unwrap().auth;
 
     auth.set_disabled("carol", true).await.unwrap();
-    assert_error(
-        &verify_key(&s, &text(&carols, "apikey")).await,
-        401,
-        "token_revoked",
-    );
+    assert_refused(&verify_key(&s, &carols.apikey).await, 401, "token_revoked");
     assert_eq!(
-        super::refresh(&s, &text(&carols, "refresh_token")).await.0,
-        401
+        refused(&refresh(&s, &carols.refresh_token).await),
+        Some(401)
     );
 
     auth.set_password("dave", "a-new-password").await.unwrap();
-    assert_error(
-        &verify_key(&s, &text(&daves, "apikey")).await,
-        401,
-        "token_revoked",
-    );
-    assert_eq!(
-        super::refresh(&s, &text(&daves, "refresh_token")).await.0,
-        401
-    );
+    assert_refused(&verify_key(&s, &daves.apikey).await, 401, "token_revoked");
+    assert_eq!(refused(&refresh(&s, &daves.refresh_token).await), Some(401));
 }

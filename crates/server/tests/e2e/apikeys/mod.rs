@@ -9,10 +9,14 @@ mod manage;
 mod refresh;
 mod revocation;
 
-use serde_json::{json, Value};
+use serde_json::Value;
+use tessera_api::apikeys::{
+    ApiKeyResponse, CreateApiKeyRequest, VerifyApiKeyRequest, VerifyApiKeyResponse,
+};
+use tessera_client::ClientError;
 use tessera_core::Role;
 
-use crate::common::{http, TestServer};
+use crate::common::{Answer, TestServer};
 
 /// Creates a contributor (who may create keys) and logs in: their access token.
 pub async fn contributor(s: &TestServer, name: &str) -> String {
@@ -27,56 +31,57 @@ pub async fn contributor(s: &TestServer, name: &str) -> String {
     s.login(name, &password).await.0
 }
 
-pub async fn create(s: &TestServer, bearer: &str, body: Value) -> (u16, Value) {
+/// A raw creation: for bodies the client cannot send, and the exact status.
+pub async fn create(s: &TestServer, bearer: &str, body: Value) -> Answer {
     s.post("/auth/apikeys", Some(bearer), Some(body)).await
 }
 
-/// A key for audience `svc`, subject `/data`: the whole creation answer.
-pub async fn create_ok(s: &TestServer, bearer: &str, extra: Value) -> Value {
-    let mut body = json!({"audience": "svc", "subject": "/data"});
-    for (k, v) in extra.as_object().unwrap() {
-        body[k] = v.clone();
+/// A request for audience `svc`, subject `/data`.
+pub fn svc() -> CreateApiKeyRequest {
+    CreateApiKeyRequest {
+        audience: Some("svc".into()),
+        subject: Some("/data".into()),
+        ..CreateApiKeyRequest::default()
     }
-    let (status, body) = create(s, bearer, body).await;
-    assert_eq!(status, 201, "{body}");
-    body
 }
 
-pub fn text(body: &Value, key: &str) -> String {
-    body[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("{key} in {body}"))
-        .to_string()
+/// Creates a key through the client: the whole creation answer.
+pub async fn create_ok(
+    s: &TestServer,
+    bearer: &str,
+    request: CreateApiKeyRequest,
+) -> ApiKeyResponse {
+    let made = s.bearer(bearer).await.create_apikey(&request).await;
+    made.unwrap_or_else(|e| panic!("{e}"))
 }
 
-pub async fn verify(s: &TestServer, body: Value) -> (u16, Value) {
+/// A raw verification, for bodies with fields left out.
+pub async fn verify(s: &TestServer, body: Value) -> Answer {
     s.post("/auth/apikeys/verify", None, Some(body)).await
 }
 
-/// Verifies `apikey` for audience `svc` and subject `/data`.
-pub async fn verify_key(s: &TestServer, apikey: &str) -> (u16, Value) {
-    verify(
-        s,
-        json!({"apikey": apikey, "audience": "svc", "subject": "/data"}),
-    )
-    .await
+/// Verifies `apikey` through the client, for audience `svc` and subject `/data`.
+pub async fn verify_key(s: &TestServer, apikey: &str) -> Result<VerifyApiKeyResponse, ClientError> {
+    check(s, apikey, Some("/data"), None).await
 }
 
-pub async fn refresh(s: &TestServer, refresh_token: &str) -> (u16, Value) {
-    s.post(
-        "/auth/apikeys/refresh",
-        None,
-        Some(json!({ "refresh_token": refresh_token })),
-    )
-    .await
-}
-
-/// A raw GET or DELETE with a bearer: (status, body).
-pub async fn send(
+/// Verifies `apikey` through the client for audience `svc`, an optional subject and address.
+pub async fn check(
     s: &TestServer,
-    method: reqwest::Method,
-    path: &str,
-    bearer: &str,
-) -> (u16, Value) {
-    http::send(method, &s.api(path), Some(bearer), None).await
+    apikey: &str,
+    subject: Option<&str>,
+    ip: Option<&str>,
+) -> Result<VerifyApiKeyResponse, ClientError> {
+    let request = VerifyApiKeyRequest {
+        apikey: Some(apikey.into()),
+        audience: Some("svc".into()),
+        subject: subject.map(str::to_string),
+        ip: ip.map(str::to_string),
+    };
+    s.client().verify_apikey(&request).await
+}
+
+/// Spends an API-key refresh token through the client.
+pub async fn refresh(s: &TestServer, refresh_token: &str) -> Result<ApiKeyResponse, ClientError> {
+    s.client().refresh_apikey(refresh_token).await
 }

@@ -2,20 +2,20 @@
 //! revocation written to the store by someone else is seen at the next catch-up), the store
 //! while it is down; and a key that outlives what the set remembers.
 
-use reqwest::Method;
 use serde_json::json;
+use tessera_api::apikeys::CreateApiKeyRequest;
 use tessera_core::store::ApiKeyRevokeReason;
 
-use super::{contributor, create_ok, send, text, verify, verify_key};
-use crate::common::{assert_error, TestServer, START};
+use super::{contributor, create_ok, svc, verify, verify_key};
+use crate::common::{assert_error, assert_refused, reason, TestServer, START};
 
 #[tokio::test]
 async fn verification_reads_memory_while_the_feed_is_live_and_the_store_while_it_is_down() {
     let s = TestServer::start_with(|c| c.revocation_poll_ms = 3_600_000).await;
     let carol = contributor(&s, "carol").await;
     let auth = s.running.as_ref().unwrap().auth.clone();
-    let k1 = create_ok(&s, &carol, json!({})).await;
-    let k2 = create_ok(&s, &carol, json!({})).await;
+    let k1 = create_ok(&s, &carol, svc()).await;
+    let k2 = create_ok(&s, &carol, svc()).await;
     let revoke_elsewhere = |id: String| {
         let store = auth.store().clone();
         async move {
@@ -28,37 +28,33 @@ async fn verification_reads_memory_while_the_feed_is_live_and_the_store_while_it
     };
 
     // As another instance would: in the store only, no message on the feed.
-    assert!(revoke_elsewhere(text(&k1, "apikey_id")).await);
-    assert_eq!(verify_key(&s, &text(&k1, "apikey")).await.0, 200);
+    assert!(revoke_elsewhere(k1.apikey_id).await);
+    verify_key(&s, &k1.apikey).await.unwrap();
     assert!(auth.sync_revocations().await.unwrap() >= 1);
-    assert_error(
-        &verify_key(&s, &text(&k1, "apikey")).await,
-        401,
-        "token_revoked",
-    );
+    assert_refused(&verify_key(&s, &k1.apikey).await, 401, "token_revoked");
 
     auth.set_feed_live(false);
-    assert!(revoke_elsewhere(text(&k2, "apikey_id")).await);
-    assert_error(
-        &verify_key(&s, &text(&k2, "apikey")).await,
-        401,
-        "token_revoked",
-    );
+    assert!(revoke_elsewhere(k2.apikey_id).await);
+    assert_refused(&verify_key(&s, &k2.apikey).await, 401, "token_revoked");
     auth.set_feed_live(true);
-    assert_error(
-        &verify_key(&s, &text(&k2, "apikey")).await,
-        401,
-        "token_revoked",
-    );
+    assert_refused(&verify_key(&s, &k2.apikey).await, 401, "token_revoked");
 }
 
 #[tokio::test]
 async fn a_revoked_key_stays_refused_after_the_longest_lifetime_is_lowered() {
     let s = TestServer::start().await;
     let carol = contributor(&s, "carol").await;
-    let key = create_ok(&s, &carol, json!({"expires_in": 900})).await;
-    let path = format!("/auth/apikeys/{}", text(&key, "apikey_id"));
-    assert_eq!(send(&s, Method::DELETE, &path, &carol).await.0, 200);
+    let key = create_ok(
+        &s,
+        &carol,
+        CreateApiKeyRequest {
+            expires_in: Some(900),
+            ..svc()
+        },
+    )
+    .await;
+    let path = key.apikey_id.clone();
+    s.bearer(&carol).await.revoke_apikey(&path).await.unwrap();
 
     // Restarted with a shorter maximum: the revocation set keeps ids for 300 s only, while
     // the key itself runs for another 500.
@@ -69,15 +65,12 @@ async fn a_revoked_key_stays_refused_after_the_longest_lifetime_is_lowered() {
         c.apikey_default_seconds = 300;
     })
     .await;
-    let got = verify_key(&s, &text(&key, "apikey")).await;
-    assert_error(&got, 401, "invalid_token");
-    assert!(
-        got.1["error"].as_str().unwrap().contains("lifetime"),
-        "{got:?}"
-    );
+    let got = verify_key(&s, &key.apikey).await;
+    assert_refused(&got, 401, "invalid_token");
+    assert!(reason(&got).contains("lifetime"), "{got:?}");
     let (carol, _) = s.login("carol", "carol-password").await;
-    let short = create_ok(&s, &carol, json!({})).await;
-    assert_eq!(verify_key(&s, &text(&short, "apikey")).await.0, 200);
+    let short = create_ok(&s, &carol, svc()).await;
+    verify_key(&s, &short.apikey).await.unwrap();
 }
 
 #[tokio::test]
@@ -85,10 +78,18 @@ async fn what_a_key_is_bound_to_is_checked_before_the_store_is_asked() {
     let s = TestServer::start_with(|c| c.revocation_poll_ms = 3_600_000).await;
     let carol = contributor(&s, "carol").await;
     let auth = s.running.as_ref().unwrap().auth.clone();
-    let key = create_ok(&s, &carol, json!({"bind_ip": "10.0.0.7"})).await;
-    let apikey = text(&key, "apikey");
+    let key = create_ok(
+        &s,
+        &carol,
+        CreateApiKeyRequest {
+            bind_ip: Some(json!("10.0.0.7")),
+            ..svc()
+        },
+    )
+    .await;
+    let apikey = key.apikey;
     let store = auth.store().clone();
-    let id = text(&key, "apikey_id");
+    let id = key.apikey_id;
     let revoked = store
         .revoke_apikey_chain(&id, START, ApiKeyRevokeReason::Revoked)
         .await

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use tessera_core::{Clock, Role};
 
@@ -112,8 +113,25 @@ pub enum ConfigAction {
     Example,
 }
 
+/// An error and its causes on one line, `context: cause: …`; a cause whose text its error
+/// already ends with (an error that prints its source) is not repeated.
+pub fn report(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.ends_with(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
 /// Layers the configuration: defaults, file, environment, then flags; every problem at once.
-pub fn load_config(common: &Common) -> Result<Config, String> {
+pub fn load_config(common: &Common) -> anyhow::Result<Config> {
     let flags = Flags {
         data_dir: common.data_dir.clone(),
         database_url: common.database.clone(),
@@ -124,17 +142,17 @@ pub fn load_config(common: &Common) -> Result<Config, String> {
         &|name| std::env::var(name).ok(),
         &flags,
     )
-    .map_err(|e| e.to_string())
+    .map_err(|e| anyhow::Error::msg(e.to_string()))
 }
 
-fn password(stdin: Option<&mut dyn BufRead>) -> Result<(String, bool), String> {
+fn password(stdin: Option<&mut dyn BufRead>) -> anyhow::Result<(String, bool)> {
     let Some(stdin) = stdin else {
         return Ok((tessera_core::secret::random_b64(18), true));
     };
     let mut line = String::new();
     stdin
         .read_line(&mut line)
-        .map_err(|e| format!("cannot read the password: {e}"))?;
+        .context("cannot read the password")?;
     Ok((line.trim_end_matches(['\n', '\r']).to_string(), false))
 }
 
@@ -145,7 +163,7 @@ pub async fn run_user(
     clock: Arc<dyn Clock>,
     action: UserAction,
     stdin: &mut dyn BufRead,
-) -> Result<String, String> {
+) -> anyhow::Result<String> {
     let auth = crate::serve::build_auth(config, clock).await?;
     let mut out = String::new();
     match action {
@@ -155,19 +173,18 @@ pub async fn run_user(
             role,
             password_stdin,
         } => {
-            let role = Role::parse(&role).ok_or("role must be reader, contributor or admin")?;
+            let role = Role::parse(&role).context("role must be reader, contributor or admin")?;
             let (password, generated) = password(password_stdin.then_some(&mut *stdin))?;
             let name = auth
                 .create_user(&username, &fullname, &password, role, false)
-                .await
-                .map_err(|e| e.to_string())?;
+                .await?;
             writeln!(out, "created user {name} ({})", role.as_str()).ok();
             if generated {
                 writeln!(out, "password: {password}").ok();
             }
         }
         UserAction::List => {
-            for u in auth.store().list_users().await.map_err(|e| e.to_string())? {
+            for u in auth.store().list_users().await? {
                 let state = if u.disabled { "disabled" } else { "active" };
                 writeln!(
                     out,
@@ -186,9 +203,7 @@ pub async fn run_user(
         } => {
             let (password, generated) = password(password_stdin.then_some(&mut *stdin))?;
             let name = tessera_core::user::normalise(&username);
-            auth.set_password(&name, &password)
-                .await
-                .map_err(|e| e.to_string())?;
+            auth.set_password(&name, &password).await?;
             writeln!(
                 out,
                 "password of {name} changed; its sessions and API keys were ended"
@@ -200,9 +215,7 @@ pub async fn run_user(
         }
         UserAction::Disable { username } => {
             let name = tessera_core::user::normalise(&username);
-            auth.set_disabled(&name, true)
-                .await
-                .map_err(|e| e.to_string())?;
+            auth.set_disabled(&name, true).await?;
             writeln!(
                 out,
                 "user {name} disabled; its sessions, API keys and personal tokens were ended"
@@ -211,17 +224,13 @@ pub async fn run_user(
         }
         UserAction::Enable { username } => {
             let name = tessera_core::user::normalise(&username);
-            auth.set_disabled(&name, false)
-                .await
-                .map_err(|e| e.to_string())?;
+            auth.set_disabled(&name, false).await?;
             writeln!(out, "user {name} enabled").ok();
         }
         UserAction::SetRole { username, role } => {
-            let role = Role::parse(&role).ok_or("role must be reader, contributor or admin")?;
+            let role = Role::parse(&role).context("role must be reader, contributor or admin")?;
             let name = tessera_core::user::normalise(&username);
-            auth.set_role(&name, role)
-                .await
-                .map_err(|e| e.to_string())?;
+            auth.set_role(&name, role).await?;
             writeln!(out, "user {name} is now {}", role.as_str()).ok();
         }
     }
@@ -229,3 +238,18 @@ pub async fn run_user(
 }
 
 pub const EXAMPLE_CONFIG: &str = include_str!("../tessera.example.toml");
+
+#[cfg(test)]
+mod tests {
+    use super::report;
+
+    #[test]
+    fn a_report_names_each_cause_once() {
+        let io = std::io::Error::other("disk full");
+        let e = anyhow::Error::new(io).context("cannot write key");
+        assert_eq!(report(&e), "cannot write key: disk full");
+        let storage = tessera_core::Error::storage("locked");
+        let e = anyhow::Error::new(storage).context("cannot open the database");
+        assert_eq!(report(&e), "cannot open the database: storage: locked");
+    }
+}

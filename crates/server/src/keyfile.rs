@@ -4,18 +4,19 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
+use anyhow::{anyhow, Context};
 use tessera_core::keys::SigningKey;
 
 const KEY_FILE: &str = "jwt-signing.key";
 
 /// Reads the key file, or creates it (owner-only) with a new random key.
-pub fn load_or_create(data_dir: &Path) -> Result<SigningKey, String> {
+pub fn load_or_create(data_dir: &Path) -> anyhow::Result<SigningKey> {
     let path = data_dir.join(KEY_FILE);
     match fs::read_to_string(&path) {
         Ok(text) => {
             let bytes = hex::decode(text.trim())
-                .map_err(|_| format!("{}: not a hex key", path.display()))?;
-            SigningKey::from_bytes(bytes).map_err(|e| format!("{}: {e}", path.display()))
+                .map_err(|_| anyhow!("{}: not a hex key", path.display()))?;
+            SigningKey::from_bytes(bytes).with_context(|| path.display().to_string())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key = SigningKey::generate();
@@ -25,13 +26,13 @@ pub fn load_or_create(data_dir: &Path) -> Result<SigningKey, String> {
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
             let mut file = options
                 .open(&path)
-                .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+                .with_context(|| format!("cannot create {}", path.display()))?;
             file.write_all(hex::encode(key.expose()).as_bytes())
                 .and_then(|_| file.sync_all())
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                .with_context(|| format!("cannot write {}", path.display()))?;
             Ok(key)
         }
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        Err(e) => Err(anyhow!(e).context(format!("cannot read {}", path.display()))),
     }
 }
 

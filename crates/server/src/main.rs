@@ -17,12 +17,12 @@ async fn main() {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     if let Err(e) = run(Cli::parse()).await {
-        eprintln!("tessera: {e}");
+        eprintln!("tessera: {}", cli::report(&e));
         std::process::exit(1);
     }
 }
 
-async fn run(cli: Cli) -> Result<(), String> {
+async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { common, bind, demo } => {
             let mut config = cli::load_config(&common)?;

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::{anyhow, bail, Context};
 use tessera_core::jwt::JwtCodec;
 use tessera_core::keys::SigningKey;
 use tessera_core::password::PasswordPool;
@@ -63,23 +64,20 @@ impl Running {
 }
 
 /// Opens the store and builds the auth service a configuration describes.
-pub async fn build_auth(config: &Config, clock: Arc<dyn Clock>) -> Result<Arc<Auth>, String> {
-    let settings = config.auth_settings()?;
+pub async fn build_auth(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Arc<Auth>> {
+    let settings = config.auth_settings().map_err(anyhow::Error::msg)?;
     create_data_dir(config)?;
     let store = tessera_store::open(&config.database_url())
         .await
-        .map_err(|e| format!("cannot open the database: {e}"))?;
+        .context("cannot open the database")?;
     if config.jwt_secret_key.is_none() && feed(config) != Feed::None {
-        return Err(
+        bail!(
             "several instances must sign with one key: set JWT_SECRET_KEY (or JWT_SECRET_KEY_FILE) \
              when the database is PostgreSQL or Redis is configured"
-                .into(),
         );
     }
     let key = match &config.jwt_secret_key {
-        Some(secret) => {
-            SigningKey::from_setting(secret.expose()).map_err(|e| format!("JWT_SECRET_KEY: {e}"))?
-        }
+        Some(secret) => SigningKey::from_setting(secret.expose()).context("JWT_SECRET_KEY")?,
         None => crate::keyfile::load_or_create(&config.data_dir)?,
     };
     let jwt = JwtCodec::new(&key, &config.issuer, &config.audience, settings.leeway);
@@ -88,16 +86,16 @@ pub async fn build_auth(config: &Config, clock: Arc<dyn Clock>) -> Result<Arc<Au
         config.hash_workers(),
         config.hash_queue,
     )
-    .map_err(|e| format!("Argon2 parameters: {e}"))?;
+    .context("Argon2 parameters")?;
     let mut auth = Auth::new(store, clock, pool, jwt, settings)
-        .with_apikey_settings(config.apikey_settings()?);
-    if let Some(publisher) = feed(config).publisher().await? {
+        .with_apikey_settings(config.apikey_settings().map_err(anyhow::Error::msg)?);
+    if let Some(publisher) = feed(config).publisher().await.map_err(anyhow::Error::msg)? {
         auth = auth.with_publisher(publisher);
     }
     let auth = Arc::new(auth);
     auth.sync_revocations()
         .await
-        .map_err(|e| format!("cannot load revocations: {e}"))?;
+        .context("cannot load revocations")?;
     Ok(auth)
 }
 
@@ -109,7 +107,7 @@ fn feed(config: &Config) -> Feed {
     )
 }
 
-fn create_data_dir(config: &Config) -> Result<(), String> {
+fn create_data_dir(config: &Config) -> anyhow::Result<()> {
     if config.database_url.is_some() && config.jwt_secret_key.is_some() {
         return Ok(());
     }
@@ -120,15 +118,15 @@ fn create_data_dir(config: &Config) -> Result<(), String> {
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder
         .create(dir)
-        .map_err(|e| format!("cannot create data directory {}: {e}", dir.display()))
+        .with_context(|| format!("cannot create data directory {}", dir.display()))
 }
 
 /// Creates the demo users, or on an empty database the first admin. Returns a generated
 /// admin password, to be shown once.
-async fn seed_users(auth: &Auth, config: &Config, demo: bool) -> Result<Option<String>, String> {
+async fn seed_users(auth: &Auth, config: &Config, demo: bool) -> anyhow::Result<Option<String>> {
     let tolerate = |r: Result<_, Error>| match r {
         Ok(_) | Err(Error::Conflict(_)) => Ok(()),
-        Err(e) => Err(format!("cannot create a user: {e}")),
+        Err(e) => Err(anyhow!(e).context("cannot create a user")),
     };
     if demo {
         tolerate(
@@ -141,13 +139,7 @@ async fn seed_users(auth: &Auth, config: &Config, demo: bool) -> Result<Option<S
         )?;
         return Ok(None);
     }
-    if auth
-        .store()
-        .count_users()
-        .await
-        .map_err(|e| e.to_string())?
-        > 0
-    {
+    if auth.store().count_users().await? > 0 {
         return Ok(None);
     }
     let (password, generated) = match &config.admin_password {
@@ -156,7 +148,7 @@ async fn seed_users(auth: &Auth, config: &Config, demo: bool) -> Result<Option<S
     };
     auth.create_user("admin", "Administrator", &password, Role::Admin, false)
         .await
-        .map_err(|e| format!("cannot create the admin user: {e}"))?;
+        .context("cannot create the admin user")?;
     Ok(generated.then_some(password))
 }
 
@@ -170,14 +162,14 @@ impl Server {
     }
 
     /// Binds `config.bind` and starts serving.
-    pub async fn start(self) -> Result<Running, String> {
+    pub async fn start(self) -> anyhow::Result<Running> {
         let listener = TcpListener::bind(self.config.bind)
             .await
-            .map_err(|e| format!("cannot listen on {}: {e}", self.config.bind))?;
+            .with_context(|| format!("cannot listen on {}", self.config.bind))?;
         self.start_on(listener).await
     }
 
-    pub async fn start_on(self, listener: TcpListener) -> Result<Running, String> {
+    pub async fn start_on(self, listener: TcpListener) -> anyhow::Result<Running> {
         let config = self.config;
         let auth = build_auth(&config, self.clock.clone()).await?;
         let initial_admin_password = seed_users(&auth, &config, self.demo).await?;
@@ -199,7 +191,7 @@ impl Server {
             trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         };
         let app = crate::app::build(state, config.max_body_bytes, &config.cors_origins);
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let addr = listener.local_addr()?;
         let (shutdown, stopped) = watch::channel(false);
         let stopped_feed = stopped.clone();
         let stopped_flush = stopped.clone();
@@ -271,11 +263,11 @@ impl Server {
     }
 }
 
-async fn redis_connection(url: &str) -> Result<redis::aio::ConnectionManager, String> {
-    let client = redis::Client::open(url).map_err(|e| format!("Redis URL: {e}"))?;
+async fn redis_connection(url: &str) -> anyhow::Result<redis::aio::ConnectionManager> {
+    let client = redis::Client::open(url).context("Redis URL")?;
     redis::aio::ConnectionManager::new(client)
         .await
-        .map_err(|e| format!("cannot connect to Redis: {e}"))
+        .context("cannot connect to Redis")
 }
 
 /// Runs `work` every `period` until shutdown.

@@ -30,28 +30,23 @@ pub async fn run_resource(
     config: &Config,
     clock: Arc<dyn Clock>,
     action: ResourceAction,
-) -> Result<String, String> {
+) -> anyhow::Result<String> {
     let auth = crate::serve::build_auth(config, clock).await?;
     let mut out = String::new();
-    let fail = |e: tessera_core::Error| e.to_string();
     match action {
         ResourceAction::Add { name, maintainers } => {
             let r = auth
                 .create_resource(Caller::Local, &name, &maintainers)
-                .await
-                .map_err(fail)?;
+                .await?;
             writeln!(out, "created resource {}", r.name).ok();
         }
         ResourceAction::List => {
-            for r in auth.list_resources(Caller::Local).await.map_err(fail)? {
+            for r in auth.list_resources(Caller::Local).await? {
                 writeln!(out, "{}\t{}", r.name, r.maintainers.join(",")).ok();
             }
         }
         ResourceAction::AddMaintainer { name, username } => {
-            let added = auth
-                .add_maintainer(Caller::Local, &name, &username)
-                .await
-                .map_err(fail)?;
+            let added = auth.add_maintainer(Caller::Local, &name, &username).await?;
             let user = tessera_core::user::normalise(&username);
             let what = if added {
                 "now maintains"
@@ -62,8 +57,7 @@ pub async fn run_resource(
         }
         ResourceAction::RemoveMaintainer { name, username } => {
             auth.remove_maintainer(Caller::Local, &name, &username)
-                .await
-                .map_err(fail)?;
+                .await?;
             let user = tessera_core::user::normalise(&username);
             writeln!(out, "{user} no longer maintains {name}").ok();
         }

@@ -9,7 +9,9 @@ use crate::scoped_support::call;
 
 async fn resource(s: &TestServer, action: ResourceAction) -> Result<String, String> {
     let clock: Arc<dyn Clock> = s.clock.clone();
-    run_resource(&test_config(&s.dir), clock, action).await
+    run_resource(&test_config(&s.dir), clock, action)
+        .await
+        .map_err(|e| format!("{e:#}"))
 }
 
 #[tokio::test]

@@ -1,11 +1,16 @@
 //! Resources and their maintainers.
 
-use serde_json::{json, Value};
+use serde_json::json;
+use tessera_api::tokens::{CreateResourceRequest, ResourceList, ResourceResponse};
+use tessera_api::MessageResponse;
+use tessera_client::ClientError;
 use tessera_core::Role;
 
-use crate::common::{assert_error, TestServer};
+use crate::common::{assert_error, assert_refused, TestServer};
 use crate::scoped_support::{call, user};
 
+/// The team's resource, and its path.
+pub const NAME: &str = "plugin:fancy-plugin";
 pub const R: &str = "/resources/plugin:fancy-plugin";
 
 pub struct Team {
@@ -24,10 +29,8 @@ pub async fn team() -> Team {
     let (guest, _) = s.login("guest", "guest").await;
     let anna = user(&s, "anna", Role::Contributor).await;
     let bob = user(&s, "bob", Role::Reader).await;
-    let body = json!({"name": "plugin:fancy-plugin", "maintainers": ["Anna", "bob"]});
-    let got = call(&s, "POST", "/resources", Some(&admin), Some(body)).await;
-    assert_eq!(got.0, 201, "{}", got.1);
-    assert_eq!(got.1["resource"]["maintainers"], json!(["anna", "bob"]));
+    let made = create(&s, &admin, Some(NAME), Some(&["Anna", "bob"])).await;
+    assert_eq!(made.unwrap().resource.maintainers, ["anna", "bob"]);
     Team {
         s,
         admin,
@@ -37,82 +40,60 @@ pub async fn team() -> Team {
     }
 }
 
-async fn create(s: &TestServer, bearer: &str, body: Value) -> (u16, Value) {
-    call(s, "POST", "/resources", Some(bearer), Some(body)).await
+async fn create(
+    s: &TestServer,
+    bearer: &str,
+    name: Option<&str>,
+    maintainers: Option<&[&str]>,
+) -> Result<ResourceResponse, ClientError> {
+    let request = CreateResourceRequest {
+        name: name.map(str::to_string),
+        maintainers: maintainers.map(|m| m.iter().map(|u| u.to_string()).collect()),
+    };
+    s.bearer(bearer).await.create_resource(&request).await
 }
 
-async fn add(s: &TestServer, bearer: &str, who: &str) -> (u16, Value) {
-    let body = json!({"username": who});
-    call(
-        s,
-        "POST",
-        &format!("{R}/maintainers"),
-        Some(bearer),
-        Some(body),
-    )
-    .await
+async fn add(s: &TestServer, bearer: &str, who: &str) -> Result<MessageResponse, ClientError> {
+    s.bearer(bearer).await.add_maintainer(NAME, who).await
 }
 
-async fn del(s: &TestServer, bearer: &str, who: &str) -> (u16, Value) {
-    call(
-        s,
-        "DELETE",
-        &format!("{R}/maintainers/{who}"),
-        Some(bearer),
-        None,
-    )
-    .await
+async fn del(s: &TestServer, bearer: &str, who: &str) -> Result<MessageResponse, ClientError> {
+    s.bearer(bearer).await.remove_maintainer(NAME, who).await
+}
+
+async fn list(s: &TestServer, bearer: &str) -> ResourceList {
+    s.bearer(bearer).await.list_resources().await.unwrap()
 }
 
 #[tokio::test]
 async fn admins_create_resources_and_everyone_lists_what_they_may_see() {
     let t = team().await;
     let s = &t.s;
-    assert_error(
-        &create(s, &t.anna, json!({"name": "other"})).await,
-        403,
-        "forbidden",
-    );
-    assert_error(
-        &create(s, &t.admin, json!({"name": "plugin:fancy-plugin"})).await,
-        409,
-        "conflict",
-    );
+    let forbidden = create(s, &t.anna, Some("other"), None).await;
+    assert_refused(&forbidden, 403, "forbidden");
+    let twice = create(s, &t.admin, Some(NAME), None).await;
+    assert_refused(&twice, 409, "conflict");
     for bad in ["", "has space", "a/b", "-lead", &"x".repeat(129)] {
-        assert_error(
-            &create(s, &t.admin, json!({"name": bad})).await,
-            400,
-            "bad_request",
-        );
+        let got = create(s, &t.admin, Some(bad), None).await;
+        assert_refused(&got, 400, "bad_request");
     }
-    assert_error(
-        &create(s, &t.admin, json!({"name": "r", "maintainers": ["ghost"]})).await,
-        404,
-        "not_found",
-    );
-    assert_error(&create(s, &t.admin, json!({})).await, 400, "bad_request");
-    assert_eq!(
-        create(s, &t.admin, json!({"name": "plugin:other"})).await.0,
-        201
-    );
+    let ghost = create(s, &t.admin, Some("r"), Some(&["ghost"])).await;
+    assert_refused(&ghost, 404, "not_found");
+    assert_refused(&create(s, &t.admin, None, None).await, 400, "bad_request");
+    // The exact status, raw.
+    let other = json!({"name": "plugin:other"});
+    let made = call(s, "POST", "/resources", Some(&t.admin), Some(other)).await;
+    assert_eq!(made.0, 201, "{}", made.1);
 
-    let names = |v: (u16, Value)| -> Vec<String> {
-        v.1["resources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["name"].as_str().unwrap().to_string())
-            .collect()
+    let names = |list: ResourceList| -> Vec<String> {
+        list.resources.into_iter().map(|r| r.name).collect()
     };
     assert_eq!(
-        names(call(s, "GET", "/resources", Some(&t.admin), None).await),
+        names(list(s, &t.admin).await),
         ["plugin:fancy-plugin", "plugin:other"]
     );
-    assert_eq!(
-        names(call(s, "GET", "/resources", Some(&t.bob), None).await),
-        ["plugin:fancy-plugin"]
-    );
-    assert!(names(call(s, "GET", "/resources", Some(&t.guest), None).await).is_empty());
+    assert_eq!(names(list(s, &t.bob).await), ["plugin:fancy-plugin"]);
+    assert!(names(list(s, &t.guest).await).is_empty());
     assert_error(
         &call(s, "GET", "/resources", None, None).await,
         401,
@@ -124,30 +105,18 @@ async fn admins_create_resources_and_everyone_lists_what_they_may_see() {
 async fn admins_and_maintainers_manage_maintainers_and_others_get_403() {
     let t = team().await;
     let s = &t.s;
-    assert_error(&add(s, &t.guest, "guest").await, 403, "forbidden");
-    assert_error(
-        &call(
-            s,
-            "POST",
-            "/resources/nope/maintainers",
-            Some(&t.admin),
-            Some(json!({"username": "guest"})),
-        )
-        .await,
-        404,
-        "not_found",
-    );
-    assert_error(&add(s, &t.anna, "ghost").await, 404, "not_found");
-    assert_eq!(add(s, &t.anna, "guest").await.0, 200);
-    assert_eq!(
-        add(s, &t.admin, "guest").await.0,
-        200,
-        "adding twice is fine"
-    );
-    assert_eq!(del(s, &t.guest, "guest").await.0, 200);
-    assert_error(&del(s, &t.guest, "anna").await, 403, "forbidden");
-    assert_error(&del(s, &t.admin, "guest").await, 404, "not_found");
-    assert_eq!(del(s, &t.admin, "bob").await.0, 200);
-    let got = call(s, "GET", "/resources", Some(&t.admin), None).await;
-    assert_eq!(got.1["resources"][0]["maintainers"], json!(["anna"]));
+    assert_refused(&add(s, &t.guest, "guest").await, 403, "forbidden");
+    let admin = s.bearer(&t.admin).await;
+    let unknown = admin.add_maintainer("nope", "guest").await;
+    assert_refused(&unknown, 404, "not_found");
+    assert_refused(&add(s, &t.anna, "ghost").await, 404, "not_found");
+    add(s, &t.anna, "guest").await.unwrap();
+    add(s, &t.admin, "guest")
+        .await
+        .expect("adding twice is fine");
+    del(s, &t.guest, "guest").await.unwrap();
+    assert_refused(&del(s, &t.guest, "anna").await, 403, "forbidden");
+    assert_refused(&del(s, &t.admin, "guest").await, 404, "not_found");
+    del(s, &t.admin, "bob").await.unwrap();
+    assert_eq!(list(s, &t.admin).await.resources[0].maintainers, ["anna"]);
 }

@@ -2,9 +2,10 @@
 //! checked before anything else, and lists of live tokens only.
 
 use serde_json::{json, Value};
+use tessera_api::tokens::{CreateResourceTokenRequest, TokenList};
 
-use crate::common::{assert_error, TestServer};
-use crate::scoped_resources::{team, R};
+use crate::common::{assert_error, assert_refused, reason, TestServer};
+use crate::scoped_resources::{team, NAME, R};
 use crate::scoped_support::{call, personal};
 
 async fn post(s: &TestServer, path: &str, bearer: &str, body: Value) -> (u16, Value) {
@@ -14,38 +15,33 @@ async fn post(s: &TestServer, path: &str, bearer: &str, body: Value) -> (u16, Va
 #[tokio::test]
 async fn resource_token_scopes_stay_within_the_callers_role() {
     let t = team().await;
-    let path = format!("{R}/tokens");
-    let body = |scopes: Value| json!({"description": "ci", "scopes": scopes});
-    let beyond = post(&t.s, &path, &t.bob, body(json!(["manage_users"]))).await;
-    assert_error(&beyond, 403, "forbidden");
-    assert!(beyond.1["error"].as_str().unwrap().contains("manage_users"));
-    assert_error(
-        &post(&t.s, &path, &t.bob, body(json!(["read", "write"]))).await,
-        403,
-        "forbidden",
-    );
-    assert_error(
-        &post(&t.s, &path, &t.anna, body(json!(["delete"]))).await,
-        403,
-        "forbidden",
-    );
-    assert_eq!(
-        post(&t.s, &path, &t.bob, body(json!(["read"]))).await.0,
-        201
-    );
-    assert_eq!(
-        post(
-            &t.s,
-            &path,
-            &t.anna,
-            body(json!(["read", "write", "create"]))
-        )
+    let (anna, bob) = (t.s.bearer(&t.anna).await, t.s.bearer(&t.bob).await);
+    let request = |scopes: Value| CreateResourceTokenRequest {
+        description: Some("ci".into()),
+        scopes: Some(scopes),
+        expires_in: None,
+    };
+    let beyond = bob
+        .create_resource_token(NAME, &request(json!(["manage_users"])))
+        .await;
+    assert_refused(&beyond, 403, "forbidden");
+    assert!(reason(&beyond).contains("manage_users"));
+    let got = bob
+        .create_resource_token(NAME, &request(json!(["read", "write"])))
+        .await;
+    assert_refused(&got, 403, "forbidden");
+    let got = anna
+        .create_resource_token(NAME, &request(json!(["delete"])))
+        .await;
+    assert_refused(&got, 403, "forbidden");
+    bob.create_resource_token(NAME, &request(json!(["read"])))
         .await
-        .0,
-        201
-    );
-    let list = call(&t.s, "GET", &path, Some(&t.bob), None).await;
-    assert_eq!(list.1["tokens"].as_array().unwrap().len(), 2);
+        .unwrap();
+    anna.create_resource_token(NAME, &request(json!(["read", "write", "create"])))
+        .await
+        .unwrap();
+    let list = bob.list_resource_tokens(NAME).await.unwrap();
+    assert_eq!(list.tokens.len(), 2);
 }
 
 #[tokio::test]
@@ -101,41 +97,26 @@ async fn lists_hold_live_tokens_only() {
     let s: &TestServer = &t.s;
     let (_, short) = personal(s, &t.anna, json!({"a": "read"}), 60).await;
     let (_, long) = personal(s, &t.anna, json!({"a": "read"}), 600).await;
-    let tokens = format!("{R}/tokens");
-    for expires_in in [json!(60), Value::Null] {
-        let body = json!({"description": "ci", "scopes": ["read"], "expires_in": expires_in});
-        assert_eq!(
-            call(s, "POST", &tokens, Some(&t.anna), Some(body)).await.0,
-            201
-        );
+    let anna = s.bearer(&t.anna).await;
+    for expires_in in [Some(json!(60)), None] {
+        let request = CreateResourceTokenRequest {
+            description: Some("ci".into()),
+            scopes: Some(json!(["read"])),
+            expires_in,
+        };
+        anna.create_resource_token(NAME, &request).await.unwrap();
     }
-    let ids = |v: (u16, Value)| -> Vec<Option<i64>> {
-        assert_eq!(v.0, 200, "{}", v.1);
-        v.1["tokens"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["expires_at"].as_i64())
-            .collect()
+    let expiries = |list: TokenList| -> Vec<Option<i64>> {
+        list.tokens.into_iter().map(|t| t.expires_at).collect()
     };
-    let mine = call(s, "GET", "/auth/tokens", Some(&t.anna), None).await;
-    assert_eq!(mine.1["tokens"].as_array().unwrap().len(), 2);
-    assert_eq!(
-        ids(call(s, "GET", &tokens, Some(&t.anna), None).await).len(),
-        2
-    );
+    assert_eq!(anna.list_tokens().await.unwrap().tokens.len(), 2);
+    let resource_tokens = anna.list_resource_tokens(NAME).await.unwrap();
+    assert_eq!(expiries(resource_tokens).len(), 2);
 
     s.clock.advance(60);
-    let mine = call(s, "GET", "/auth/tokens", Some(&t.anna), None).await;
-    let listed: Vec<_> = mine.1["tokens"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_str().unwrap().to_string())
-        .collect();
+    let mine = anna.list_tokens().await.unwrap();
+    let listed: Vec<_> = mine.tokens.into_iter().map(|t| t.id).collect();
     assert_eq!(listed, vec![long], "{short} expired");
-    assert_eq!(
-        ids(call(s, "GET", &tokens, Some(&t.anna), None).await),
-        vec![None]
-    );
+    let resource_tokens = anna.list_resource_tokens(NAME).await.unwrap();
+    assert_eq!(expiries(resource_tokens), vec![None]);
 }

@@ -32,6 +32,11 @@ impl HashParams {
         parallelism: 4,
     };
 
+    /// Whether Argon2 accepts these parameters.
+    pub fn check(self) -> Result<()> {
+        self.argon2().map(drop)
+    }
+
     fn argon2(self) -> Result<Argon2<'static>> {
         let params = Params::new(self.memory_kib, self.iterations, self.parallelism, None)
             .map_err(|e| Error::BadRequest(format!("invalid Argon2 parameters: {e}")))?;

@@ -12,6 +12,9 @@ impl Config {
     pub fn problems(&self) -> Vec<String> {
         let mut problems = self.auth_problems();
         problems.extend(self.apikey_problems());
+        if let Err(e) = self.hash_params().check() {
+            problems.push(format!("argon2_* settings: {e}"));
+        }
         problems
     }
 

@@ -112,6 +112,7 @@ fn every_problem_is_reported_at_once() {
             ("TESSERA_TRUSTED_PROXIES", "10.0.0.1, proxy"),
             ("TESSERA_JWT_LEEWAY", "301"),
             ("TESSERA_SESSION_LIMIT_POLICY", "sometimes"),
+            ("TESSERA_ARGON2_ITERATIONS", "0"),
         ],
     )
     .unwrap_err();
@@ -123,12 +124,13 @@ fn every_problem_is_reported_at_once() {
         "TESSERA_TRUSTED_PROXIES: cannot parse \"proxy\"",
         "jwt_leeway must be between 0 and 300 seconds",
         "session_limit_policy must be evict_oldest or refuse",
+        "argon2_* settings: ",
     ] {
         assert!(all.contains(expected), "{expected:?} missing from:\n{all}");
     }
     assert!(err
         .to_string()
-        .starts_with("6 problems in the configuration:"));
+        .starts_with("7 problems in the configuration:"));
     // With the unknown keys gone, the file's values of the wrong type are named too.
     let err = load(Some("session_timeout = \"long\"\nmax_session = -1"), &[]).unwrap_err();
     let all = err.problems().join("\n");
@@ -201,6 +203,7 @@ fn every_variable_reaches_a_setting_of_its_type() {
         "bind" => "127.0.0.1:9",
         "trusted_proxies" => "10.0.0.1",
         "session_limit_policy" => "refuse",
+        "argon2_parallelism" => "1",
         "refresh_timeout" | "apikey_refresh_seconds" => "7200",
         _ => "60",
     };

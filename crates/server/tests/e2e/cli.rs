@@ -4,7 +4,7 @@ use std::sync::Arc;
 use tessera_core::Clock;
 use tessera_server::cli::{run_user, UserAction};
 
-use crate::common::{assert_error, assert_refused, test_config, TestServer};
+use crate::common::{assert_refused, refused, test_config, TestServer};
 
 async fn user(s: &TestServer, action: UserAction, stdin: &str) -> String {
     let clock: Arc<dyn Clock> = s.clock.clone();
@@ -51,14 +51,8 @@ async fn user_commands_work_on_the_database_of_a_running_server() {
         .await
         .unwrap();
     assert_refused(&s.validate(&guest_access).await, 401, "invalid_token");
-    let refused = s
-        .post(
-            "/auth/login",
-            None,
-            Some(serde_json::json!({"username": "guest", "password": "guest"})),
-        )
-        .await;
-    assert_error(&refused, 401, "invalid_credentials");
+    let disabled = s.client().login("guest", "guest").await;
+    assert_refused(&disabled, 401, "invalid_credentials");
 
     let list = user(&s, UserAction::List, "").await;
     assert!(
@@ -82,13 +76,7 @@ async fn user_commands_work_on_the_database_of_a_running_server() {
         .unwrap();
     s.login("alice", generated).await;
     assert_eq!(
-        s.post(
-            "/auth/login",
-            None,
-            Some(serde_json::json!({"username": "alice", "password": "alice-password"}))
-        )
-        .await
-        .0,
-        401
+        refused(&s.client().login("alice", "alice-password").await),
+        Some(401)
     );
 }

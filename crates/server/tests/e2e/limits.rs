@@ -1,36 +1,35 @@
 use serde_json::json;
 use tessera_api::ErrorCode;
 
-use crate::common::{assert_error, TestServer};
+use crate::common::{assert_refused, http, reason, refused, TestServer};
 
-async fn login_status(
-    s: &TestServer,
-    forwarded_for: Option<&str>,
-    password: &str,
-) -> reqwest::Response {
-    let mut req = reqwest::Client::new()
-        .post(s.api("/auth/login"))
-        .json(&json!({"username": "admin", "password": password}));
-    if let Some(ip) = forwarded_for {
-        req = req.header("X-Forwarded-For", ip);
-    }
-    req.send().await.unwrap()
+/// Logs in as admin through the client (one whose calls say they were forwarded for
+/// `forwarded_for`, if given): the status of the refusal, `None` for a success.
+async fn login(s: &TestServer, forwarded_for: Option<&str>, password: &str) -> Option<u16> {
+    let client = match forwarded_for {
+        Some(xff) => s.forwarded_client(xff),
+        None => s.client(),
+    };
+    refused(&client.login("admin", password).await)
 }
 
 #[tokio::test]
 async fn login_is_rate_limited_per_client_with_retry_after() {
     let s = TestServer::start_with(|c| c.rate_login_per_minute = 3).await;
     for _ in 0..3 {
-        assert_eq!(login_status(&s, None, "admin").await.status(), 200);
+        assert_eq!(login(&s, None, "admin").await, None);
     }
     s.clock.advance(15);
-    let limited = login_status(&s, Some("203.0.113.9"), "admin").await;
-    assert_eq!(limited.status(), 429);
-    assert_eq!(limited.headers()["retry-after"], "45");
-    let body: serde_json::Value = limited.json().await.unwrap();
+    // Raw: the exact header.
+    let body = json!({"username": "admin", "password": "admin"});
+    let request = reqwest::Client::new().post(s.api("/auth/login"));
+    let request = request.header("X-Forwarded-For", "203.0.113.9").json(&body);
+    let (status, headers, body) = http::send_request(request).await;
+    assert_eq!(status, 429);
+    assert_eq!(headers["retry-after"], "45");
     assert_eq!(body["code"], "rate_limited");
     s.clock.advance(45);
-    assert_eq!(login_status(&s, None, "admin").await.status(), 200);
+    assert_eq!(login(&s, None, "admin").await, None);
 }
 
 #[tokio::test]
@@ -40,37 +39,15 @@ async fn forwarded_for_is_believed_only_from_trusted_proxies() {
         c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
     })
     .await;
-    assert_eq!(
-        login_status(&s, Some("203.0.113.1"), "admin")
-            .await
-            .status(),
-        200
-    );
-    assert_eq!(
-        login_status(&s, Some("203.0.113.2"), "admin")
-            .await
-            .status(),
-        200
-    );
-    assert_eq!(
-        login_status(&s, Some("203.0.113.1"), "admin")
-            .await
-            .status(),
-        429
-    );
+    assert_eq!(login(&s, Some("203.0.113.1"), "admin").await, None);
+    assert_eq!(login(&s, Some("203.0.113.2"), "admin").await, None);
+    assert_eq!(login(&s, Some("203.0.113.1"), "admin").await, Some(429));
 
     let untrusted = TestServer::start_with(|c| c.rate_login_per_minute = 1).await;
+    assert_eq!(login(&untrusted, Some("203.0.113.1"), "admin").await, None);
     assert_eq!(
-        login_status(&untrusted, Some("203.0.113.1"), "admin")
-            .await
-            .status(),
-        200
-    );
-    assert_eq!(
-        login_status(&untrusted, Some("203.0.113.2"), "admin")
-            .await
-            .status(),
-        429
+        login(&untrusted, Some("203.0.113.2"), "admin").await,
+        Some(429)
     );
 }
 
@@ -108,29 +85,20 @@ async fn repeated_failures_lock_the_account_for_a_while() {
     })
     .await;
     for _ in 0..3 {
-        assert_eq!(login_status(&s, None, "wrong").await.status(), 401);
+        assert_eq!(login(&s, None, "wrong").await, Some(401));
     }
-    let locked = login_status(&s, None, "admin").await;
-    assert_eq!(locked.status(), 401);
-    let body: serde_json::Value = locked.json().await.unwrap();
-    assert_eq!(body["error"], "Invalid credentials");
+    let locked = s.client().login("admin", "admin").await;
+    assert_refused(&locked, 401, "invalid_credentials");
+    assert_eq!(reason(&locked), "Invalid credentials");
     s.clock.advance(899);
-    assert_eq!(login_status(&s, None, "admin").await.status(), 401);
+    assert_eq!(login(&s, None, "admin").await, Some(401));
     s.clock.advance(1);
-    assert_eq!(login_status(&s, None, "admin").await.status(), 200);
+    assert_eq!(login(&s, None, "admin").await, None);
     // A success clears the count: two more failures do not lock.
     for _ in 0..2 {
-        assert_eq!(login_status(&s, None, "wrong").await.status(), 401);
+        assert_eq!(login(&s, None, "wrong").await, Some(401));
     }
-    assert_eq!(login_status(&s, None, "admin").await.status(), 200);
-    assert_error(
-        &s.post(
-            "/auth/login",
-            None,
-            Some(json!({"username": "guest", "password": "x"})),
-        )
-        .await,
-        401,
-        "invalid_credentials",
-    );
+    assert_eq!(login(&s, None, "admin").await, None);
+    let refused = s.client().login("guest", "x").await;
+    assert_refused(&refused, 401, "invalid_credentials");
 }

@@ -3,7 +3,7 @@ use std::sync::Arc;
 use serde_json::json;
 use tessera_server::config::Secret;
 
-use crate::common::{TestServer, START};
+use crate::common::{refused, TestServer, START};
 
 fn redis_url() -> Option<String> {
     std::env::var("TESSERA_TEST_REDIS_URL").ok()
@@ -29,12 +29,12 @@ async fn with_redis_the_login_limit_holds_across_instances() {
     };
     let a = start(url.clone(), prefix.clone()).await;
     let b = start(url, prefix).await;
-    let body = || Some(json!({"username": "admin", "password": "admin"}));
-    assert_eq!(a.post("/auth/login", None, body()).await.0, 200);
-    assert_eq!(b.post("/auth/login", None, body()).await.0, 200);
+    a.client().login("admin", "admin").await.unwrap();
+    b.client().login("admin", "admin").await.unwrap();
+    // Raw: the exact header.
     let resp = reqwest::Client::new()
         .post(a.api("/auth/login"))
-        .json(&body())
+        .json(&json!({"username": "admin", "password": "admin"}))
         .send()
         .await
         .unwrap();
@@ -45,5 +45,8 @@ async fn with_redis_the_login_limit_holds_across_instances() {
         .parse()
         .unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
-    assert_eq!(b.post("/auth/login", None, body()).await.0, 429);
+    assert_eq!(
+        refused(&b.client().login("admin", "admin").await),
+        Some(429)
+    );
 }

@@ -1,11 +1,11 @@
 use std::sync::Arc;
 
 use serde_json::json;
+use tessera_api::tokens::CreateResourceTokenRequest;
 use tessera_core::Clock;
 use tessera_server::cli::{run_resource, ResourceAction};
 
-use crate::common::{test_config, TestServer};
-use crate::scoped_support::call;
+use crate::common::{refused, test_config, TestServer};
 
 async fn resource(s: &TestServer, action: ResourceAction) -> Result<String, String> {
     let clock: Arc<dyn Clock> = s.clock.clone();
@@ -39,17 +39,17 @@ async fn resource_commands_work_on_the_database_of_a_running_server() {
     };
     assert!(resource(&s, dup).await.is_err());
 
-    let (guest, _) = s.login("guest", "guest").await;
-    let body = json!({"description": "ci", "scopes": ["read"]});
-    let made = call(
-        &s,
-        "POST",
-        "/resources/plugin:fancy-plugin/tokens",
-        Some(&guest),
-        Some(body),
-    )
-    .await;
-    assert_eq!(made.0, 201, "{}", made.1);
+    let guest = s.client();
+    guest.login("guest", "guest").await.unwrap();
+    let request = CreateResourceTokenRequest {
+        description: Some("ci".into()),
+        scopes: Some(json!(["read"])),
+        expires_in: None,
+    };
+    let made = guest
+        .create_resource_token("plugin:fancy-plugin", &request)
+        .await
+        .unwrap();
 
     let out = resource(
         &s,
@@ -93,17 +93,13 @@ async fn resource_commands_work_on_the_database_of_a_running_server() {
     .await;
     assert!(unknown.unwrap_err().contains("no resource nope"));
 
-    let listed = call(
-        &s,
-        "GET",
-        "/resources/plugin:fancy-plugin/tokens",
-        Some(&guest),
-        None,
-    )
-    .await;
-    assert_eq!(listed.0, 403, "guest is no longer a maintainer");
-    let token = made.1["token"].as_str().unwrap();
-    s.validate(token)
+    let listed = guest.list_resource_tokens("plugin:fancy-plugin").await;
+    assert_eq!(
+        refused(&listed),
+        Some(403),
+        "guest is no longer a maintainer"
+    );
+    s.validate(&made.token)
         .await
         .expect("the token belongs to the resource");
 }

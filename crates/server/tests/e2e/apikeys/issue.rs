@@ -1,7 +1,7 @@
 //! Creating keys and verifying them for their audience, subject and time window.
 
 use serde_json::json;
-use tessera_api::apikeys::CreateApiKeyRequest;
+use tessera_api::apikeys::{CreateApiKeyRequest, VerifyApiKeyRequest};
 use tessera_core::iso8601;
 
 use super::{check, contributor, create, create_ok, svc, verify, verify_key};
@@ -43,10 +43,17 @@ async fn a_contributor_gets_a_key_that_verifies_for_its_audience_and_subject() {
     // Without a subject to match, any subject holds.
     check(&s, apikey, None, None).await.unwrap();
 
-    let other_audience = json!({"apikey": apikey, "audience": "other", "subject": "/data"});
-    assert_error(&verify(&s, other_audience).await, 401, "wrong_audience");
-    let other_subject = json!({"apikey": apikey, "audience": "svc", "subject": "/admin"});
-    assert_error(&verify(&s, other_subject).await, 401, "wrong_subject");
+    let service = s.client();
+    let other_audience = VerifyApiKeyRequest {
+        apikey: Some(apikey.clone()),
+        audience: Some("other".into()),
+        subject: Some("/data".into()),
+        ip: None,
+    };
+    let got = service.verify_apikey(&other_audience).await;
+    assert_refused(&got, 401, "wrong_audience");
+    let got = check(&s, apikey, Some("/admin"), None).await;
+    assert_refused(&got, 401, "wrong_subject");
     // The subject is not a user: a key for subject "carol" does not name her.
     let named = create_ok(
         &s,

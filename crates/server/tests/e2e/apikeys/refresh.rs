@@ -5,7 +5,7 @@ use serde_json::json;
 use tessera_api::apikeys::CreateApiKeyRequest;
 use tessera_core::iso8601;
 
-use super::{contributor, create_ok, refresh, svc, verify, verify_key};
+use super::{check, contributor, create_ok, refresh, svc, verify_key};
 use crate::common::{assert_refusal, assert_refused, reason, TestServer, START};
 use crate::support::race::{one_winner, race};
 
@@ -37,13 +37,8 @@ async fn refresh_works_after_the_key_expired_and_keeps_its_bindings() {
         iso8601::format(START + 600 + 86_400)
     );
     let key = second.apikey;
-    let (status, ok) = verify(
-        &s,
-        json!({"apikey": key, "audience": "svc", "subject": "/data", "ip": "10.0.0.7"}),
-    )
-    .await;
-    assert_eq!(status, 200, "{ok}");
-    assert_eq!(ok["api_version"], "v3");
+    let ok = check(&s, &key, Some("/data"), Some("10.0.0.7")).await;
+    assert_eq!(ok.unwrap().api_version, "v3");
     assert_refused(&verify_key(&s, &key).await, 401, "wrong_address");
 }
 

@@ -3,11 +3,11 @@
 //! while it is down; and a key that outlives what the set remembers.
 
 use serde_json::json;
-use tessera_api::apikeys::CreateApiKeyRequest;
+use tessera_api::apikeys::{CreateApiKeyRequest, VerifyApiKeyRequest};
 use tessera_core::store::ApiKeyRevokeReason;
 
-use super::{contributor, create_ok, svc, verify, verify_key};
-use crate::common::{assert_error, assert_refused, reason, TestServer, START};
+use super::{contributor, create_ok, svc, verify_key};
+use crate::common::{assert_refused, reason, TestServer, START};
 
 #[tokio::test]
 async fn verification_reads_memory_while_the_feed_is_live_and_the_store_while_it_is_down() {
@@ -97,28 +97,26 @@ async fn what_a_key_is_bound_to_is_checked_before_the_store_is_asked() {
     assert_eq!(revoked, [id]);
 
     auth.set_feed_live(false);
+    let request = |audience: &str, subject: Option<&str>, ip: &str| VerifyApiKeyRequest {
+        apikey: Some(apikey.clone()),
+        audience: Some(audience.into()),
+        subject: subject.map(str::to_string),
+        ip: Some(ip.into()),
+    };
     let wrong = [
-        (
-            json!({"audience": "other", "ip": "10.0.0.7"}),
-            "wrong_audience",
-        ),
-        (
-            json!({"audience": "svc", "subject": "/else", "ip": "10.0.0.7"}),
-            "wrong_subject",
-        ),
-        (
-            json!({"audience": "svc", "ip": "10.0.0.8"}),
-            "wrong_address",
-        ),
+        (request("other", None, "10.0.0.7"), "wrong_audience"),
+        (request("svc", Some("/else"), "10.0.0.7"), "wrong_subject"),
+        (request("svc", None, "10.0.0.8"), "wrong_address"),
     ];
-    for (mut body, code) in wrong {
-        body["apikey"] = apikey.clone().into();
-        assert_error(&verify(&s, body).await, 401, code);
+    let service = s.client();
+    for (request, code) in wrong {
+        assert_refused(&service.verify_apikey(&request).await, 401, code);
     }
     // None of them read the store: had one, the revocation would be in the set by now.
     auth.set_feed_live(true);
-    let right = json!({"apikey": apikey, "audience": "svc", "ip": "10.0.0.7"});
-    assert_eq!(verify(&s, right.clone()).await.0, 200);
+    let right = request("svc", None, "10.0.0.7");
+    service.verify_apikey(&right).await.unwrap();
     auth.set_feed_live(false);
-    assert_error(&verify(&s, right).await, 401, "token_revoked");
+    let refused = service.verify_apikey(&right).await;
+    assert_refused(&refused, 401, "token_revoked");
 }

@@ -8,10 +8,6 @@ use serde_json::{json, Map, Value};
 use crate::error::{Error, Result};
 use crate::user::{Permission, Role};
 
-/// Most dataset patterns in one token, and the longest pattern.
-const MAX_DATASETS: usize = 100;
-const MAX_PATTERN: usize = 200;
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scopes {
     /// Dataset name pattern (unix globbing) → permissions.
@@ -24,53 +20,19 @@ fn canonical(wanted: impl Fn(Permission) -> bool) -> Vec<Permission> {
     Permission::ALL.into_iter().filter(|p| wanted(*p)).collect()
 }
 
-/// A non-empty list of known permissions (a lone string counts as a list of one).
-pub fn parse_permissions(value: &Value) -> Result<Vec<Permission>> {
-    let items = match value {
-        Value::String(_) => std::slice::from_ref(value),
-        Value::Array(items) if !items.is_empty() => items.as_slice(),
-        _ => {
-            return Err(Error::BadRequest(
-                "permissions must be a non-empty list".into(),
-            ))
-        }
-    };
-    let mut parsed = Vec::with_capacity(items.len());
-    for item in items {
-        let p = item
-            .as_str()
-            .and_then(Permission::parse)
-            .ok_or_else(|| Error::BadRequest(format!("unknown permission {item}")))?;
-        parsed.push(p);
-    }
-    Ok(canonical(|p| parsed.contains(&p)))
+/// `permissions` once each, in the canonical order.
+pub fn canonical_permissions(permissions: &[Permission]) -> Vec<Permission> {
+    canonical(|p| permissions.contains(&p))
 }
 
-/// PlantDB's `datasets` object: a non-empty map of patterns to non-empty permission lists.
-pub fn parse_datasets(value: Option<&Value>) -> Result<Scopes> {
-    let Some(Value::Object(map)) = value else {
-        return Err(Error::BadRequest(
-            "\"datasets\" must be an object of dataset patterns to permissions".into(),
-        ));
-    };
-    if map.is_empty() || map.len() > MAX_DATASETS {
-        return Err(Error::BadRequest(format!(
-            "\"datasets\" must name 1 to {MAX_DATASETS} dataset patterns"
-        )));
-    }
-    let mut out = BTreeMap::new();
-    for (pattern, perms) in map {
-        if pattern.trim().is_empty()
-            || pattern.len() > MAX_PATTERN
-            || pattern.chars().any(char::is_control)
-        {
-            return Err(Error::BadRequest(format!(
-                "invalid dataset pattern {pattern:?}"
-            )));
-        }
-        out.insert(pattern.clone(), parse_permissions(perms)?);
-    }
-    Ok(Scopes::Datasets(out))
+/// A stored permission list (as [`Scopes::to_json`] writes it).
+fn stored_permissions(value: &Value) -> Option<Vec<Permission>> {
+    let parsed = value
+        .as_array()?
+        .iter()
+        .map(|p| p.as_str().and_then(Permission::parse))
+        .collect::<Option<Vec<_>>>()?;
+    (!parsed.is_empty()).then(|| canonical_permissions(&parsed))
 }
 
 impl Scopes {
@@ -138,11 +100,20 @@ impl Scopes {
         let bad = || Error::storage("stored token scopes are invalid");
         let value: Map<String, Value> = serde_json::from_str(stored).map_err(|_| bad())?;
         if let Some(perms) = value.get("permissions") {
-            return parse_permissions(perms)
+            return stored_permissions(perms)
                 .map(Scopes::Permissions)
-                .map_err(|_| bad());
+                .ok_or_else(bad);
         }
-        parse_datasets(value.get("datasets")).map_err(|_| bad())
+        let map = value
+            .get("datasets")
+            .and_then(Value::as_object)
+            .filter(|m| !m.is_empty())
+            .ok_or_else(bad)?;
+        map.iter()
+            .map(|(pattern, perms)| Some((pattern.clone(), stored_permissions(perms)?)))
+            .collect::<Option<BTreeMap<_, _>>>()
+            .map(Scopes::Datasets)
+            .ok_or_else(bad)
     }
 }
 
@@ -151,30 +122,18 @@ mod tests {
     use super::*;
     use Permission::*;
 
-    #[test]
-    fn datasets_parse_in_every_spelling_and_refuse_nonsense() {
-        let v = json!({"scan_*": ["Permission.READ", "write", "READ"], "one": "create"});
-        let Scopes::Datasets(map) = parse_datasets(Some(&v)).unwrap() else {
-            panic!("dataset scopes")
-        };
-        assert_eq!(map["scan_*"], [Read, Write]);
-        assert_eq!(map["one"], [Create]);
-        for bad in [
-            json!({}),
-            json!([]),
-            json!({"a": []}),
-            json!({"a": ["fly"]}),
-            json!({"": ["read"]}),
-        ] {
-            assert!(parse_datasets(Some(&bad)).is_err(), "{bad}");
-        }
-        assert!(parse_datasets(None).is_err());
+    fn datasets(pairs: &[(&str, &[Permission])]) -> Scopes {
+        Scopes::Datasets(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_vec()))
+                .collect(),
+        )
     }
 
     #[test]
     fn a_lower_role_shrinks_the_scopes() {
-        let v = json!({"a": ["read", "write"], "b": ["delete"]});
-        let scopes = parse_datasets(Some(&v)).unwrap();
+        let scopes = datasets(&[("a", &[Read, Write]), ("b", &[Delete])]);
         assert_eq!(scopes.within(Role::Admin), scopes);
         assert_eq!(scopes.within(Role::Reader).strings(), ["a:read"]);
         assert_eq!(
@@ -185,11 +144,13 @@ mod tests {
 
     #[test]
     fn stored_form_round_trips() {
-        let d = parse_datasets(Some(&json!({"x*": ["read"]}))).unwrap();
+        let d = datasets(&[("x*", &[Read])]);
         let p = Scopes::Permissions(vec![Read, Delete]);
         for s in [d, p] {
             assert_eq!(Scopes::from_json(&s.to_json()).unwrap(), s);
         }
         assert!(Scopes::from_json("nonsense").is_err());
+        assert!(Scopes::from_json(r#"{"datasets":{}}"#).is_err());
+        assert!(Scopes::from_json(r#"{"permissions":["fly"]}"#).is_err());
     }
 }

@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod feed;
 pub mod keyfile;
+pub mod plantdb;
 pub mod ratelimit;
 pub mod request_trace;
 pub mod routes;

@@ -33,7 +33,7 @@ use crate::Timestamp;
 pub use apikeys::ApiKeySettings;
 pub use caller::Caller;
 pub use login::LoginOutcome;
-pub use personal::CreatedToken;
+pub use personal::{CreatedToken, MAX_LIFETIME};
 pub use scoped::{Identity, ScopedValidated};
 pub use tokens::{Refreshed, Validated};
 

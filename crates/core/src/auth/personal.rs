@@ -1,14 +1,13 @@
 //! Personal tokens (PlantDB's API tokens): made by a logged-in user for their own use, with
 //! per-dataset permissions that never exceed the owner's current role.
 
-use serde_json::Value;
 use tracing::info;
 
 use super::tokens::Validated;
 use super::Auth;
 use crate::error::{Error, Result};
 use crate::scoped_secret::{new_scoped_secret, new_token_id};
-use crate::scopes::{parse_datasets, Scopes};
+use crate::scopes::Scopes;
 use crate::store::{NewToken, TokenOwner, TokenRecord};
 use crate::user::Role;
 use crate::Timestamp;
@@ -24,17 +23,6 @@ pub struct CreatedToken {
     pub description: String,
     pub scopes: Scopes,
     pub expires_at: Option<Timestamp>,
-}
-
-/// A lifetime in seconds: a JSON number above zero (fractions round up).
-pub fn parse_lifetime(value: Option<&Value>, field: &str) -> Result<i64> {
-    let secs = value
-        .and_then(Value::as_f64)
-        .filter(|s| s.is_finite() && *s > 0.0)
-        .ok_or_else(|| {
-            Error::BadRequest(format!("\"{field}\" must be a number of seconds above 0"))
-        })?;
-    Ok((secs.ceil() as i64).min(MAX_LIFETIME))
 }
 
 /// A description: trimmed, 1 to 200 characters, no control characters.
@@ -81,17 +69,15 @@ impl Auth {
         })
     }
 
-    /// `create-api-token`: `datasets` and `token_exp` as PlantDB sends them. Asking for a
-    /// permission the caller's role lacks is refused (the token could never use it).
+    /// `create-api-token`: dataset scopes for `lifetime` seconds. Asking for a permission the
+    /// caller's role lacks is refused (the token could never use it).
     pub async fn create_personal_token(
         &self,
         caller: &Validated,
-        datasets: Option<&Value>,
-        token_exp: Option<&Value>,
+        scopes: Scopes,
+        lifetime: i64,
         description: Option<&str>,
     ) -> Result<CreatedToken> {
-        let lifetime = parse_lifetime(token_exp, "token_exp")?;
-        let scopes = parse_datasets(datasets)?;
         if let Some(p) = scopes
             .permissions()
             .into_iter()
@@ -103,7 +89,7 @@ impl Auth {
             )));
         }
         let description = check_description(description.unwrap_or("API token"))?;
-        let expires_at = Some(self.clock.now() + lifetime);
+        let expires_at = Some(self.clock.now() + lifetime.min(MAX_LIFETIME));
         let owner = TokenOwner::User(caller.username.clone());
         let created = self
             .insert_token(owner, &caller.username, description, scopes, expires_at)

@@ -1,16 +1,15 @@
 //! Tokens of a resource: made, listed, renamed and revoked by any of its maintainers. They
 //! belong to the resource, so they outlive their creator's role, account and maintainership.
 
-use serde_json::Value;
 use tracing::info;
 
-use super::personal::{check_description, parse_lifetime, CreatedToken};
+use super::personal::{check_description, CreatedToken, MAX_LIFETIME};
 use super::tokens::Validated;
 use super::Auth;
 use crate::error::{Error, Result};
-use crate::scopes::{parse_permissions, Scopes};
+use crate::scopes::Scopes;
 use crate::store::{TokenOwner, TokenRecord};
-use crate::user::Role;
+use crate::user::{Permission, Role};
 
 impl Auth {
     /// The resource's name, if the caller maintains it. Only admins learn that a resource
@@ -37,28 +36,27 @@ impl Auth {
             .ok_or_else(|| Error::NotFound(format!("no live token {id} of this resource")))
     }
 
-    /// `expires_in`: absent or `null` for a token that lives until revoked.
+    /// `expires_in`: seconds, or `None` for a token that lives until revoked. `scopes` and
+    /// `expires_in` come as their parsing left them: their errors count only once the caller
+    /// is known to maintain the resource (and in this order after the description's).
     pub async fn create_resource_token(
         &self,
         caller: &Validated,
         name: &str,
         description: Option<&str>,
-        scopes: Option<&Value>,
-        expires_in: Option<&Value>,
+        scopes: Result<Vec<Permission>>,
+        expires_in: Result<Option<i64>>,
     ) -> Result<CreatedToken> {
         let owner = self.maintained(caller, name).await?;
         let description = check_description(description.unwrap_or(""))?;
-        let scopes = parse_permissions(scopes.unwrap_or(&Value::Null))?;
+        let scopes = scopes?;
         if let Some(p) = scopes.iter().find(|p| !caller.role.has(**p)) {
             return Err(Error::Forbidden(format!(
                 "your role does not grant the {} permission",
                 p.as_str()
             )));
         }
-        let expires_at = match expires_in {
-            None => None,
-            some => Some(self.clock.now() + parse_lifetime(some, "expires_in")?),
-        };
+        let expires_at = expires_in?.map(|secs| self.clock.now() + secs.min(MAX_LIFETIME));
         let created = self
             .insert_token(
                 owner,

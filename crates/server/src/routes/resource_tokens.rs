@@ -3,6 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use serde_json::Value;
 use tessera_api::tokens::{
     CreateResourceTokenRequest, DescriptionRequest, ResourceTokenCreated, TokenList,
 };
@@ -11,6 +12,7 @@ use tessera_api::MessageResponse;
 use super::tokens::token_list;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, JsonObject};
+use crate::plantdb;
 use crate::state::AppState;
 
 /// `POST /resources/{name}/tokens`: the only answer that shows the token.
@@ -27,8 +29,11 @@ pub async fn create(
             &caller,
             &name,
             req.description.as_deref(),
-            req.scopes.as_ref(),
-            req.expires_in.as_ref(),
+            plantdb::permissions(req.scopes.as_ref().unwrap_or(&Value::Null)),
+            req.expires_in
+                .as_ref()
+                .map(|secs| plantdb::lifetime(Some(secs), "expires_in"))
+                .transpose(),
         )
         .await?;
     Ok((

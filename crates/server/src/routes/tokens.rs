@@ -10,6 +10,7 @@ use tessera_core::store::TokenRecord;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, JsonObject};
+use crate::plantdb;
 use crate::state::AppState;
 
 /// A stored token as lists show it: metadata only.
@@ -44,14 +45,11 @@ pub async fn create_api_token(
 ) -> ApiResult<Json<CreateApiTokenResponse>> {
     let AuthUser(caller) = caller.map_err(|e| e.prefixed("Token creation failed: "))?;
     let JsonObject(req) = body?;
+    let lifetime = plantdb::lifetime(req.token_exp.as_ref(), "token_exp")?;
+    let datasets = plantdb::datasets(req.datasets.as_ref())?;
     let created = state
         .auth
-        .create_personal_token(
-            &caller,
-            req.datasets.as_ref(),
-            req.token_exp.as_ref(),
-            req.description.as_deref(),
-        )
+        .create_personal_token(&caller, datasets, lifetime, req.description.as_deref())
         .await?;
     Ok(Json(CreateApiTokenResponse {
         message: "API Token generated successfully".into(),

@@ -6,9 +6,10 @@
 //! `?username=` must not reach the log) and the id.
 
 use axum::extract::{MatchedPath, Request};
-use axum::http::HeaderName;
+use axum::http::{HeaderName, HeaderValue};
 use axum::Router;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::PropagateRequestIdLayer;
+use tower_http::set_header::SetRequestHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
@@ -26,19 +27,28 @@ pub fn acceptable_id(id: &[u8]) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
-/// Drops a request id the server will not keep, so that one is made in its place.
-async fn drop_unacceptable_id(mut req: Request) -> Request {
-    let headers = req.headers_mut();
-    let mut ids = headers.get_all(&REQUEST_ID).iter();
-    let keep = match (ids.next(), ids.next()) {
-        (Some(id), None) => acceptable_id(id.as_bytes()),
-        (None, _) => true,
-        (Some(_), Some(_)) => false,
-    };
-    if !keep {
-        headers.remove(&REQUEST_ID);
+/// A random (version 4) UUID, from the thread's generator: no system call per request.
+fn new_id() -> HeaderValue {
+    let n = rand::random::<u128>() & !(0xF << 76) & !(0x3 << 62) | (0x4 << 76) | (0x2 << 62);
+    let id = format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        n >> 96,
+        (n >> 80) & 0xFFFF,
+        (n >> 64) & 0xFFFF,
+        (n >> 48) & 0xFFFF,
+        n & 0xFFFF_FFFF_FFFF
+    );
+    HeaderValue::try_from(id).expect("hex and dashes make a header value")
+}
+
+/// `None` to keep the request's id (exactly one, acceptable); otherwise a new one to put in
+/// its place.
+fn id_to_set(req: &Request) -> Option<HeaderValue> {
+    let mut ids = req.headers().get_all(&REQUEST_ID).iter();
+    match (ids.next(), ids.next()) {
+        (Some(id), None) if acceptable_id(id.as_bytes()) => None,
+        _ => Some(new_id()),
     }
-    req
 }
 
 fn request_span(req: &Request) -> Span {
@@ -56,17 +66,27 @@ fn request_span(req: &Request) -> Span {
 
 /// Wraps `app` (every route and the fallback) in the request-id and tracing layers.
 pub fn layer(app: Router) -> Router {
-    // Outermost last: the id is checked, then made if missing, then the span opened; the answer
-    // gets the id on the way out.
+    // Outermost last: the id is kept or replaced, then the span opened; the answer gets the id
+    // on the way out.
     app.layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-        .layer(axum::middleware::map_request(drop_unacceptable_id))
+        .layer(SetRequestHeaderLayer::overriding(REQUEST_ID, id_to_set))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::acceptable_id;
+    use super::{acceptable_id, new_id};
+
+    #[test]
+    fn made_ids_are_version_4_uuids() {
+        let a = new_id();
+        let a = a.to_str().unwrap();
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
+        assert!(acceptable_id(a.as_bytes()));
+        assert_ne!(a, new_id().to_str().unwrap());
+    }
 
     #[test]
     fn only_short_plain_ids_are_kept() {

@@ -52,3 +52,18 @@ async fn a_malformed_or_too_long_id_is_replaced() {
     let got = id_of(&s, "/health", Some(&"a".repeat(65))).await;
     assert!(made_by_the_server(&got), "{got}");
 }
+
+#[tokio::test]
+async fn two_ids_are_replaced_by_one() {
+    let s = TestServer::start().await;
+    let resp = reqwest::Client::new()
+        .get(s.api("/health"))
+        .header("x-request-id", "first")
+        .header("x-request-id", "second")
+        .send()
+        .await
+        .unwrap();
+    let ids: Vec<_> = resp.headers().get_all("x-request-id").iter().collect();
+    assert_eq!(ids.len(), 1);
+    assert!(made_by_the_server(ids[0].to_str().unwrap()), "{:?}", ids[0]);
+}

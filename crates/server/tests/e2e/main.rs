@@ -21,3 +21,4 @@ mod shapes;
 #[path = "../support/mod.rs"]
 mod support;
 mod tokens;
+mod upgrade;

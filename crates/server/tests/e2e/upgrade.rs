@@ -1,0 +1,182 @@
+//! Data directories made by earlier releases open with the current code, and everything in them
+//! still works: users, a live session, an API key, personal and resource tokens.
+//!
+//! Each release adds a fixture under `tests/fixtures/upgrade/` (made by `make_fixture.py` with
+//! that release's binary); this test runs on every one of them.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use reqwest::Method;
+use serde_json::Value;
+use tessera_api::apikeys::VerifyApiKeyRequest;
+use tessera_api::tokens::{ResourceList, TokenList};
+use tessera_api::ValidationResponse;
+use tessera_client::{Client, Tokens};
+use tessera_core::ManualClock;
+
+use crate::common::TestServer;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/upgrade");
+
+/// Copies a fixture into a fresh directory (the test must not change the checked-in files) and
+/// starts the server on it, its clock just after the fixture was made.
+async fn open(fixture: &Path) -> (TestServer, Value) {
+    let facts: Value =
+        serde_json::from_slice(&std::fs::read(fixture.join("fixture.json")).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["tessera.db", "jwt-signing.key"] {
+        std::fs::copy(fixture.join(name), dir.path().join(name)).unwrap();
+    }
+    let made_at = facts["made_at"].as_i64().unwrap();
+    let clock = Arc::new(ManualClock::new(made_at + 5));
+    let server = TestServer::start_in(Arc::new(dir), clock, |_| {}).await;
+    (server, facts)
+}
+
+fn text(facts: &Value, pointer: &str) -> String {
+    facts
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("fixture.json has no {pointer}"))
+        .to_string()
+}
+
+/// A client holding a bearer token as if it were a session's.
+async fn holding(s: &TestServer, bearer: &str) -> Client {
+    let c = s.client();
+    c.set_tokens(Some(Tokens {
+        access_token: bearer.to_string(),
+        refresh_token: String::new(),
+    }))
+    .await;
+    c
+}
+
+async fn validate(s: &TestServer, bearer: &str) -> ValidationResponse {
+    holding(s, bearer)
+        .await
+        .call::<(), _>(Method::POST, "/auth/token/validation", None)
+        .await
+        .unwrap_or_else(|e| panic!("validation refused: {e}"))
+}
+
+async fn check(fixture: &Path) {
+    let (s, facts) = open(fixture).await;
+    let version = text(&facts, "/version");
+
+    // Passwords hashed by the old release still verify.
+    for user in ["admin", "alice", "bob"] {
+        let c = s.client();
+        c.login(
+            &text(&facts, &format!("/{user}/username")),
+            &text(&facts, &format!("/{user}/password")),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{version}: {user} cannot log in: {e}"));
+    }
+
+    // The live session: its access token validates and its refresh token rotates.
+    let access = text(&facts, "/alice/access_token");
+    let who = validate(&s, &access).await;
+    assert_eq!(who.user.username, "alice", "{version}");
+    assert_eq!(who.user.fullname, text(&facts, "/alice/fullname"));
+    let alice = s.client();
+    alice
+        .set_tokens(Some(Tokens {
+            access_token: access,
+            refresh_token: text(&facts, "/alice/refresh_token"),
+        }))
+        .await;
+    alice
+        .refresh()
+        .await
+        .unwrap_or_else(|e| panic!("{version}: refresh: {e}"));
+    assert_eq!(alice.validate().await.unwrap().user.username, "alice");
+
+    // The API key verifies for its audience and subject, is listed, and refreshes.
+    let verify = VerifyApiKeyRequest {
+        apikey: Some(text(&facts, "/apikey/apikey")),
+        audience: Some(text(&facts, "/apikey/audience")),
+        subject: Some(text(&facts, "/apikey/subject")),
+        ..Default::default()
+    };
+    let verified = s.client().verify_apikey(&verify).await.unwrap();
+    assert_eq!(verified.apikey_id, text(&facts, "/apikey/id"), "{version}");
+    assert_eq!(verified.user.username, "alice");
+    let listed = alice.list_apikeys().await.unwrap();
+    assert!(listed.apikeys.iter().any(|k| k.id == verified.apikey_id));
+    let refreshed = s
+        .client()
+        .refresh_apikey(&text(&facts, "/apikey/refresh_token"))
+        .await
+        .unwrap_or_else(|e| panic!("{version}: API-key refresh: {e}"));
+    assert_ne!(refreshed.apikey_id, verified.apikey_id);
+
+    // The personal token acts for its owner and is listed.
+    let personal = validate(&s, &text(&facts, "/personal_token/token")).await;
+    assert_eq!(
+        personal.kind.as_deref(),
+        Some("personal_token"),
+        "{version}"
+    );
+    assert_eq!(personal.user.username, "alice");
+    let mine: TokenList = alice
+        .call::<(), _>(Method::GET, "/auth/tokens", None)
+        .await
+        .unwrap();
+    assert!(mine
+        .tokens
+        .iter()
+        .any(|t| t.id == text(&facts, "/personal_token/id")));
+
+    // The resource token belongs to its resource, and its last use was kept.
+    let resource = text(&facts, "/resource_token/resource");
+    let token = validate(&s, &text(&facts, "/resource_token/token")).await;
+    assert_eq!(token.kind.as_deref(), Some("resource_token"), "{version}");
+    assert_eq!(token.resource.as_deref(), Some(resource.as_str()));
+    let resources: ResourceList = alice
+        .call::<(), _>(Method::GET, "/resources", None)
+        .await
+        .unwrap();
+    assert!(resources
+        .resources
+        .iter()
+        .any(|r| r.name == resource && r.maintainers == ["alice"]));
+    let path = format!("/resources/{resource}/tokens");
+    let tokens: TokenList = alice.call::<(), _>(Method::GET, &path, None).await.unwrap();
+    let listed = tokens
+        .tokens
+        .iter()
+        .find(|t| t.id == text(&facts, "/resource_token/id"))
+        .expect("the resource token is listed");
+    assert_eq!(
+        listed.description,
+        text(&facts, "/resource_token/description")
+    );
+    assert!(listed.last_used_at.is_some(), "{version}: last use lost");
+
+    // A refresh token spent before the upgrade is still known as spent.
+    let reused = s
+        .client()
+        .refresh_apikey(&text(&facts, "/apikey/refresh_token"))
+        .await
+        .unwrap_err();
+    assert_eq!(reused.code(), Some("refresh_token_reused"), "{version}");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn every_release_fixture_opens_and_works() {
+    let mut fixtures: Vec<_> = std::fs::read_dir(FIXTURES)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.join("fixture.json").exists())
+        .collect();
+    fixtures.sort();
+    assert!(!fixtures.is_empty(), "no upgrade fixtures under {FIXTURES}");
+    for fixture in fixtures {
+        check(&fixture).await;
+    }
+}

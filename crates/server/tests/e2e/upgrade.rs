@@ -7,12 +7,10 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use reqwest::Method;
 use serde_json::Value;
 use tessera_api::apikeys::VerifyApiKeyRequest;
-use tessera_api::tokens::{ResourceList, TokenList};
-use tessera_api::ValidationResponse;
-use tessera_client::{Client, Tokens};
+use tessera_api::{ErrorCode, ValidationResponse};
+use tessera_client::Tokens;
 use tessera_core::ManualClock;
 
 use crate::common::TestServer;
@@ -42,21 +40,9 @@ fn text(facts: &Value, pointer: &str) -> String {
         .to_string()
 }
 
-/// A client holding a bearer token as if it were a session's.
-async fn holding(s: &TestServer, bearer: &str) -> Client {
-    let c = s.client();
-    c.set_tokens(Some(Tokens {
-        access_token: bearer.to_string(),
-        refresh_token: String::new(),
-    }))
-    .await;
-    c
-}
-
 async fn validate(s: &TestServer, bearer: &str) -> ValidationResponse {
-    holding(s, bearer)
-        .await
-        .call::<(), _>(Method::POST, "/auth/token/validation", None)
+    s.client()
+        .validate_token(bearer, None)
         .await
         .unwrap_or_else(|e| panic!("validation refused: {e}"))
 }
@@ -121,10 +107,7 @@ async fn check(fixture: &Path) {
         "{version}"
     );
     assert_eq!(personal.user.username, "alice");
-    let mine: TokenList = alice
-        .call::<(), _>(Method::GET, "/auth/tokens", None)
-        .await
-        .unwrap();
+    let mine = alice.list_tokens().await.unwrap();
     assert!(mine
         .tokens
         .iter()
@@ -135,16 +118,12 @@ async fn check(fixture: &Path) {
     let token = validate(&s, &text(&facts, "/resource_token/token")).await;
     assert_eq!(token.kind.as_deref(), Some("resource_token"), "{version}");
     assert_eq!(token.resource.as_deref(), Some(resource.as_str()));
-    let resources: ResourceList = alice
-        .call::<(), _>(Method::GET, "/resources", None)
-        .await
-        .unwrap();
+    let resources = alice.list_resources().await.unwrap();
     assert!(resources
         .resources
         .iter()
         .any(|r| r.name == resource && r.maintainers == ["alice"]));
-    let path = format!("/resources/{resource}/tokens");
-    let tokens: TokenList = alice.call::<(), _>(Method::GET, &path, None).await.unwrap();
+    let tokens = alice.list_resource_tokens(&resource).await.unwrap();
     let listed = tokens
         .tokens
         .iter()
@@ -162,7 +141,11 @@ async fn check(fixture: &Path) {
         .refresh_apikey(&text(&facts, "/apikey/refresh_token"))
         .await
         .unwrap_err();
-    assert_eq!(reused.code(), Some("refresh_token_reused"), "{version}");
+    assert_eq!(
+        reused.code(),
+        Some(ErrorCode::RefreshTokenReused),
+        "{version}"
+    );
     s.stop().await;
 }
 

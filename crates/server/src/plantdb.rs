@@ -77,7 +77,6 @@ pub fn datasets(value: Option<&Value>) -> Result<Scopes> {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
-    use tessera_core::Role;
     use Permission::*;
 
     use super::*;
@@ -100,28 +99,6 @@ mod tests {
             assert!(datasets(Some(&bad)).is_err(), "{bad}");
         }
         assert!(datasets(None).is_err());
-    }
-
-    #[test]
-    fn a_lower_role_shrinks_the_scopes() {
-        let v = json!({"a": ["read", "write"], "b": ["delete"]});
-        let scopes = datasets(Some(&v)).unwrap();
-        assert_eq!(scopes.within(Role::Admin), scopes);
-        assert_eq!(scopes.within(Role::Reader).strings(), ["a:read"]);
-        assert_eq!(
-            scopes.within(Role::Contributor).strings(),
-            ["a:read", "a:write"]
-        );
-    }
-
-    #[test]
-    fn stored_form_round_trips() {
-        let d = datasets(Some(&json!({"x*": ["read"]}))).unwrap();
-        let p = Scopes::Permissions(vec![Read, Delete]);
-        for s in [d, p] {
-            assert_eq!(Scopes::from_json(&s.to_json()).unwrap(), s);
-        }
-        assert!(Scopes::from_json("nonsense").is_err());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! End-to-end tests: the real server on port 0, driven over HTTP by the real client.
 
+mod any_input;
 mod apikeys;
 mod cli;
 mod common;

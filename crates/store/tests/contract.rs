@@ -18,6 +18,7 @@ mod contract {
     pub mod pg_schema;
     pub mod postgres_only;
     pub mod resources;
+    pub mod reuse_races;
     pub mod revocation;
     pub mod rotation;
     pub mod session_limit;
@@ -86,6 +87,10 @@ macro_rules! contract_suite {
             }
             apikey_races {
                 refreshes_racing_revocations_leave_no_live_key,
+            }
+            reuse_races {
+                reuse_during_a_refresh_loop_ends_every_apikey_of_the_chain,
+                reuse_during_a_refresh_loop_ends_the_session,
             }
             apikey_rotation {
                 rotation_revokes_the_old_key_and_keeps_bindings_and_lifetimes,

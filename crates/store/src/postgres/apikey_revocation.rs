@@ -77,6 +77,33 @@ pub(super) async fn revoke_chain(
     Ok(ids)
 }
 
+/// On reuse of a spent refresh token of `username`'s chain `chain_id`: revokes every unrevoked
+/// key of the chain. The user row's lock waits for every rotation in flight (each holds it
+/// `FOR SHARE` until its successor is committed), so the revocation sees their successors, and
+/// a rotation starting later finds its key revoked.
+pub(super) async fn revoke_unrevoked_chain(
+    pool: &PgPool,
+    username: &str,
+    chain_id: &str,
+    now: Timestamp,
+    reason: ApiKeyRevokeReason,
+) -> Result<Vec<String>> {
+    let mut tx = pool.begin().await.map_err(sql_error)?;
+    lock_user(&mut tx, username).await?;
+    let ids = sqlx::query_scalar(
+        "UPDATE apikeys SET revoked_at = $2, revoke_reason = $3
+         WHERE chain_id = $1 AND revoked_at IS NULL RETURNING id",
+    )
+    .bind(chain_id)
+    .bind(now)
+    .bind(reason.as_str())
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(sql_error)?;
+    tx.commit().await.map_err(sql_error)?;
+    Ok(ids)
+}
+
 /// Deletes keys whose key and refresh token both expired, and keys revoked (but not by a
 /// refresh) before `revoked_before`.
 pub(super) async fn purge(pool: &PgPool, now: Timestamp, revoked_before: Timestamp) -> Result<u64> {

@@ -3,7 +3,10 @@
 //! user's keys or of the chain (which locks that row `FOR UPDATE` first, see
 //! `apikey_revocation`) runs wholly before or wholly after it. Its claim of the presented token
 //! takes the key's row lock, so a concurrent claim (on any instance) waits, re-checks
-//! `refreshed_at IS NULL` on the committed row and claims nothing.
+//! `refreshed_at IS NULL` on the committed row and claims nothing. Reuse of a spent token
+//! cannot revoke the chain here: a successor a concurrent rotation has inserted but not yet
+//! committed would be invisible to it. It ends this transaction and revokes the chain in one
+//! that locks the user row `FOR UPDATE`, after every rotation in flight.
 
 use sqlx::PgPool;
 use tessera_core::store::{
@@ -11,6 +14,7 @@ use tessera_core::store::{
 };
 use tessera_core::{Result, Timestamp};
 
+use super::apikey_revocation;
 use super::apikeys::{insert, record};
 use super::sql_error;
 use crate::rows::APIKEY_COLUMNS;
@@ -88,17 +92,15 @@ pub(super) async fn rotate(
         };
         match unclaimed.outcome(now) {
             UnclaimedOutcome::Reuse { chain_id, username } => {
-                let revoked = sqlx::query_scalar(
-                    "UPDATE apikeys SET revoked_at = $2, revoke_reason = $3
-                     WHERE chain_id = $1 AND revoked_at IS NULL RETURNING id",
+                // This transaction holds the user row FOR SHARE, as rotations in flight do:
+                // end it, then revoke the chain after them (see `apikey_revocation`).
+                tx.commit().await.map_err(sql_error)?;
+                let reason = ApiKeyRevokeReason::RefreshReuse;
+                let revoked = apikey_revocation::revoke_unrevoked_chain(
+                    pool, &username, &chain_id, now, reason,
                 )
-                .bind(&chain_id)
-                .bind(now)
-                .bind(ApiKeyRevokeReason::RefreshReuse.as_str())
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(sql_error)?;
-                ApiKeyRotation::Reused { username, revoked }
+                .await?;
+                return Ok(ApiKeyRotation::Reused { username, revoked });
             }
             UnclaimedOutcome::Is(outcome) => outcome,
         }

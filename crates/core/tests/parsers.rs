@@ -95,7 +95,7 @@ proptest! {
             TokenKind::ApiKeyRefresh => prop_assert!(s.starts_with("tsr_ak_")),
             TokenKind::Scoped => prop_assert!(s.starts_with("tsr_pat_")),
             TokenKind::Access | TokenKind::ApiKey | TokenKind::OtherJwt => {
-                prop_assert!(s.starts_with("eyJ"))
+                prop_assert!(s.starts_with("eyJ"));
             }
             TokenKind::Unknown => {}
         }

@@ -159,20 +159,18 @@ pub async fn validate(
     }))
 }
 
-/// `POST /auth/token/refresh`: rotates the refresh token.
+/// `POST /auth/token/refresh`: rotates the refresh token. Without one it is 401
+/// `missing_token`, as PlantDB answers (its clients expect a 401, not a 400).
 pub async fn refresh(
     State(state): State<AppState>,
     body: Result<JsonObject<RefreshRequest>, ApiError>,
 ) -> ApiResult<Json<RefreshResponse>> {
     let JsonObject(req) = body?;
-    let Some(token) = present(req.refresh_token) else {
-        return Err(ApiError::bad_request("Missing refresh_token"));
-    };
-    let pair = state
-        .auth
-        .refresh(token.trim())
-        .await
-        .map_err(|e| ApiError::from(e).prefixed("Invalid or expired refresh token: "))?;
+    let prefixed = |e: Error| ApiError::from(e).prefixed("Invalid or expired refresh token: ");
+    let token = present(req.refresh_token)
+        .ok_or(Error::MissingCredential("missing refresh_token"))
+        .map_err(prefixed)?;
+    let pair = state.auth.refresh(token.trim()).await.map_err(prefixed)?;
     Ok(Json(RefreshResponse {
         message: "Token refreshed successfully".into(),
         access_token: pair.access_token,

@@ -1,4 +1,6 @@
-use crate::common::{assert_refused, reason, refused, TestServer};
+use serde_json::json;
+
+use crate::common::{assert_error, assert_refused, reason, refused, TestServer};
 use crate::support::race::{one_winner, race};
 use tessera_api::ErrorCode;
 
@@ -71,4 +73,26 @@ async fn the_client_refreshes_and_retries_once_on_401() {
         "Logout successful from admin"
     );
     assert_eq!(refused(&s.validate(&after.access_token).await), Some(401));
+}
+
+/// PlantDB answers a refresh without a refresh token with 401, and its clients expect that.
+#[tokio::test]
+async fn a_refresh_without_a_refresh_token_is_401_missing_token() {
+    let s = TestServer::start().await;
+    for body in [
+        json!({}),
+        json!({"refresh_token": ""}),
+        json!({"refresh_token": null}),
+    ] {
+        let answer = s.post("/auth/token/refresh", None, Some(body)).await;
+        assert_error(&answer, 401, "missing_token");
+        assert!(
+            answer.1["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("Invalid or expired refresh token: "),
+            "{}",
+            answer.1
+        );
+    }
 }

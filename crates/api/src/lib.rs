@@ -51,7 +51,8 @@ pub struct LoginRequest {
     pub password: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `Debug` leaves the tokens out.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginResponse {
     pub message: String,
     pub user: UserInfo,
@@ -70,9 +71,9 @@ pub struct RegisterRequest {
     pub password: Option<String>,
 }
 
-/// What `Debug` shows of a password: whether there is one, never what it is.
-fn redacted(password: &Option<String>) -> &'static str {
-    match password {
+/// What `Debug` shows of a password or token: whether there is one, never what it is.
+fn redacted(secret: &Option<String>) -> &'static str {
+    match secret {
         Some(_) => "Some(<redacted>)",
         None => "None",
     }
@@ -97,18 +98,47 @@ impl std::fmt::Debug for RegisterRequest {
     }
 }
 
-/// `POST /auth/token/refresh`
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// `POST /auth/token/refresh` (and `/auth/apikeys/refresh`). Its `Debug` hides the token.
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub struct RefreshRequest {
     #[serde(default)]
     pub refresh_token: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `Debug` leaves the tokens out.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefreshResponse {
     pub message: String,
     pub access_token: String,
     pub refresh_token: String,
+}
+
+impl std::fmt::Debug for LoginResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginResponse")
+            .field("message", &self.message)
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for RefreshRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefreshRequest")
+            .field(
+                "refresh_token",
+                &format_args!("{}", redacted(&self.refresh_token)),
+            )
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for RefreshResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefreshResponse")
+            .field("message", &self.message)
+            .finish_non_exhaustive()
+    }
 }
 
 /// `POST /auth/token/validation`; the body is optional. With `resource`, any credential but a
@@ -178,5 +208,43 @@ mod tests {
             "{shown}"
         );
         assert!(format!("{:?}", LoginRequest::default()).contains("password: None"));
+    }
+
+    #[test]
+    fn debug_hides_tokens() {
+        let user = UserInfo {
+            username: "alice".into(),
+            fullname: "Alice".into(),
+        };
+        let shown = [
+            format!(
+                "{:?}",
+                LoginResponse {
+                    message: "Login successful".into(),
+                    user: user.clone(),
+                    access_token: "eyJ.access-secret.sig".into(),
+                    refresh_token: "tsr_rt_refresh-secret".into(),
+                }
+            ),
+            format!(
+                "{:#?}",
+                RefreshRequest {
+                    refresh_token: Some("tsr_rt_refresh-secret".into()),
+                }
+            ),
+            format!(
+                "{:?}",
+                RefreshResponse {
+                    message: "Token refreshed successfully".into(),
+                    access_token: "eyJ.access-secret.sig".into(),
+                    refresh_token: "tsr_rt_refresh-secret".into(),
+                }
+            ),
+        ];
+        for shown in &shown {
+            assert!(!shown.contains("secret"), "{shown}");
+        }
+        assert!(shown[0].contains("alice") && shown[2].contains("refreshed"));
+        assert!(shown[1].contains("<redacted>"), "{}", shown[1]);
     }
 }

@@ -84,12 +84,21 @@ pub fn needs_rehash(phc: &str, current: HashParams) -> bool {
 /// then slows logins, not token validation.
 const HASH_NICE: i32 = 10;
 
-/// The outcome of a verification on the pool.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The outcome of a verification on the pool. `Debug` leaves the new hash out.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Verified {
     pub ok: bool,
     /// A new hash at the current parameters, when the stored one was weaker and matched.
     pub upgraded: Option<String>,
+}
+
+impl std::fmt::Debug for Verified {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verified")
+            .field("ok", &self.ok)
+            .field("upgraded", &self.upgraded.is_some())
+            .finish()
+    }
 }
 
 /// A bounded pool for Argon2 work: `workers` threads hash, at most `queue` callers wait;

@@ -133,8 +133,8 @@ impl Role {
     }
 }
 
-/// A stored user.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A stored user. `Debug` leaves the password hash out.
+#[derive(Clone, PartialEq, Eq)]
 pub struct User {
     pub username: Username,
     pub fullname: String,
@@ -144,6 +144,16 @@ pub struct User {
     pub failed_logins: u32,
     pub locked_until: Option<Timestamp>,
     pub created_at: Timestamp,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .field("disabled", &self.disabled)
+            .finish_non_exhaustive()
+    }
 }
 
 impl User {

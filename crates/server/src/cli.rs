@@ -15,7 +15,7 @@ use crate::config::{Config, Flags};
 mod resource;
 pub use resource::{run_resource, ResourceAction};
 
-#[derive(Debug, Parser)]
+#[derive(Parser)]
 #[command(
     name = "tessera",
     version,
@@ -26,7 +26,8 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
+/// No `Debug`: the URLs may hold passwords.
+#[derive(Args)]
 pub struct Common {
     /// TOML configuration file (see `tessera config example`).
     #[arg(long, env = "TESSERA_CONFIG")]
@@ -43,7 +44,7 @@ pub struct Common {
     pub redis: Option<String>,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 pub enum Command {
     /// Runs the server.
     Serve {

@@ -11,8 +11,7 @@ use crate::store::NewSession;
 use crate::user::{normalise, Username};
 use crate::Timestamp;
 
-/// A successful login.
-#[derive(Debug)]
+/// A successful login. `Debug` leaves the tokens out.
 pub struct LoginOutcome {
     pub username: String,
     pub fullname: String,
@@ -21,6 +20,16 @@ pub struct LoginOutcome {
     pub session_id: String,
     /// Sessions revoked to make room under the per-user limit.
     pub evicted: Vec<String>,
+}
+
+impl std::fmt::Debug for LoginOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginOutcome")
+            .field("username", &self.username)
+            .field("session_id", &self.session_id)
+            .field("evicted", &self.evicted)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Longest password accepted, so a huge body cannot make hashing expensive.

@@ -23,11 +23,16 @@ pub struct Validated {
     pub expires_at: i64,
 }
 
-/// A rotated pair.
-#[derive(Debug)]
+/// A rotated pair. `Debug` shows neither token.
 pub struct Refreshed {
     pub access_token: String,
     pub refresh_token: String,
+}
+
+impl std::fmt::Debug for Refreshed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Refreshed(<redacted>)")
+    }
 }
 
 /// A store that cannot answer during validation means "no", as 503, never "yes".

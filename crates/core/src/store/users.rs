@@ -7,14 +7,23 @@ use crate::error::Result;
 use crate::user::{Role, User, Username};
 use crate::Timestamp;
 
-/// A user to create.
-#[derive(Debug, Clone)]
+/// A user to create. `Debug` leaves the password hash out.
+#[derive(Clone)]
 pub struct NewUser {
     pub username: Username,
     pub fullname: String,
     pub password_hash: String,
     pub role: Role,
     pub created_at: Timestamp,
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A user whose role changed, as the catch-up sync reads it.

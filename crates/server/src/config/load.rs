@@ -163,6 +163,17 @@ macro_rules! settings {
                 $($field: field(figment, stringify!($field), defaults.$field, problems),)*
             }
         }
+
+        impl std::fmt::Debug for Config {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let mut out = f.debug_struct("Config");
+                $(out.field(
+                    stringify!($field),
+                    &format_args!("{}", super::secret::shown(stringify!($field), &self.$field)),
+                );)*
+                out.finish()
+            }
+        }
     };
 }
 

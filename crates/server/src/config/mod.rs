@@ -20,10 +20,10 @@ mod secret;
 mod tests;
 
 pub use load::{ConfigError, Flags};
-pub use secret::Secret;
+pub use secret::{redact_url, Secret};
 
-/// Every setting, typed. `Debug` shows no secret.
-#[derive(Debug, Clone)]
+/// Every setting, typed. `Debug` shows no secret (nor a URL's password).
+#[derive(Clone)]
 pub struct Config {
     pub bind: SocketAddr,
     pub data_dir: PathBuf,

@@ -220,3 +220,46 @@ fn every_variable_reaches_a_setting_of_its_type() {
     assert_eq!(cfg.cors_origins, ["60"]);
     assert_eq!(cfg.issuer, "60");
 }
+
+#[test]
+fn debug_shows_no_secret_nor_a_url_password() {
+    let cfg = load(
+        None,
+        &[
+            ("JWT_SECRET_KEY", "jwt-secret-passphrase-of-some-length"),
+            ("TESSERA_ADMIN_PASSWORD", "admin-secret"),
+            (
+                "TESSERA_DATABASE_URL",
+                "postgres://tessera:pg-secret@db.internal:5432/tessera?sslmode=require",
+            ),
+            (
+                "TESSERA_REDIS_URL",
+                "redis://:redis-secret@cache.internal:6379/0",
+            ),
+        ],
+    )
+    .unwrap();
+    for shown in [format!("{cfg:?}"), format!("{cfg:#?}")] {
+        for secret in ["jwt-secret", "admin-secret", "pg-secret", "redis-secret"] {
+            assert!(!shown.contains(secret), "{secret} shown in {shown}");
+        }
+        assert!(shown.contains("postgres://tessera:<redacted>@db.internal:5432/tessera"));
+        assert!(shown.contains("redis://:<redacted>@cache.internal:6379/0"));
+        assert!(shown.contains("session_timeout"), "{shown}");
+    }
+}
+
+#[test]
+fn only_the_password_of_a_url_is_redacted() {
+    for (url, shown) in [
+        ("postgres://u:p@h/db", "postgres://u:<redacted>@h/db"),
+        ("postgres://u:p:q@h", "postgres://u:<redacted>@h"),
+        ("postgres://u@h/db?x=a:b@c", "postgres://u@h/db?x=a:b@c"),
+        ("postgres://h:5432/db", "postgres://h:5432/db"),
+        ("sqlite:///tmp/a:b@c.db", "sqlite:///tmp/a:b@c.db"),
+        ("sqlite:data.db", "sqlite:data.db"),
+        ("", ""),
+    ] {
+        assert_eq!(redact_url(url), shown, "{url}");
+    }
+}

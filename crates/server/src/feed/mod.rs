@@ -16,8 +16,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tracing::{info, warn};
 
-/// Which feed this instance uses.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Which feed this instance uses. No `Debug`: the URLs may hold passwords.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Feed {
     None,
     Postgres(String),

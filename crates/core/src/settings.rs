@@ -9,6 +9,9 @@ pub enum SessionLimitPolicy {
     Refuse,
 }
 
+/// Logins of one account decided at once on one instance, by default.
+pub const LOGINS_IN_FLIGHT: u32 = 4;
+
 #[derive(Debug, Clone)]
 pub struct AuthSettings {
     /// Access-token lifetime (`SESSION_TIMEOUT`), seconds.
@@ -24,6 +27,8 @@ pub struct AuthSettings {
     pub lockout_secs: i64,
     /// Clock leeway for `exp` / `nbf` / `iat`, seconds.
     pub leeway: i64,
+    /// Logins of one account decided at once on one instance; more get `RateLimited`. 0 = no cap.
+    pub logins_in_flight: u32,
 }
 
 impl Default for AuthSettings {
@@ -36,6 +41,7 @@ impl Default for AuthSettings {
             lockout_threshold: 3,
             lockout_secs: 900,
             leeway: 5,
+            logins_in_flight: LOGINS_IN_FLIGHT,
         }
     }
 }

@@ -47,6 +47,7 @@ macro_rules! contract_suite {
                 clear_login_failures_resets_count_and_lock,
                 failures_of_unknown_users_are_ignored,
                 concurrent_failures_are_all_counted,
+                concurrent_attempts_get_exactly_the_threshold,
             }
             session_limit {
                 zero_means_unlimited,

@@ -45,48 +45,53 @@ impl Auth {
     }
 
     /// Checks a username and password and opens a session. Every refusal is
-    /// [`Error::InvalidCredentials`] and costs one Argon2 verification.
+    /// [`Error::InvalidCredentials`]; a wrong password, an unknown or a disabled user costs one
+    /// Argon2 verification, a locked account none. The attempt is counted (reserved) before
+    /// its password is checked and given back when it was right, so concurrent guesses cannot
+    /// outrun the lock: at most `lockout_threshold` of them are ever checked.
     pub async fn login(&self, username: &str, password: &str) -> Result<LoginOutcome> {
         if password.len() > MAX_PASSWORD_BYTES {
             return Err(Error::InvalidCredentials);
         }
         let name = normalise(username);
+        let Some(_slot) = self
+            .logins_in_flight
+            .enter(name.clone(), self.settings.logins_in_flight)
+        else {
+            info!(username = %name, "login refused: too many logins of this account in progress");
+            return Err(Error::RateLimited { retry_after: 1 });
+        };
         let user = match Username::parse(&name) {
             Ok(n) => self.store.user(n.as_str()).await?,
             Err(_) => None,
         };
-        let verified = self
-            .passwords
-            .verify(
-                password.to_string(),
-                user.as_ref().map(|u| u.password_hash.clone()),
-            )
-            .await?;
         let Some(user) = user else {
+            self.passwords.verify(password.to_string(), None).await?;
             return Err(Error::InvalidCredentials);
         };
-        let now = self.clock.now();
-        if user.disabled || user.is_locked(now) {
-            info!(username = %user.username, "login refused: account disabled or locked");
+        if user.disabled {
+            self.passwords
+                .verify(password.to_string(), Some(user.password_hash))
+                .await?;
+            info!(username = %user.username, "login refused: account disabled");
             return Err(Error::InvalidCredentials);
         }
+        let now = self.clock.now();
+        if user.is_locked(now) || !self.reserve_attempt(&user.username, now).await? {
+            info!(username = %user.username, "login refused: account locked");
+            return Err(Error::InvalidCredentials);
+        }
+        let verified = self
+            .passwords
+            .verify(password.to_string(), Some(user.password_hash.clone()))
+            .await?;
         if !verified.ok {
-            self.store
-                .record_login_failure(
-                    user.username.as_str(),
-                    now,
-                    self.settings.lockout_threshold,
-                    self.settings.lockout_secs,
-                )
-                .await?;
             info!(username = %user.username, "login failed: wrong password");
             return Err(Error::InvalidCredentials);
         }
-        if user.failed_logins > 0 || user.locked_until.is_some() {
-            self.store
-                .clear_login_failures(user.username.as_str())
-                .await?;
-        }
+        self.store
+            .clear_login_failures(user.username.as_str())
+            .await?;
         if let Some(upgraded) = verified.upgraded {
             self.store
                 .set_password_hash(user.username.as_str(), &upgraded)
@@ -101,6 +106,19 @@ impl Auth {
             now,
         );
         self.open_session(&user.username, fullname, now).await
+    }
+
+    /// Counts the attempt as a failure before its password is checked, unless the account is
+    /// locked; false when it is.
+    async fn reserve_attempt(&self, username: &Username, now: Timestamp) -> Result<bool> {
+        self.store
+            .reserve_login_attempt(
+                username.as_str(),
+                now,
+                self.settings.lockout_threshold,
+                self.settings.lockout_secs,
+            )
+            .await
     }
 
     async fn open_session(

@@ -2,6 +2,7 @@
 
 pub mod apikeys;
 mod caller;
+mod in_flight;
 mod login;
 mod personal;
 mod profiles;
@@ -37,6 +38,7 @@ pub use personal::{CreatedToken, MAX_LIFETIME};
 pub use scoped::{Identity, ScopedValidated};
 pub use tokens::{Refreshed, Validated};
 
+use in_flight::InFlight;
 use profiles::ProfileCache;
 use token_cache::TokenCache;
 use token_uses::TokenUses;
@@ -65,6 +67,8 @@ pub struct Auth {
     /// Whether revocations from other instances are arriving; while not, validation asks the
     /// store, and fails closed when the store cannot answer.
     feed_live: AtomicBool,
+    /// Logins being decided, per account, capped by `settings.logins_in_flight`.
+    logins_in_flight: InFlight,
 }
 
 /// Revocations are re-read with this much overlap, so that one landing in the same second as
@@ -94,6 +98,7 @@ impl Auth {
             synced_until: AtomicI64::new(i64::MIN),
             publisher: None,
             feed_live: AtomicBool::new(true),
+            logins_in_flight: InFlight::default(),
         }
     }
 

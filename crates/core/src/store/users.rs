@@ -44,15 +44,20 @@ pub trait UserStore: Send + Sync {
     async fn set_password_hash(&self, username: &str, hash: &str) -> Result<bool>;
     async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool>;
 
-    /// Counts a failed login; locks the account until `now + lock_secs` when the count reaches
-    /// `threshold` (0 = never).
-    async fn record_login_failure(
+    /// Reserves a login attempt before its password is checked: counts it as a failure and
+    /// locks the account until `now + lock_secs` when the count reaches `threshold` (0 =
+    /// never), in one statement, unless the account is locked at `now` (a lock that ran out
+    /// starts the count afresh). False when refused: the account is locked, or there is no
+    /// such user. Concurrent reservations are all counted, so no more than `threshold`
+    /// attempts are ever decided before the lock.
+    async fn reserve_login_attempt(
         &self,
         username: &str,
         now: Timestamp,
         threshold: u32,
         lock_secs: i64,
-    ) -> Result<()>;
+    ) -> Result<bool>;
+    /// Clears the failure count and the lock (a successful login gives its reservation back).
     async fn clear_login_failures(&self, username: &str) -> Result<()>;
 
     /// Changes a user's role (the rights of their personal tokens follow) and records the

@@ -14,6 +14,8 @@ use tessera_core::store::{
 };
 use tessera_core::{Error, Result, Role, Store, Timestamp, User};
 
+use crate::gate::Gate;
+
 /// What the injected failure says.
 pub const INJECTED: &str = "injected storage failure";
 
@@ -28,6 +30,8 @@ enum Failing {
 pub struct FlakyStore {
     inner: Arc<dyn Store>,
     failing: Mutex<Failing>,
+    /// Holds calls to chosen methods until released.
+    pub gate: Gate,
 }
 
 impl FlakyStore {
@@ -35,6 +39,7 @@ impl FlakyStore {
         Self {
             inner,
             failing: Mutex::default(),
+            gate: Gate::default(),
         }
     }
 
@@ -57,7 +62,8 @@ impl FlakyStore {
         *self.failing.lock().unwrap() = Failing::Nothing;
     }
 
-    fn check(&self, method: &'static str) -> Result<()> {
+    async fn check(&self, method: &'static str) -> Result<()> {
+        self.gate.pass(method).await;
         let fails = match &*self.failing.lock().unwrap() {
             Failing::Nothing => false,
             Failing::Everything => true,
@@ -71,10 +77,10 @@ impl FlakyStore {
     }
 }
 
-/// Each method checks the switch, then asks the real store.
+/// Each method passes the gate, checks the switch, then asks the real store.
 macro_rules! pass {
     ($self:ident . $method:ident ( $($arg:expr),* )) => {{
-        $self.check(stringify!($method))?;
+        $self.check(stringify!($method)).await?;
         $self.inner.$method($($arg),*).await
     }};
 }
@@ -99,14 +105,14 @@ impl UserStore for FlakyStore {
     async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool> {
         pass!(self.set_disabled(username, disabled))
     }
-    async fn record_login_failure(
+    async fn reserve_login_attempt(
         &self,
         username: &str,
         now: Timestamp,
         threshold: u32,
         lock_secs: i64,
-    ) -> Result<()> {
-        pass!(self.record_login_failure(username, now, threshold, lock_secs))
+    ) -> Result<bool> {
+        pass!(self.reserve_login_attempt(username, now, threshold, lock_secs))
     }
     async fn clear_login_failures(&self, username: &str) -> Result<()> {
         pass!(self.clear_login_failures(username))

@@ -5,6 +5,7 @@ mod debug_redaction;
 mod expiry;
 mod failing;
 mod flaky;
+mod gate;
 mod lockout;
 mod rotation;
 mod support;

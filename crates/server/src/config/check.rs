@@ -60,6 +60,7 @@ impl Config {
             lockout_threshold: self.lockout_threshold,
             lockout_secs: self.lockout_seconds,
             leeway: self.jwt_leeway,
+            ..AuthSettings::default()
         })
     }
 

@@ -93,17 +93,18 @@ pub async fn set_disabled(pool: &PgPool, username: &str, disabled: bool) -> Resu
     Ok(done.rows_affected() == 1)
 }
 
-/// One statement, so concurrent failures are all counted: each UPDATE waits for the row lock
-/// and then computes from the latest version. A lock that has run out starts the count afresh.
-/// Every SET expression sees the row as it was before this statement.
-pub async fn record_failure(
+/// One statement, so concurrent reservations are all counted and none is granted on a locked
+/// account: each UPDATE waits for the row lock, then re-checks its WHERE on the latest version
+/// and computes from it. A lock that has run out starts the count afresh. Every SET expression
+/// sees the row as it was before this statement.
+pub async fn reserve_attempt(
     pool: &PgPool,
     username: &str,
     now: Timestamp,
     threshold: u32,
     lock_secs: i64,
-) -> Result<()> {
-    sqlx::query(
+) -> Result<bool> {
+    let done = sqlx::query(
         "UPDATE users SET
             failed_logins = CASE WHEN locked_until <= $2 THEN 1 ELSE failed_logins + 1 END,
             locked_until = CASE
@@ -111,7 +112,7 @@ pub async fn record_failure(
                     THEN $2 + $4
                 WHEN locked_until <= $2 THEN NULL
                 ELSE locked_until END
-         WHERE username = $1",
+         WHERE username = $1 AND (locked_until IS NULL OR locked_until <= $2)",
     )
     .bind(username)
     .bind(now)
@@ -120,7 +121,7 @@ pub async fn record_failure(
     .execute(pool)
     .await
     .map_err(sql_error)?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn clear_failures(pool: &PgPool, username: &str) -> Result<()> {
@@ -185,14 +186,14 @@ impl UserStore for PostgresStore {
     async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool> {
         set_disabled(&self.pool, username, disabled).await
     }
-    async fn record_login_failure(
+    async fn reserve_login_attempt(
         &self,
         username: &str,
         now: Timestamp,
         threshold: u32,
         lock_secs: i64,
-    ) -> Result<()> {
-        record_failure(&self.pool, username, now, threshold, lock_secs).await
+    ) -> Result<bool> {
+        reserve_attempt(&self.pool, username, now, threshold, lock_secs).await
     }
     async fn clear_login_failures(&self, username: &str) -> Result<()> {
         clear_failures(&self.pool, username).await

@@ -79,16 +79,17 @@ pub fn set_disabled(c: &Connection, username: &str, disabled: bool) -> Result<bo
     )? == 1)
 }
 
-/// One statement, so concurrent failures are all counted. A lock that has run out starts the
-/// count afresh. (SQLite evaluates every SET expression on the row as it was.)
-pub fn record_failure(
+/// One statement on the single writer, so concurrent reservations are all counted and none
+/// is granted on a locked account. A lock that has run out starts the count afresh. (SQLite
+/// evaluates every SET expression on the row as it was.)
+pub fn reserve_attempt(
     c: &Connection,
     username: &str,
     now: Timestamp,
     threshold: u32,
     lock_secs: i64,
-) -> Result<()> {
-    exec(
+) -> Result<bool> {
+    let n = exec(
         c,
         "UPDATE users SET
             failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= ?2 THEN 1 ELSE failed_logins + 1 END,
@@ -97,10 +98,10 @@ pub fn record_failure(
                     THEN ?2 + ?4
                 WHEN locked_until IS NOT NULL AND locked_until <= ?2 THEN NULL
                 ELSE locked_until END
-         WHERE username = ?1",
+         WHERE username = ?1 AND (locked_until IS NULL OR locked_until <= ?2)",
         params![username, now, threshold, lock_secs],
     )?;
-    Ok(())
+    Ok(n == 1)
 }
 
 pub fn clear_failures(c: &Connection, username: &str) -> Result<()> {
@@ -171,16 +172,16 @@ impl UserStore for SqliteStore {
             .write(move |c| set_disabled(c, &username, disabled))
             .await
     }
-    async fn record_login_failure(
+    async fn reserve_login_attempt(
         &self,
         username: &str,
         now: Timestamp,
         threshold: u32,
         lock_secs: i64,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let username = username.to_string();
         self.writer
-            .write(move |c| record_failure(c, &username, now, threshold, lock_secs))
+            .write(move |c| reserve_attempt(c, &username, now, threshold, lock_secs))
             .await
     }
     async fn clear_login_failures(&self, username: &str) -> Result<()> {

@@ -74,6 +74,14 @@ impl Auth {
                 claims
             }
         };
+        // Revocations are kept for the current lifetime only (and read back at start-up for
+        // no longer), so a token issued for longer, under a larger SESSION_TIMEOUT, could
+        // outlive its session's revocation. `exp` and `iat` come from one clock: no leeway.
+        if claims.exp.saturating_sub(claims.iat) > self.settings.access_ttl {
+            return Err(Error::InvalidToken(
+                "access token issued for longer than SESSION_TIMEOUT now allows".into(),
+            ));
+        }
         let session = RevocationKey::Session(claims.sid.clone());
         if self.revoked.contains(&session) {
             return Err(Error::InvalidToken("session revoked".into()));

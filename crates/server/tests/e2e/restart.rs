@@ -1,4 +1,4 @@
-use crate::common::{assert_refused, TestServer};
+use crate::common::{assert_refused, reason, TestServer};
 
 #[tokio::test]
 async fn a_restart_keeps_sessions_revocations_and_the_signing_key() {
@@ -23,4 +23,22 @@ async fn reuse_detected_before_a_restart_still_holds_after_it() {
     let (dir, clock) = s.stop().await;
     let s = TestServer::start_in(dir, clock, |_| {}).await;
     assert_refused(&s.validate(&access1).await, 401, "invalid_token");
+}
+
+/// Lowering `SESSION_TIMEOUT` shortens how long revocations are kept; an access token issued
+/// for longer than the new lifetime would outlive its session's revocation, so it is refused.
+#[tokio::test]
+async fn a_lower_session_timeout_does_not_revive_a_revoked_access_token() {
+    let s = TestServer::start_with(|c| c.session_timeout = 3600).await;
+    let (revoked, _) = s.login("guest", "guest").await;
+    s.bearer(&revoked).await.logout().await.unwrap();
+    s.clock.advance(1000);
+    let (dir, clock) = s.stop().await;
+
+    let s = TestServer::start_in(dir, clock, |c| c.session_timeout = 900).await;
+    let got = s.validate(&revoked).await;
+    assert_refused(&got, 401, "invalid_token");
+    assert!(reason(&got).contains("SESSION_TIMEOUT"), "{}", reason(&got));
+    let (fresh, _) = s.login("guest", "guest").await;
+    s.validate(&fresh).await.unwrap();
 }

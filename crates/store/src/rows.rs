@@ -2,7 +2,10 @@
 //! become the domain's types, with one set of checks. Each driver reads the columns into
 //! plain values; the mapping from there is here.
 
-use tessera_core::store::{RevokedApiKey, RevokedSession, RevokedToken, TokenOwner};
+use tessera_core::auth::apikeys::may_hold_apikeys;
+use tessera_core::store::{
+    ApiKeyRotation, RevokedApiKey, RevokedSession, RevokedToken, TokenOwner,
+};
 use tessera_core::{Error, Result, Role, User, Username};
 
 pub(crate) const USER_COLUMNS: &str =
@@ -104,4 +107,18 @@ pub(crate) fn revoked_tokens(rows: Vec<(String, i64)>) -> Vec<RevokedToken> {
     rows.into_iter()
         .map(|(id, revoked_at)| RevokedToken { id, revoked_at })
         .collect()
+}
+
+/// Why the owner of an API key being refreshed gets no successor, from their `disabled` and
+/// `role` columns (`None` when there is no user row): disabled or gone, or a role that may
+/// not hold API keys (an unknown role may not). `None` when they may have one.
+pub(crate) fn apikey_owner_refusal(disabled: bool, role: Option<&str>) -> Option<ApiKeyRotation> {
+    match role {
+        _ if disabled => Some(ApiKeyRotation::UserDisabled),
+        None => Some(ApiKeyRotation::UserDisabled),
+        Some(role) => match Role::parse(role) {
+            Some(role) if may_hold_apikeys(role) => None,
+            _ => Some(ApiKeyRotation::NotPermitted),
+        },
+    }
 }

@@ -85,6 +85,7 @@ macro_rules! contract_suite {
             apikey_chains {
                 revoking_any_id_of_a_chain_revokes_its_live_key,
                 a_disabled_user_gets_no_successor,
+                a_user_whose_role_may_not_hold_keys_gets_no_successor,
             }
             apikey_races {
                 refreshes_racing_revocations_leave_no_live_key,

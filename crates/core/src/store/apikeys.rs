@@ -92,6 +92,9 @@ pub enum ApiKeyRotation {
     Revoked,
     /// Its user is disabled (or gone): nothing was claimed or stored.
     UserDisabled,
+    /// Its user's role no longer allows API keys (`auth::apikeys::may_hold_apikeys`): nothing
+    /// was claimed or stored.
+    NotPermitted,
     Expired,
     /// Its `refresh_not_before` has not come yet.
     NotYetValid,
@@ -167,7 +170,7 @@ pub trait ApiKeyStore: Send + Sync {
     async fn create_apikey(&self, key: &NewApiKey) -> Result<()>;
 
     /// In one transaction: claims the presented refresh token only if its user is enabled and
-    /// it is unspent, unrevoked, past its `refresh_not_before` and unexpired, revokes its key
+    /// may hold API keys (read in the same transaction), and it is unspent, unrevoked, past its `refresh_not_before` and unexpired, revokes its key
     /// and stores the successor.
     /// Of concurrent callers with one token exactly one gets `Rotated`; presenting a spent
     /// token revokes its whole chain.

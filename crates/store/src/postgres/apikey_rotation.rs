@@ -17,7 +17,7 @@ use tessera_core::{Result, Timestamp};
 use super::apikey_revocation;
 use super::apikeys::{insert, record};
 use super::sql_error;
-use crate::rows::APIKEY_COLUMNS;
+use crate::rows::{apikey_owner_refusal as refusal, APIKEY_COLUMNS};
 
 /// A presented token that could not be claimed: chain, user, refreshed at, revoked at,
 /// refresh not before, refresh expires at.
@@ -40,14 +40,15 @@ pub(super) async fn rotate(
         return Ok(ApiKeyRotation::Unknown);
     };
     // Held until the successor is committed; revocations lock the row FOR UPDATE first.
-    let disabled: Option<bool> =
-        sqlx::query_scalar("SELECT disabled FROM users WHERE username = $1 FOR SHARE")
+    let user: Option<(bool, String)> =
+        sqlx::query_as("SELECT disabled, role FROM users WHERE username = $1 FOR SHARE")
             .bind(&owner)
             .fetch_optional(&mut *tx)
             .await
             .map_err(sql_error)?;
-    if disabled != Some(false) {
-        return Ok(ApiKeyRotation::UserDisabled);
+    let (disabled, role) = user.map_or((true, None), |(d, r)| (d, Some(r)));
+    if let Some(refused) = refusal(disabled, role.as_deref()) {
+        return Ok(refused);
     }
     let claimed = sqlx::query(&format!(
         "UPDATE apikeys SET refreshed_at = $2, revoked_at = $2, revoke_reason = $3

@@ -11,7 +11,7 @@ use tessera_core::{Result, Timestamp};
 use super::apikeys::{insert, record};
 use super::helpers::strings;
 use super::sql_error;
-use crate::rows::APIKEY_COLUMNS;
+use crate::rows::{apikey_owner_refusal as refusal, APIKEY_COLUMNS};
 
 fn revoke_chain(c: &Connection, chain_id: &str, now: Timestamp) -> Result<Vec<String>> {
     strings(
@@ -22,15 +22,20 @@ fn revoke_chain(c: &Connection, chain_id: &str, now: Timestamp) -> Result<Vec<St
     )
 }
 
-/// Whether the presented token's key belongs to a disabled (or missing) user.
-fn owner_disabled(c: &Connection, presented: &[u8]) -> Result<bool> {
-    c.prepare_cached(
-        "SELECT COALESCE(u.disabled, 1) FROM apikeys k LEFT JOIN users u ON u.username = k.username
-         WHERE k.refresh_hash = ?1",
-    )
-    .and_then(|mut s| s.query_row([presented], |r| r.get::<_, bool>(0)).optional())
-    .map(|disabled| disabled == Some(true))
-    .map_err(sql_error)
+/// Why the presented token's owner may get no successor: disabled (or missing), or a role that
+/// may not hold API keys. `None` for an unknown token, or an owner who may.
+fn owner_refusal(c: &Connection, presented: &[u8]) -> Result<Option<ApiKeyRotation>> {
+    let owner: Option<(bool, Option<String>)> = c
+        .prepare_cached(
+            "SELECT COALESCE(u.disabled, 1), u.role FROM apikeys k
+             LEFT JOIN users u ON u.username = k.username WHERE k.refresh_hash = ?1",
+        )
+        .and_then(|mut s| {
+            s.query_row([presented], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
+        .map_err(sql_error)?;
+    Ok(owner.and_then(|(disabled, role)| refusal(disabled, role.as_deref())))
 }
 
 pub(super) fn rotate(
@@ -39,8 +44,8 @@ pub(super) fn rotate(
     next: &NextApiKey,
     now: Timestamp,
 ) -> Result<ApiKeyRotation> {
-    if owner_disabled(c, presented)? {
-        return Ok(ApiKeyRotation::UserDisabled);
+    if let Some(refused) = owner_refusal(c, presented)? {
+        return Ok(refused);
     }
     let claimed = c
         .prepare_cached(&format!(

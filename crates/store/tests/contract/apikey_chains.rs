@@ -1,6 +1,8 @@
-//! Revoking a key's refresh chain by any id of it, and refreshes refused for a disabled user.
+//! Revoking a key's refresh chain by any id of it, and refreshes refused for a disabled user
+//! or one whose role may not hold keys.
 
 use tessera_core::store::{ApiKeyRevokeReason, ApiKeyRotation};
+use tessera_core::Role;
 
 use super::apikeys::{key, live_ids, revoked_since, rotate};
 use super::backends::TestDb;
@@ -60,6 +62,32 @@ pub async fn a_disabled_user_gets_no_successor(db: TestDb) {
     assert_eq!(live_ids(&store, "alice", now).await, ["k1"]);
 
     assert!(store.set_disabled("alice", false).await.unwrap());
+    assert!(matches!(
+        rotate(&store, "k1", "k2", now).await,
+        ApiKeyRotation::Rotated { .. }
+    ));
+}
+
+pub async fn a_user_whose_role_may_not_hold_keys_gets_no_successor(db: TestDb) {
+    let store = db.store();
+    add_user(&store, "alice").await;
+    store.create_apikey(&key("k1", "alice", T0)).await.unwrap();
+    assert!(store
+        .set_user_role("alice", Role::Reader, T0 + 50)
+        .await
+        .unwrap());
+    let now = T0 + 100;
+    assert_eq!(
+        rotate(&store, "k1", "k2", now).await,
+        ApiKeyRotation::NotPermitted
+    );
+    assert!(store.apikey("k2").await.unwrap().is_none());
+    assert!(!store.is_apikey_revoked("k1").await.unwrap());
+
+    assert!(store
+        .set_user_role("alice", Role::Contributor, now)
+        .await
+        .unwrap());
     assert!(matches!(
         rotate(&store, "k1", "k2", now).await,
         ApiKeyRotation::Rotated { .. }

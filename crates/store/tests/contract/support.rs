@@ -24,9 +24,10 @@ pub fn new_user(name: &str, role: Role) -> NewUser {
     }
 }
 
+/// A contributor: a user who may also hold API keys.
 pub async fn add_user(store: &Arc<dyn Store>, name: &str) {
     store
-        .create_user(&new_user(name, Role::Reader))
+        .create_user(&new_user(name, Role::Contributor))
         .await
         .expect("create user");
 }

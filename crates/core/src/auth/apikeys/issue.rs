@@ -2,14 +2,15 @@
 
 use tracing::{info, warn};
 
-use super::{ApiKeyClaims, ApiKeyRequest, IssuedApiKey, APIKEY_TYPE, REFRESH_PREFIX};
+use super::{
+    may_hold_apikeys, ApiKeyClaims, ApiKeyRequest, IssuedApiKey, APIKEY_TYPE, REFRESH_PREFIX,
+};
 use crate::auth::{Auth, Validated};
 use crate::error::{Error, Rejection, Result};
 use crate::revocation_key::RevocationKey;
 use crate::secret::{self, new_secret, random_b64};
 use crate::store::{ApiKeyRotation, NewApiKey, NextApiKey};
 use crate::token_kind::{classify, TokenKind};
-use crate::user::Permission;
 use crate::Timestamp;
 
 /// Longest audience or subject accepted, characters.
@@ -23,6 +24,11 @@ fn check_name(what: &str, value: &str) -> Result<String> {
         )));
     }
     Ok(value.to_string())
+}
+
+/// The refusal of a user whose role may not hold API keys, at creation, refresh and verify.
+pub(super) fn not_permitted() -> Error {
+    Error::Forbidden("API keys need the write permission".into())
 }
 
 /// `value` seconds, at least `min`, at most `max`.
@@ -43,10 +49,8 @@ impl Auth {
         caller: &Validated,
         req: &ApiKeyRequest,
     ) -> Result<IssuedApiKey> {
-        if !caller.role.has(Permission::Write) {
-            return Err(Error::Forbidden(
-                "creating API keys needs the write permission".into(),
-            ));
+        if !may_hold_apikeys(caller.role) {
+            return Err(not_permitted());
         }
         let s = self.apikeys;
         let audience = check_name("audience", &req.audience)?;
@@ -116,7 +120,8 @@ impl Auth {
 
     /// Spends an API-key refresh token for a new key and refresh token, with the same bindings
     /// and lifetimes. Presenting a spent one revokes every key of its chain. The store reads
-    /// the user within the rotation (no cached profile), so a disabled user gets no successor.
+    /// the user within the rotation (no cached profile), so a disabled user, or one whose role
+    /// may no longer hold API keys, gets no successor.
     pub async fn refresh_apikey(&self, refresh_token: &str) -> Result<IssuedApiKey> {
         match classify(refresh_token) {
             kind if kind.is_jwt() => {
@@ -152,6 +157,7 @@ impl Auth {
                 Ok(self.issued(&key, next_secret.plain))
             }
             ApiKeyRotation::UserDisabled => Err(Error::InvalidToken("account disabled".into())),
+            ApiKeyRotation::NotPermitted => Err(not_permitted()),
             ApiKeyRotation::Reused { username, revoked } => {
                 warn!(%username, keys = revoked.len(), "API-key refresh token reuse: chain revoked");
                 self.apikeys_revoked_here(&revoked, now).await;

@@ -14,6 +14,7 @@ use std::net::IpAddr;
 
 #[cfg(doc)]
 use crate::revocation_key::RevocationKey;
+use crate::user::{Permission, Role};
 
 pub use claims::{ApiKeyClaims, APIKEY_TYP, APIKEY_TYPE};
 
@@ -22,6 +23,13 @@ pub const REFRESH_PREFIX: &str = "tsr_ak_";
 
 /// The most `ApiKeySettings::max_ttl` may be, seconds: API keys are short-lived.
 pub const LONGEST_MAX_TTL: i64 = 900;
+
+/// Whether a user of `role` may hold API keys: create them, refresh them, and have them verify
+/// (the write permission: contributors and admins). Lowering a user's role ends nothing, but
+/// their keys stop verifying and refreshing until it is raised again.
+pub fn may_hold_apikeys(role: Role) -> bool {
+    role.has(Permission::Write)
+}
 
 /// Lifetimes of API keys and their refresh tokens, seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

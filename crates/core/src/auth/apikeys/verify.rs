@@ -5,7 +5,7 @@
 
 use std::net::IpAddr;
 
-use super::{ApiKeyCheck, ApiKeyClaims, VerifiedApiKey};
+use super::{issue, may_hold_apikeys, ApiKeyCheck, ApiKeyClaims, VerifiedApiKey};
 use crate::auth::tokens::fail_closed;
 use crate::auth::Auth;
 use crate::error::{Error, Rejection, Result};
@@ -83,6 +83,11 @@ impl Auth {
         let profile = self.profile(&claims.usr, now).await.map_err(fail_closed)?;
         if profile.disabled {
             return Err(Error::InvalidToken("account disabled".into()));
+        }
+        // From the cached profile, as validation reads roles: a role change reaches it by the
+        // feed (or the catch-up) at once, like a revocation.
+        if !may_hold_apikeys(profile.role) {
+            return Err(issue::not_permitted());
         }
         Ok(VerifiedApiKey {
             id: claims.jti,

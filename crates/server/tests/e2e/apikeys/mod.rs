@@ -8,6 +8,7 @@ mod kinds;
 mod manage;
 mod refresh;
 mod revocation;
+mod roles;
 
 use serde_json::Value;
 use tessera_api::apikeys::{

@@ -61,8 +61,8 @@ impl FromRequestParts<AppState> for AuthUser {
     }
 }
 
-/// The client's address: the peer, or — when the peer is a trusted proxy — the nearest
-/// `X-Forwarded-For` hop that is not one.
+/// The client's address: the peer, or — when the peer is a trusted proxy — what
+/// `X-Forwarded-For` says (see [`crate::forwarded`]).
 pub struct ClientIp(pub IpAddr);
 
 impl FromRequestParts<AppState> for ClientIp {
@@ -74,26 +74,12 @@ impl FromRequestParts<AppState> for ClientIp {
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ci| ci.0.ip())
             .unwrap_or(IpAddr::from([127, 0, 0, 1]));
-        Ok(ClientIp(client_ip(peer, parts, &state.trusted_proxies)))
+        Ok(ClientIp(crate::forwarded::client_ip(
+            peer,
+            &parts.headers,
+            &state.trusted_proxies,
+        )))
     }
-}
-
-fn client_ip(peer: IpAddr, parts: &Parts, trusted: &[IpAddr]) -> IpAddr {
-    if !trusted.contains(&peer) {
-        return peer;
-    }
-    let hops = parts
-        .headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|h| h.trim().parse::<IpAddr>().ok())
-        .collect::<Vec<_>>();
-    hops.into_iter()
-        .rev()
-        .find(|ip| !trusted.contains(ip))
-        .unwrap_or(peer)
 }
 
 /// A JSON object body. Malformed JSON, `null` or a non-object is a 400; a non-JSON content type

@@ -6,6 +6,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod feed;
+pub mod forwarded;
 pub mod keyfile;
 pub mod plantdb;
 pub mod ratelimit;

@@ -2,7 +2,7 @@
 //! its setting's type, secrets also from `NAME_FILE`. Every variable that does not parse is a
 //! problem of its own, so all of them are reported at once.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -84,7 +84,11 @@ pub(super) const VARS: &[(&str, &str, Parse)] = &[
     ),
     ("TESSERA_DATABASE_URL", "database_url", verbatim),
     ("TESSERA_REDIS_URL", "redis_url", verbatim),
-    ("TESSERA_TRUSTED_PROXIES", "trusted_proxies", list::<IpAddr>),
+    (
+        "TESSERA_TRUSTED_PROXIES",
+        "trusted_proxies",
+        list::<crate::forwarded::ProxyNet>,
+    ),
     ("TESSERA_CORS_ORIGINS", "cors_origins", list::<String>),
 ];
 

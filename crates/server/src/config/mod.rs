@@ -5,12 +5,14 @@
 //! variables, `check` holds the range checks and the conversions into the domain's settings,
 //! `secret` the redacted type for secrets.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use tessera_core::password::HashParams;
 use tessera_core::settings::AuthSettings;
 use tessera_core::ApiKeySettings;
+
+use crate::forwarded::ProxyNet;
 
 mod check;
 mod env;
@@ -47,7 +49,8 @@ pub struct Config {
     pub rate_login_per_minute: u32,
     pub rate_register_per_minute: u32,
     pub rate_username_check_per_minute: u32,
-    pub trusted_proxies: Vec<IpAddr>,
+    /// Peers (addresses or CIDR networks) whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<ProxyNet>,
     pub cors_origins: Vec<String>,
     pub max_body_bytes: usize,
     pub argon2_memory_kib: u32,

@@ -50,6 +50,18 @@ fn environment_overrides_file_values() {
 }
 
 #[test]
+fn trusted_proxies_are_addresses_or_networks() {
+    let cfg = load(Some("trusted_proxies = [\"10.0.0.0/8\", \"::1\"]"), &[]).unwrap();
+    let shown: Vec<String> = cfg.trusted_proxies.iter().map(|p| p.to_string()).collect();
+    assert_eq!(shown, ["10.0.0.0/8", "::1"]);
+    let cfg = load(None, &[("TESSERA_TRUSTED_PROXIES", "192.0.2.7, fd00::/8")]).unwrap();
+    let shown: Vec<String> = cfg.trusted_proxies.iter().map(|p| p.to_string()).collect();
+    assert_eq!(shown, ["192.0.2.7", "fd00::/8"]);
+    let err = load(Some("trusted_proxies = [\"10.0.0.0/33\"]"), &[]).unwrap_err();
+    assert!(err.to_string().contains("trusted_proxies"), "{err}");
+}
+
+#[test]
 fn bad_values_are_refused_with_their_name() {
     let err = load(None, &[("MAX_SESSION", "many")]).unwrap_err();
     assert!(err.to_string().contains("MAX_SESSION"), "{err}");

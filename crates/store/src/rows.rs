@@ -122,3 +122,16 @@ pub(crate) fn apikey_owner_refusal(disabled: bool, role: Option<&str>) -> Option
         },
     }
 }
+
+/// Revocation-log rows `(key, revoked_at)` as revocations; a key of a kind this version does
+/// not know (a newer instance's) is left out.
+pub(crate) fn log_entries(rows: Vec<(String, i64)>) -> Vec<tessera_core::feed::Revocation> {
+    rows.into_iter()
+        .filter_map(|(key, revoked_at)| {
+            Some(tessera_core::feed::Revocation {
+                key: tessera_core::RevocationKey::parse(&key)?,
+                revoked_at,
+            })
+        })
+        .collect()
+}

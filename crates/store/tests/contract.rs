@@ -20,6 +20,7 @@ mod contract {
     pub mod resources;
     pub mod reuse_races;
     pub mod revocation;
+    pub mod revocation_log;
     pub mod rotation;
     pub mod session_limit;
     pub mod support;
@@ -73,6 +74,9 @@ macro_rules! contract_suite {
                 revoked_since_includes_its_bound,
                 revoke_user_sessions_returns_exactly_that_users_live_sessions,
                 purge_deletes_expired_and_long_revoked_sessions_only,
+            }
+            revocation_log {
+                every_revocation_is_logged_once_and_read_on_from_the_cursor,
             }
             persistence {
                 data_survives_reopening,
@@ -170,7 +174,14 @@ mod sqlite_only {
 
 /// What only the PostgreSQL store has.
 mod postgres_only {
-    use crate::contract::{pg_migrations, pg_schema::PgSchema, postgres_only};
+    use crate::contract::{pg_migrations, pg_schema::PgSchema, postgres_only, revocation_log};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_revocation_committed_late_is_read_by_a_later_read() {
+        if let Some(schema) = PgSchema::create().await {
+            revocation_log::a_revocation_committed_late_is_read_by_a_later_read(schema).await;
+        }
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn open_accepts_postgres_urls() {

@@ -8,6 +8,7 @@ mod personal;
 mod profiles;
 mod resource_tokens;
 mod resources;
+mod revocation_sync;
 mod scoped;
 mod token_cache;
 mod token_uses;
@@ -16,7 +17,7 @@ mod ttl_cache;
 mod users;
 mod verified;
 
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use crate::clock::Clock;
@@ -27,7 +28,6 @@ use crate::password::PasswordPool;
 use crate::revocation::RevocationSet;
 use crate::revocation_key::RevocationKey;
 use crate::settings::AuthSettings;
-use crate::store::RevokedApiKey;
 use crate::store::Store;
 use crate::Timestamp;
 
@@ -40,6 +40,7 @@ pub use tokens::{Refreshed, Validated};
 
 use in_flight::InFlight;
 use profiles::ProfileCache;
+use revocation_sync::SyncState;
 use token_cache::TokenCache;
 use token_uses::TokenUses;
 use verified::VerifiedTokens;
@@ -60,8 +61,8 @@ pub struct Auth {
     token_uses: TokenUses,
     settings: AuthSettings,
     apikeys: ApiKeySettings,
-    /// Revocations at or after this time may not have been seen yet.
-    synced_until: AtomicI64,
+    /// Where the catch-up poll of the revocation log stands.
+    sync: SyncState,
     /// Tells the other instances what this one revoked.
     publisher: Option<Arc<dyn RevocationPublisher>>,
     /// Whether revocations from other instances are arriving; while not, validation asks the
@@ -70,10 +71,6 @@ pub struct Auth {
     /// Logins being decided, per account, capped by `settings.logins_in_flight`.
     logins_in_flight: InFlight,
 }
-
-/// Revocations are re-read with this much overlap, so that one landing in the same second as
-/// the last read is not missed.
-const SYNC_OVERLAP: i64 = 2;
 
 impl Auth {
     pub fn new(
@@ -95,7 +92,7 @@ impl Auth {
             token_uses: TokenUses::default(),
             settings,
             apikeys: ApiKeySettings::default(),
-            synced_until: AtomicI64::new(i64::MIN),
+            sync: SyncState::default(),
             publisher: None,
             feed_live: AtomicBool::new(true),
             logins_in_flight: InFlight::default(),
@@ -131,7 +128,9 @@ impl Auth {
     }
 
     /// Records what this instance has just revoked (and committed), and tells the others.
+    /// They are stamped with the database's clock, as the revocation log stamps them.
     async fn revoked_here(&self, keys: &[RevocationKey], now: Timestamp) {
+        let now = self.database_time(now);
         for key in keys {
             self.remember_revoked(key, now);
         }
@@ -167,7 +166,9 @@ impl Auth {
 
     /// How long a revoked id must stay in the set: until the last access token of its session
     /// expired (for an API key: until the longest key could have expired). A revoked scoped
-    /// token stays at least until no cached copy of it can be left.
+    /// token stays at least until no cached copy of it can be left. Counted from this
+    /// instance's clock when the revocation's stamp is earlier: a stamp from a slow clock (or
+    /// a revocation learnt late) must not shorten the entry.
     fn revoked_until(&self, key: &RevocationKey, revoked_at: Timestamp) -> Timestamp {
         let lasts = match key {
             RevocationKey::ApiKey(_) => self.apikeys.max_ttl,
@@ -176,7 +177,7 @@ impl Auth {
             }
             RevocationKey::Session(_) | RevocationKey::UserChanged(_) => self.settings.access_ttl,
         };
-        revoked_at + lasts + self.settings.leeway
+        revoked_at.max(self.clock.now()) + lasts + self.settings.leeway
     }
 
     /// Records a revocation; a user change instead makes this instance forget that user's
@@ -188,41 +189,6 @@ impl Auth {
         }
         self.revoked
             .insert(key.clone(), self.revoked_until(key, revoked_at));
-    }
-
-    /// Reads revocations the set may have missed (all that can still matter on the first call):
-    /// at start-up, periodically, and after a feed reconnects. Returns how many were read.
-    pub async fn sync_revocations(&self) -> Result<usize> {
-        let now = self.clock.now();
-        let horizon = now - self.settings.access_ttl - self.settings.leeway;
-        let from = self
-            .synced_until
-            .load(Ordering::SeqCst)
-            .saturating_sub(SYNC_OVERLAP);
-        let since = from.max(horizon);
-        let rows = self.store.revoked_since(since).await?;
-        for row in &rows {
-            self.remember_revoked(
-                &RevocationKey::Session(row.session_id.clone()),
-                row.revoked_at,
-            );
-        }
-        let keys_since = from.max(now - self.apikeys.max_ttl - self.settings.leeway);
-        let keys = self.store.revoked_apikeys_since(keys_since).await?;
-        for RevokedApiKey { id, revoked_at } in &keys {
-            self.remember_revoked(&RevocationKey::ApiKey(id.clone()), *revoked_at);
-        }
-        let tokens = self.store.revoked_tokens_since(since).await?;
-        for row in &tokens {
-            self.remember_revoked(&RevocationKey::ScopedToken(row.id.clone()), row.revoked_at);
-        }
-        for change in self.store.users_changed_since(since).await? {
-            let key = RevocationKey::UserChanged(change.username);
-            self.remember_revoked(&key, change.changed_at);
-        }
-        self.synced_until.store(now, Ordering::SeqCst);
-        self.revoked.prune(now);
-        Ok(rows.len() + keys.len() + tokens.len())
     }
 
     /// Deletes expired sessions from the store and forgets stale revocations.
@@ -240,6 +206,7 @@ impl Auth {
                 now - self.settings.access_ttl - self.settings.leeway - 60,
             )
             .await?;
+        self.prune_revocation_log().await?;
         Ok(sessions + keys)
     }
 

@@ -12,7 +12,9 @@ pub use apikeys::{
     ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, ApiKeyUnclaimed, NewApiKey,
     NextApiKey, UnclaimedOutcome,
 };
-pub use revocations::{RevocationLog, RevokedApiKey, RevokedSession, RevokedToken};
+pub use revocations::{
+    LogCursor, LogRead, RevocationLog, RevokedApiKey, RevokedSession, RevokedToken,
+};
 pub use scoped_tokens::{
     NewResource, NewToken, Resource, ScopedTokenStore, TokenOwner, TokenRecord, TokenUse,
 };

@@ -91,7 +91,7 @@ async fn a_failed_sync_is_read_again_by_the_next_one() {
     other.validate_access(&login.access_token).await.unwrap();
     w.auth.logout(&login.access_token).await.unwrap();
     w.advance(30);
-    w.store.fail(&["revoked_since"]);
+    w.store.fail(&["read_revocation_log"]);
     assert_injected(other.sync_revocations().await);
     w.store.heal();
     w.advance(30);

@@ -7,10 +7,10 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use tessera_core::settings::SessionLimitPolicy;
 use tessera_core::store::{
-    ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, NewApiKey, NewResource,
-    NewSession, NewToken, NewUser, NextApiKey, NextRefresh, Resource, RevocationLog, RevokeReason,
-    RevokedApiKey, RevokedSession, RevokedToken, Rotation, ScopedTokenStore, SessionStore,
-    TokenOwner, TokenRecord, TokenUse, UserChange, UserStore,
+    ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, LogCursor, LogRead, NewApiKey,
+    NewResource, NewSession, NewToken, NewUser, NextApiKey, NextRefresh, Resource, RevocationLog,
+    RevokeReason, RevokedApiKey, RevokedSession, RevokedToken, Rotation, ScopedTokenStore,
+    SessionStore, TokenOwner, TokenRecord, TokenUse, UserChange, UserStore,
 };
 use tessera_core::{Error, Result, Role, Store, Timestamp, User};
 
@@ -262,6 +262,12 @@ impl ScopedTokenStore for FlakyStore {
 
 #[async_trait]
 impl RevocationLog for FlakyStore {
+    async fn read_revocation_log(&self, from: LogCursor, now: Timestamp) -> Result<LogRead> {
+        pass!(self.read_revocation_log(from, now))
+    }
+    async fn prune_revocation_log(&self, now: Timestamp, keep: i64) -> Result<u64> {
+        pass!(self.prune_revocation_log(now, keep))
+    }
     async fn revoked_since(&self, since: Timestamp) -> Result<Vec<RevokedSession>> {
         pass!(self.revoked_since(since))
     }

@@ -62,6 +62,11 @@ impl World {
         auth_on(&self.store, &self.clock, &self.settings)
     }
 
+    /// Another instance on the same database, with a clock of its own.
+    pub fn instance_with_clock(&self, clock: &Arc<ManualClock>) -> Auth {
+        auth_on(&self.store, clock, &self.settings)
+    }
+
     pub async fn login(&self) -> LoginOutcome {
         self.auth.login(USER, PASSWORD).await.expect("login")
     }

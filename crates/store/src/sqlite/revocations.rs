@@ -1,10 +1,18 @@
-//! The revocation log in SQLite: what was revoked since a time, per kind of credential.
+//! The revocation log in SQLite, and what was revoked since a time, per kind of credential.
+//!
+//! The log is read by `seq`: SQLite has one writer at a time, so rows become visible in `seq`
+//! order and a read that saw `seq` n has seen every row before it. Its rows carry the time
+//! their writer gave: one instance (and its command line, on the same machine) writes here, and
+//! its clock is the database's.
 
 use async_trait::async_trait;
-use rusqlite::Connection;
-use tessera_core::store::{RevocationLog, RevokedApiKey, RevokedSession, RevokedToken};
+use rusqlite::{Connection, OptionalExtension};
+use tessera_core::store::{
+    LogCursor, LogRead, RevocationLog, RevokedApiKey, RevokedSession, RevokedToken,
+};
 use tessera_core::{Result, Timestamp};
 
+use super::helpers::exec;
 use super::{sql_error, SqliteStore};
 use crate::rows::{self, Revocable};
 
@@ -18,6 +26,38 @@ fn revoked_since(c: &Connection, table: Revocable, since: Timestamp) -> Result<V
         .map_err(sql_error)
 }
 
+/// The log from `from`, and the `seq` after the last one ever handed out, in one snapshot.
+fn read_log(c: &Connection, from: LogCursor, now: Timestamp) -> Result<LogRead> {
+    let tx = c.unchecked_transaction().map_err(sql_error)?;
+    let (sql, bound) = match from {
+        LogCursor::Start { keep } => (
+            "SELECT key, revoked_at FROM revocation_log WHERE revoked_at >= ?1 ORDER BY seq",
+            now.saturating_sub(keep),
+        ),
+        LogCursor::At(seq) => (
+            "SELECT key, revoked_at FROM revocation_log WHERE seq >= ?1 ORDER BY seq",
+            seq,
+        ),
+    };
+    let rows = tx
+        .prepare_cached(sql)
+        .and_then(|mut s| {
+            s.query_map([bound], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<(String, i64)>>>()
+        })
+        .map_err(sql_error)?;
+    let last: Option<i64> = tx
+        .prepare_cached("SELECT seq FROM sqlite_sequence WHERE name = 'revocation_log'")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)).optional())
+        .map_err(sql_error)?;
+    tx.finish().map_err(sql_error)?;
+    Ok(LogRead {
+        entries: rows::log_entries(rows),
+        next: last.unwrap_or(0) + 1,
+        db_now_ms: None,
+    })
+}
+
 impl SqliteStore {
     async fn revoked(&self, table: Revocable, since: Timestamp) -> Result<Vec<(String, i64)>> {
         self.readers
@@ -28,6 +68,18 @@ impl SqliteStore {
 
 #[async_trait]
 impl RevocationLog for SqliteStore {
+    async fn read_revocation_log(&self, from: LogCursor, now: Timestamp) -> Result<LogRead> {
+        self.readers.read(move |c| read_log(c, from, now)).await
+    }
+    async fn prune_revocation_log(&self, now: Timestamp, keep: i64) -> Result<u64> {
+        let before = now.saturating_sub(keep);
+        self.writer
+            .write(move |c| {
+                let sql = "DELETE FROM revocation_log WHERE revoked_at < ?1";
+                exec(c, sql, [before]).map(|n| n as u64)
+            })
+            .await
+    }
     async fn revoked_since(&self, since: Timestamp) -> Result<Vec<RevokedSession>> {
         let rows = self.revoked(Revocable::Sessions, since).await?;
         Ok(rows::revoked_sessions(rows))

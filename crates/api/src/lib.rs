@@ -177,6 +177,10 @@ pub struct HealthResponse {
     /// `live` or `down`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revocation_feed: Option<String>,
+    /// The database's clock minus this instance's, in milliseconds, as last measured (0 on
+    /// SQLite, whose clock is the instance's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_skew_ms: Option<i64>,
 }
 
 pub mod apikeys;

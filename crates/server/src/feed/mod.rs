@@ -3,6 +3,11 @@
 //!
 //! A listener marks the feed live only after it has subscribed and re-read the revocations it
 //! may have missed; while it is down, validation asks the store (and fails closed without it).
+//!
+//! The feed is fast, not complete: a publish that fails is only logged, and pub/sub drops what
+//! is sent while a connection is re-made. The catch-up poll of the store's revocation log
+//! (`Auth::sync_revocations`, every `revocation_poll_ms`) reads every revocation, so those
+//! losses delay a revocation by at most one poll.
 
 mod postgres;
 mod redis;

@@ -10,5 +10,6 @@ pub async fn health(State(state): State<AppState>) -> Json<HealthResponse> {
         status: if live { "healthy" } else { "degraded" }.into(),
         version: env!("CARGO_PKG_VERSION").into(),
         revocation_feed: Some(if live { "live" } else { "down" }.into()),
+        clock_skew_ms: state.auth.clock_skew_ms(),
     })
 }

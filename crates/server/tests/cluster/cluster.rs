@@ -10,6 +10,7 @@ use sqlx::Connection;
 use tessera_api::ValidationResponse;
 use tessera_client::{Client, ClientError};
 
+pub use crate::options::Options;
 use crate::proxy::Proxy;
 
 pub struct Instance {
@@ -26,22 +27,6 @@ pub struct Cluster {
     pub nodes: Vec<Instance>,
     admin_url: String,
     database: String,
-}
-
-pub struct Options {
-    pub nodes: usize,
-    pub redis: bool,
-    pub login_per_minute: u32,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Self {
-            nodes: 3,
-            redis: false,
-            login_per_minute: 0,
-        }
-    }
 }
 
 fn env_url(name: &str) -> Option<String> {
@@ -88,7 +73,7 @@ impl Cluster {
             .map_or("postgres", |(u, _)| u)
             .to_string();
         let mut nodes = Vec::new();
-        for _ in 0..opts.nodes {
+        for i in 0..opts.nodes {
             let pg = Proxy::start(pg_target).await;
             let redis = match &redis_url {
                 Some(url) => Some(Proxy::start(host_port(url, 6379)).await),
@@ -115,7 +100,15 @@ impl Cluster {
                     "TESSERA_REDIS_URL".into(),
                     format!("redis://{}", proxy.addr),
                 ));
-                env.push(("TESSERA_REDIS_PREFIX".into(), database.clone()));
+                let prefix = if opts.isolated_feeds {
+                    format!("{database}_{i}")
+                } else {
+                    database.clone()
+                };
+                env.push(("TESSERA_REDIS_PREFIX".into(), prefix));
+            }
+            if let Some(ms) = opts.poll_ms {
+                env.push(("TESSERA_REVOCATION_POLL_MS".into(), ms.to_string()));
             }
             nodes.push(Instance::start(env, pg, redis));
         }
@@ -129,6 +122,14 @@ impl Cluster {
     /// `path` under `/api/v1` on every instance.
     pub fn urls(&self, path: &str) -> Vec<String> {
         self.nodes.iter().map(|node| node.api(path)).collect()
+    }
+
+    /// A pool of connections to the cluster's database, for a test to act on it directly.
+    pub async fn database(&self) -> sqlx::PgPool {
+        let (server, _) = self.admin_url.rsplit_once('/').unwrap();
+        sqlx::PgPool::connect(&format!("{server}/{}", self.database))
+            .await
+            .unwrap()
     }
 
     /// Drops the cluster's database.

@@ -4,6 +4,8 @@
 
 mod apikeys;
 mod cluster;
+mod late_commit;
+mod options;
 mod outage;
 mod proxy;
 mod scoped;

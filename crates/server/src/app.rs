@@ -21,18 +21,27 @@ pub fn build(state: AppState, max_body_bytes: usize, cors_origins: &[String]) ->
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .with_state(state);
     if !cors_origins.is_empty() {
-        let origins: Vec<HeaderValue> = cors_origins
-            .iter()
-            .filter_map(|o| HeaderValue::from_str(o).ok())
-            .collect();
         app = app.layer(
             CorsLayer::new()
-                .allow_origin(AllowOrigin::list(origins))
+                .allow_origin(allowed_origins(cors_origins))
                 .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
                 .allow_headers([CONTENT_TYPE, axum::http::header::AUTHORIZATION]),
         );
     }
     crate::request_trace::layer(app)
+}
+
+/// `["*"]`: any origin, without credentials (tessera's credentials are bearer tokens, which a
+/// page must hold and send itself; no cookie is involved). Otherwise the origins listed.
+fn allowed_origins(cors_origins: &[String]) -> AllowOrigin {
+    if cors_origins.iter().any(|o| o == "*") {
+        return AllowOrigin::any();
+    }
+    let origins: Vec<HeaderValue> = cors_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    AllowOrigin::list(origins)
 }
 
 async fn not_found() -> ApiError {

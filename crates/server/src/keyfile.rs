@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{anyhow, Context};
 use tessera_core::keys::SigningKey;
 
-const KEY_FILE: &str = "jwt-signing.key";
+pub const KEY_FILE: &str = "jwt-signing.key";
 
 /// Reads the key file, or creates it (owner-only) with a new random key.
 pub fn load_or_create(data_dir: &Path) -> anyhow::Result<SigningKey> {

@@ -9,6 +9,7 @@ pub mod feed;
 pub mod forwarded;
 pub mod keyfile;
 pub mod plantdb;
+pub mod private_files;
 pub mod ratelimit;
 pub mod request_trace;
 pub mod routes;

@@ -65,8 +65,13 @@ impl Running {
 
 /// Opens the store and builds the auth service a configuration describes.
 pub async fn build_auth(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Arc<Auth>> {
+    let problems = config.problems();
+    if !problems.is_empty() {
+        bail!(problems.join("; "));
+    }
     let settings = config.auth_settings().map_err(anyhow::Error::msg)?;
     create_data_dir(config)?;
+    crate::private_files::tighten(config)?;
     let store = tessera_store::open(&config.database_url())
         .await
         .context("cannot open the database")?;

@@ -19,19 +19,28 @@ pub use sqlite::SqliteStore;
 /// is refused rather than taken for a file name; write `./name:x` for a file whose name
 /// starts like a scheme.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    if let Some(path) = sqlite_path(url) {
+        return Ok(Arc::new(SqliteStore::open(path).await?));
+    }
+    let scheme = scheme(url).map_or("", |(scheme, _)| scheme);
+    match scheme.to_ascii_lowercase().as_str() {
+        "postgres" | "postgresql" => Ok(Arc::new(PostgresStore::open(url).await?)),
+        _ => Err(Error::BadRequest(format!(
+            "unknown database URL scheme {scheme:?}: use postgres://, postgresql://, \
+             sqlite:// or a file path"
+        ))),
+    }
+}
+
+/// The SQLite file a database URL names (`sqlite://PATH`, `sqlite:PATH` or a bare path), or
+/// `None` for any other URL.
+pub fn sqlite_path(url: &str) -> Option<&Path> {
     match scheme(url) {
-        None => Ok(Arc::new(SqliteStore::open(Path::new(url)).await?)),
-        Some((scheme, rest)) => match scheme.to_ascii_lowercase().as_str() {
-            "sqlite" => {
-                let path = rest.strip_prefix("//").unwrap_or(rest);
-                Ok(Arc::new(SqliteStore::open(Path::new(path)).await?))
-            }
-            "postgres" | "postgresql" => Ok(Arc::new(PostgresStore::open(url).await?)),
-            _ => Err(Error::BadRequest(format!(
-                "unknown database URL scheme {scheme:?}: use postgres://, postgresql://, \
-                 sqlite:// or a file path"
-            ))),
-        },
+        None => Some(Path::new(url)),
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("sqlite") => {
+            Some(Path::new(rest.strip_prefix("//").unwrap_or(rest)))
+        }
+        Some(_) => None,
     }
 }
 

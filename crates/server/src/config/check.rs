@@ -7,15 +7,82 @@ use tessera_core::ApiKeySettings;
 
 use super::Config;
 
+/// The passphrase `tessera config example` shows for `jwt_secret_key`: refused, since anyone
+/// can read it.
+pub const EXAMPLE_PASSPHRASE: &str = "a long passphrase shared by every instance";
+
+/// Shortest `JWT_SECRET_KEY` passphrase accepted, in characters.
+pub const MIN_PASSPHRASE_CHARS: usize = 32;
+
+/// `scheme://host[:port]`, as browsers send it in `Origin`.
+fn is_origin(origin: &str) -> bool {
+    let Some((scheme, host)) = origin.split_once("://") else {
+        return false;
+    };
+    !scheme.is_empty()
+        && !host.is_empty()
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        && host
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !"/?#@".contains(c))
+}
+
 impl Config {
     /// Every setting out of range, one message each.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = self.auth_problems();
         problems.extend(self.apikey_problems());
+        problems.extend(self.passphrase_problem());
+        problems.extend(self.cors_problems());
         if let Err(e) = self.hash_params().check() {
             problems.push(format!("argon2_* settings: {e}"));
         }
         problems
+    }
+
+    /// A `JWT_SECRET_KEY` passphrase must be long, and not the one `tessera config example`
+    /// shows. (Raw `base64:`/`hex:` keys have their own rule: at least 64 bytes.)
+    fn passphrase_problem(&self) -> Option<String> {
+        let value = self.jwt_secret_key.as_ref()?.expose();
+        if value.starts_with("base64:") || value.starts_with("hex:") {
+            return None;
+        }
+        if value == EXAMPLE_PASSPHRASE {
+            return Some(
+                "JWT_SECRET_KEY is the example passphrase of `tessera config example`, which \
+                 everyone can read: choose a passphrase of your own"
+                    .into(),
+            );
+        }
+        let length = value.chars().count();
+        (length < MIN_PASSPHRASE_CHARS).then(|| {
+            format!(
+                "JWT_SECRET_KEY: a passphrase must be at least {MIN_PASSPHRASE_CHARS} characters \
+                 (this one has {length}); or give a raw key as base64:… or hex:… (at least 64 \
+                 bytes)"
+            )
+        })
+    }
+
+    /// `cors_origins`: `["*"]` alone (any origin, without credentials), or origins such as
+    /// `https://app.example.com`.
+    fn cors_problems(&self) -> Vec<String> {
+        let origins = &self.cors_origins;
+        if origins.iter().any(|o| o == "*") {
+            return (origins.len() > 1)
+                .then(|| "cors_origins: \"*\" (any origin) must be the only entry".to_string())
+                .into_iter()
+                .collect();
+        }
+        origins
+            .iter()
+            .filter(|o| !is_origin(o))
+            .map(|o| {
+                format!("cors_origins: {o:?} is not an origin (scheme://host[:port], no path)")
+            })
+            .collect()
     }
 
     fn session_limit_policy(&self) -> Result<SessionLimitPolicy, String> {

@@ -38,14 +38,15 @@ fn environment_overrides_file_values() {
         &[
             ("SESSION_TIMEOUT", "120"),
             ("TESSERA_TRUSTED_PROXIES", "10.0.0.1, ::1"),
-            ("JWT_SECRET_KEY", "hunter2"),
+            ("JWT_SECRET_KEY", "hunter2 is not a passphrase, this is"),
         ],
     )
     .unwrap();
     assert_eq!(cfg.session_timeout, 120);
     assert_eq!(cfg.max_session, 2);
     assert_eq!(cfg.trusted_proxies.len(), 2);
-    assert_eq!(cfg.jwt_secret_key.as_ref().unwrap().expose(), "hunter2");
+    let key = cfg.jwt_secret_key.as_ref().unwrap();
+    assert_eq!(key.expose(), "hunter2 is not a passphrase, this is");
     assert!(!format!("{cfg:?}").contains("hunter2"));
 }
 
@@ -182,16 +183,24 @@ fn flags_win_over_the_environment_and_the_file() {
 fn secrets_come_from_files_and_a_missing_file_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("key");
-    std::fs::write(&key, "from-a-file\n").unwrap();
+    std::fs::write(&key, "from-a-file, long enough for a passphrase\n").unwrap();
     let key = key.to_str().unwrap();
     let cfg = load(None, &[("JWT_SECRET_KEY_FILE", key)]).unwrap();
-    assert_eq!(cfg.jwt_secret_key.unwrap().expose(), "from-a-file");
+    let from_file = cfg.jwt_secret_key.unwrap();
+    assert_eq!(
+        from_file.expose(),
+        "from-a-file, long enough for a passphrase"
+    );
     let cfg = load(
         None,
-        &[("JWT_SECRET_KEY", "direct"), ("JWT_SECRET_KEY_FILE", key)],
+        &[
+            ("JWT_SECRET_KEY", "direct, and long enough for a passphrase"),
+            ("JWT_SECRET_KEY_FILE", key),
+        ],
     )
     .unwrap();
-    assert_eq!(cfg.jwt_secret_key.unwrap().expose(), "direct");
+    let direct = cfg.jwt_secret_key.unwrap();
+    assert_eq!(direct.expose(), "direct, and long enough for a passphrase");
     let err = load(None, &[("TESSERA_ADMIN_PASSWORD_FILE", "/no/such/file")]).unwrap_err();
     assert!(
         err.to_string()
@@ -214,6 +223,7 @@ fn every_variable_reaches_a_setting_of_its_type() {
     let sample = |key: &str| match key {
         "bind" => "127.0.0.1:9",
         "trusted_proxies" => "10.0.0.1",
+        "cors_origins" => "https://app.example",
         "session_limit_policy" => "refuse",
         "argon2_parallelism" => "1",
         "refresh_timeout" | "apikey_refresh_seconds" => "7200",
@@ -229,7 +239,7 @@ fn every_variable_reaches_a_setting_of_its_type() {
     assert_eq!(cfg.database_url.as_deref(), Some("60"));
     assert_eq!((cfg.session_timeout, cfg.refresh_timeout), (60, 7200));
     assert_eq!((cfg.hash_queue, cfg.revocation_poll_ms), (60, 60));
-    assert_eq!(cfg.cors_origins, ["60"]);
+    assert_eq!(cfg.cors_origins, ["https://app.example"]);
     assert_eq!(cfg.issuer, "60");
 }
 
@@ -273,5 +283,55 @@ fn only_the_password_of_a_url_is_redacted() {
         ("", ""),
     ] {
         assert_eq!(redact_url(url), shown, "{url}");
+    }
+}
+
+#[test]
+fn short_or_example_passphrases_are_refused_raw_keys_keep_their_rule() {
+    let short = "x".repeat(31);
+    let err = load(None, &[("JWT_SECRET_KEY", &short)]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "JWT_SECRET_KEY: a passphrase must be at least 32 characters (this one has 31); or give \
+         a raw key as base64:… or hex:… (at least 64 bytes)"
+    );
+    assert!(!err.to_string().contains(&short));
+    // Characters, not bytes.
+    assert!(load(None, &[("JWT_SECRET_KEY", &"é".repeat(31))]).is_err());
+    assert!(load(None, &[("JWT_SECRET_KEY", &"é".repeat(32))]).is_ok());
+    let example = check::EXAMPLE_PASSPHRASE;
+    assert!(
+        crate::cli::EXAMPLE_CONFIG.contains(&format!("jwt_secret_key = \"{example}\"")),
+        "the example file shows another passphrase"
+    );
+    let err = load(Some(&format!("jwt_secret_key = \"{example}\"")), &[]).unwrap_err();
+    assert!(err.to_string().contains("example passphrase"), "{err}");
+    // Raw keys: their own rule (at least 64 bytes), checked when the key is made.
+    assert!(load(None, &[("JWT_SECRET_KEY", "hex:abcd")]).is_ok());
+    assert!(load(None, &[("JWT_SECRET_KEY", "base64:AAAA")]).is_ok());
+}
+
+#[test]
+fn cors_origins_are_any_alone_or_origins() {
+    let ok = |list: &[&str]| {
+        Config {
+            cors_origins: list.iter().map(|s| s.to_string()).collect(),
+            ..Config::default()
+        }
+        .problems()
+    };
+    assert!(ok(&["*"]).is_empty());
+    assert!(ok(&["https://app.example.com", "http://localhost:3000"]).is_empty());
+    assert_eq!(
+        ok(&["*", "https://app.example.com"]),
+        ["cors_origins: \"*\" (any origin) must be the only entry"]
+    );
+    for bad in [
+        "app.example.com",
+        "https://app.example.com/",
+        "https://",
+        "a b://c",
+    ] {
+        assert_eq!(ok(&[bad]).len(), 1, "{bad}");
     }
 }

@@ -20,6 +20,7 @@ mod scoped_rights;
 mod scoped_support;
 mod scoped_user_changes;
 mod shapes;
+mod start_checks;
 #[path = "../support/mod.rs"]
 mod support;
 mod tokens;

@@ -22,7 +22,7 @@ async fn with_redis_the_login_limit_holds_across_instances() {
                 c.rate_login_per_minute = 2;
                 c.redis_url = Some(url);
                 c.redis_prefix = prefix;
-                c.jwt_secret_key = Some(Secret::new("one key for every instance"));
+                c.jwt_secret_key = Some(Secret::new("one key for every instance of this test"));
             })
             .await
         }

@@ -69,7 +69,15 @@ impl Auth {
             .await?;
         let local_ms = sent_ms / 2 + self.clock.now_ms() / 2;
         let skew = read.db_now_ms.map_or(0, |db| db - local_ms);
-        self.sync.skew_ms.store(skew, Ordering::SeqCst);
+        let previous = self.sync.skew_ms.swap(skew, Ordering::SeqCst);
+        let beyond_leeway = |ms: i64| ms != UNMEASURED && ms.abs() > self.settings.leeway * 1000;
+        if beyond_leeway(skew) && !beyond_leeway(previous) {
+            tracing::warn!(
+                clock_skew_ms = skew,
+                "this instance's clock and the database's differ by more than the JWT leeway: \
+                 synchronise them (NTP)"
+            );
+        }
         for entry in &read.entries {
             self.remember_revoked(&entry.key, entry.revoked_at);
         }

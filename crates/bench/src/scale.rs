@@ -30,6 +30,7 @@ pub async fn add_sessions(data_dir: &Path, n: usize) -> Result<Duration, String>
                 created_at: now,
                 refresh_hash: new_secret(REFRESH_PREFIX).hash,
                 refresh_expires_at: now + 30 * 86_400,
+                requires: None,
             })
             .collect();
         store

@@ -144,6 +144,8 @@ pub struct User {
     pub failed_logins: u32,
     pub locked_until: Option<Timestamp>,
     pub created_at: Timestamp,
+    /// Changes with the password, the role and the disabled flag (see `store::Unchanged`).
+    pub security_stamp: i64,
 }
 
 impl std::fmt::Debug for User {

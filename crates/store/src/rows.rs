@@ -9,7 +9,8 @@ use tessera_core::store::{
 use tessera_core::{Error, Result, Role, User, Username};
 
 pub(crate) const USER_COLUMNS: &str =
-    "username, fullname, password_hash, role, disabled, failed_logins, locked_until, created_at";
+    "username, fullname, password_hash, role, disabled, failed_logins, locked_until, created_at, \
+     security_stamp";
 
 pub(crate) const TOKEN_COLUMNS: &str = "id, owner, resource, description, scopes, created_by, \
                                         created_at, expires_at, revoked_at, last_used_at, \
@@ -29,6 +30,7 @@ pub(crate) struct UserRow {
     pub failed_logins: i64,
     pub locked_until: Option<i64>,
     pub created_at: i64,
+    pub security_stamp: i64,
 }
 
 impl UserRow {
@@ -46,6 +48,7 @@ impl UserRow {
             failed_logins: self.failed_logins.clamp(0, u32::MAX as i64) as u32,
             locked_until: self.locked_until,
             created_at: self.created_at,
+            security_stamp: self.security_stamp,
         })
     }
 }

@@ -23,6 +23,7 @@ mod contract {
     pub mod revocation_log;
     pub mod rotation;
     pub mod session_limit;
+    pub mod stamps;
     pub mod support;
     pub mod tokens;
     pub mod user_changes;
@@ -118,6 +119,14 @@ macro_rules! contract_suite {
                 descriptions_change_on_live_tokens,
                 uses_are_written_in_batches_and_never_go_back_in_time,
                 resource_tokens_outlive_their_creators_maintainership,
+            }
+            stamps {
+                password_role_and_disabled_changes_bump_the_stamp,
+                a_rehash_never_replaces_a_new_password,
+                a_session_is_stored_only_while_its_user_is_unchanged,
+                an_api_key_is_stored_only_while_its_user_and_session_are_unchanged,
+                a_personal_token_is_stored_only_while_its_user_and_session_are_unchanged,
+                no_key_survives_a_reset_it_raced,
             }
             user_changes {
                 role_changes_are_read_back_since_with_the_latest_time,

@@ -2,12 +2,12 @@
 
 use tracing::{info, warn};
 
-use super::Auth;
+use super::{stamp, Auth};
 use crate::error::{Error, Result};
 use crate::jwt::{Claims, ACCESS_TYP, ACCESS_TYPE};
 use crate::revocation_key::RevocationKey;
 use crate::secret::{new_secret, random_b64, REFRESH_PREFIX};
-use crate::store::NewSession;
+use crate::store::{NewSession, Unchanged};
 use crate::user::{normalise, Username};
 use crate::Timestamp;
 
@@ -94,7 +94,7 @@ impl Auth {
             .await?;
         if let Some(upgraded) = verified.upgraded {
             self.store
-                .set_password_hash(user.username.as_str(), &upgraded)
+                .upgrade_password_hash(user.username.as_str(), &user.password_hash, &upgraded)
                 .await?;
         }
         let fullname = user.fullname.clone();
@@ -105,7 +105,14 @@ impl Auth {
             false,
             now,
         );
-        self.open_session(&user.username, fullname, now).await
+        let requires = Unchanged {
+            username: user.username.to_string(),
+            stamp: user.security_stamp,
+            session_id: None,
+        };
+        self.open_session(&user.username, fullname, requires, now)
+            .await
+            .map_err(stamp::login_refusal)
     }
 
     /// Counts the attempt as a failure before its password is checked, unless the account is
@@ -125,6 +132,7 @@ impl Auth {
         &self,
         username: &Username,
         fullname: String,
+        requires: Unchanged,
         now: Timestamp,
     ) -> Result<LoginOutcome> {
         let session_id = random_b64(16);
@@ -138,6 +146,7 @@ impl Auth {
                     created_at: now,
                     refresh_hash: refresh.hash,
                     refresh_expires_at: now + self.settings.refresh_ttl,
+                    requires: Some(requires),
                 },
                 self.settings.max_sessions,
                 self.settings.session_limit_policy,

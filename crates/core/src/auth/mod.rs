@@ -10,6 +10,7 @@ mod resource_tokens;
 mod resources;
 mod revocation_sync;
 mod scoped;
+mod stamp;
 mod token_cache;
 mod token_uses;
 mod tokens;

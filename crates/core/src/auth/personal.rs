@@ -8,7 +8,7 @@ use super::Auth;
 use crate::error::{Error, Result};
 use crate::scoped_secret::{new_scoped_secret, new_token_id};
 use crate::scopes::Scopes;
-use crate::store::{NewToken, TokenOwner, TokenRecord};
+use crate::store::{NewToken, TokenOwner, TokenRecord, Unchanged};
 use crate::user::Role;
 use crate::Timestamp;
 
@@ -37,7 +37,8 @@ pub fn check_description(raw: &str) -> Result<String> {
 }
 
 impl Auth {
-    /// Stores a new scoped token and returns it with its secret.
+    /// Stores a new scoped token and returns it with its secret; only while `requires` holds,
+    /// if given.
     pub(super) async fn insert_token(
         &self,
         owner: TokenOwner,
@@ -45,6 +46,7 @@ impl Auth {
         description: String,
         scopes: Scopes,
         expires_at: Option<Timestamp>,
+        requires: Option<Unchanged>,
     ) -> Result<CreatedToken> {
         let id = new_token_id();
         let secret = new_scoped_secret();
@@ -58,6 +60,7 @@ impl Auth {
                 created_by: by.to_string(),
                 created_at: self.clock.now(),
                 expires_at,
+                requires,
             })
             .await?;
         Ok(CreatedToken {
@@ -70,7 +73,8 @@ impl Auth {
     }
 
     /// `create-api-token`: dataset scopes for `lifetime` seconds. Asking for a permission the
-    /// caller's role lacks is refused (the token could never use it).
+    /// caller's role (as stored now) lacks is refused (the token could never use it); the
+    /// token is stored only if the user has not changed since.
     pub async fn create_personal_token(
         &self,
         caller: &Validated,
@@ -78,10 +82,11 @@ impl Auth {
         lifetime: i64,
         description: Option<&str>,
     ) -> Result<CreatedToken> {
+        let (user, requires) = self.caller_now(caller).await?;
         if let Some(p) = scopes
             .permissions()
             .into_iter()
-            .find(|p| !caller.role.has(*p))
+            .find(|p| !user.role.has(*p))
         {
             return Err(Error::Forbidden(format!(
                 "your role does not grant the {} permission",
@@ -92,7 +97,14 @@ impl Auth {
         let expires_at = Some(self.clock.now() + lifetime.min(MAX_LIFETIME));
         let owner = TokenOwner::User(caller.username.clone());
         let created = self
-            .insert_token(owner, &caller.username, description, scopes, expires_at)
+            .insert_token(
+                owner,
+                &caller.username,
+                description,
+                scopes,
+                expires_at,
+                Some(requires),
+            )
             .await?;
         info!(username = %caller.username, token = %created.id, "personal token created");
         Ok(created)

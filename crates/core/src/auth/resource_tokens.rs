@@ -64,6 +64,7 @@ impl Auth {
                 description,
                 Scopes::Permissions(scopes),
                 expires_at,
+                None,
             )
             .await?;
         info!(resource = %name, by = %caller.username, token = %created.id, "resource token created");

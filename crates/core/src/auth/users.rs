@@ -96,7 +96,10 @@ impl Auth {
             .await
     }
 
-    /// Sets a new password and ends the user's sessions.
+    /// Sets a new password and ends the user's sessions and API keys. The new hash and a new
+    /// security stamp are one statement, so a login or key creation still under way (which
+    /// read the old stamp) stores nothing; sessions end before keys, so a key made by a session
+    /// that was still live is ended with the others.
     pub async fn set_password(&self, username: &str, password: &str) -> Result<()> {
         check_password(password)?;
         let hash = self.passwords.hash(password.to_string()).await?;
@@ -104,32 +107,32 @@ impl Auth {
             return Err(Error::NotFound(format!("no user {username}")));
         }
         self.store.clear_login_failures(username).await?;
+        self.revoke_user(username, RevokeReason::PasswordChanged)
+            .await?;
         self.end_user_apikeys(username, ApiKeyRevokeReason::PasswordChanged)
             .await?;
-        self.revoke_user(username, RevokeReason::PasswordChanged)
-            .await
+        Ok(())
     }
 
-    /// Disables (or re-enables) a user; disabling ends their sessions, API keys and personal
-    /// tokens (re-enabling brings none back).
+    /// Disables (or re-enables) a user, with a new security stamp. Both end their sessions,
+    /// API keys and personal tokens: disabling so that none is left, re-enabling so that
+    /// nothing a disabling left behind (one that failed half-way) comes back.
     pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<()> {
         if !self.store.set_disabled(username, disabled).await? {
             return Err(Error::NotFound(format!("no user {username}")));
         }
         self.profiles.forget(username);
-        if disabled {
-            self.end_user_apikeys(username, ApiKeyRevokeReason::UserDisabled)
-                .await?;
-            self.end_personal_tokens(username).await?;
-            self.revoke_user(username, RevokeReason::UserDisabled)
-                .await?;
-        }
-        Ok(())
+        self.revoke_user(username, RevokeReason::UserDisabled)
+            .await?;
+        self.end_user_apikeys(username, ApiKeyRevokeReason::UserDisabled)
+            .await?;
+        self.end_personal_tokens(username).await
     }
 
-    /// Changes a user's role. Their personal tokens' rights follow at once: every instance is
-    /// told to forget its cached profile, by the feed, or else by the catch-up sync reading
-    /// the store's record of the change.
+    /// Changes a user's role, with a new security stamp (so an API key or personal token being
+    /// made under the old role is not stored). Their personal tokens' rights follow at once:
+    /// every instance is told to forget its cached profile, by the feed, or else by the
+    /// catch-up sync reading the store's record of the change.
     pub async fn set_role(&self, username: &str, role: Role) -> Result<()> {
         let now = self.clock.now();
         if !self.store.set_user_role(username, role, now).await? {

@@ -25,6 +25,8 @@ pub struct NewApiKey {
     pub refresh_hash: Vec<u8>,
     pub refresh_not_before: Timestamp,
     pub refresh_expires_at: Timestamp,
+    /// Checked in the transaction that stores a new key (not a successor).
+    pub requires: Option<super::Unchanged>,
 }
 
 /// A stored key, without its refresh token.
@@ -63,6 +65,7 @@ impl ApiKeyRecord {
             refresh_hash: next.refresh_hash.clone(),
             refresh_not_before: now + (self.refresh_not_before - self.created_at),
             refresh_expires_at: now + (self.refresh_expires_at - self.created_at),
+            requires: None,
         }
     }
 }

@@ -19,7 +19,7 @@ pub use scoped_tokens::{
     NewResource, NewToken, Resource, ScopedTokenStore, TokenOwner, TokenRecord, TokenUse,
 };
 pub use sessions::{NewSession, NextRefresh, RevokeReason, Rotation, SessionStore, Unclaimed};
-pub use users::{NewUser, UserChange, UserStore};
+pub use users::{NewUser, Unchanged, UserChange, UserStore};
 
 /// Everything tessera stores: every part of the port, implemented by one backend.
 pub trait Store:

@@ -40,6 +40,8 @@ pub struct NewToken {
     pub created_by: String,
     pub created_at: Timestamp,
     pub expires_at: Option<Timestamp>,
+    /// Checked in the transaction that stores a personal token.
+    pub requires: Option<super::Unchanged>,
 }
 
 /// A stored token: its metadata, never its secret.

@@ -15,6 +15,8 @@ pub struct NewSession {
     pub created_at: Timestamp,
     pub refresh_hash: Vec<u8>,
     pub refresh_expires_at: Timestamp,
+    /// Checked in the transaction that stores the session.
+    pub requires: Option<super::Unchanged>,
 }
 
 /// The successor of a refresh token being rotated.

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::user::{Role, User, Username};
 use crate::Timestamp;
 
@@ -26,6 +26,29 @@ impl std::fmt::Debug for NewUser {
     }
 }
 
+/// What must still hold when a session, API key or personal token is stored, checked in the
+/// transaction that stores it: the user's security stamp is the one read when making the
+/// credential began, and the user is enabled; for a credential made with a session, that
+/// session is live. Otherwise the store stores nothing and answers [`Unchanged::broken`].
+/// (A password, role or disabled-flag change bumps the stamp in the same statement, then ends
+/// what it ends; so a credential made across such a change is either ended by it or never
+/// stored.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unchanged {
+    pub username: String,
+    pub stamp: i64,
+    pub session_id: Option<String>,
+}
+
+impl Unchanged {
+    /// The error of a credential refused because its user changed while it was being made.
+    pub fn broken() -> Error {
+        Error::InvalidToken(
+            "the account changed while this credential was being made; log in again".into(),
+        )
+    }
+}
+
 /// A user whose role changed, as the catch-up sync reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserChange {
@@ -40,8 +63,13 @@ pub trait UserStore: Send + Sync {
     async fn user(&self, username: &str) -> Result<Option<User>>;
     async fn list_users(&self) -> Result<Vec<User>>;
     async fn count_users(&self) -> Result<u64>;
-    /// Returns false when there is no such user.
+    /// Sets a new password and bumps the security stamp, in one statement; false when there is
+    /// no such user.
     async fn set_password_hash(&self, username: &str, hash: &str) -> Result<bool>;
+    /// Replaces the password hash `old` by `new` (the same password at other parameters),
+    /// only if the hash is still `old`; the stamp stays. False when it is not.
+    async fn upgrade_password_hash(&self, username: &str, old: &str, new: &str) -> Result<bool>;
+    /// Sets the disabled flag and bumps the security stamp, in one statement.
     async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool>;
 
     /// Reserves a login attempt before its password is checked: counts it as a failure and
@@ -60,7 +88,8 @@ pub trait UserStore: Send + Sync {
     /// Clears the failure count and the lock (a successful login gives its reservation back).
     async fn clear_login_failures(&self, username: &str) -> Result<()>;
 
-    /// Changes a user's role (the rights of their personal tokens follow) and records the
+    /// Changes a user's role (the rights of their personal tokens follow) and bumps the security
+    /// stamp in the same statement, and records the
     /// change at `now` for `users_changed_since`; false if no user.
     async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool>;
     /// Users whose role changed at or after `since`.

@@ -102,6 +102,9 @@ impl UserStore for FlakyStore {
     async fn set_password_hash(&self, username: &str, hash: &str) -> Result<bool> {
         pass!(self.set_password_hash(username, hash))
     }
+    async fn upgrade_password_hash(&self, username: &str, old: &str, new: &str) -> Result<bool> {
+        pass!(self.upgrade_password_hash(username, old, new))
+    }
     async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool> {
         pass!(self.set_disabled(username, disabled))
     }

@@ -9,4 +9,5 @@ mod flaky;
 mod gate;
 mod lockout;
 mod rotation;
+mod stamp;
 mod support;

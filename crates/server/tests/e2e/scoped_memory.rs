@@ -91,6 +91,7 @@ async fn an_unknown_token_is_not_remembered_as_unknown() {
             created_by: "admin".into(),
             created_at: START,
             expires_at: Some(START + 600),
+            requires: None,
         })
         .await
         .unwrap();

@@ -9,7 +9,9 @@ use tessera_core::store::{
 };
 use tessera_core::{Error, Result, Timestamp};
 
-use super::{apikey_revocation, apikey_rotation, conflict_or_storage, sql_error, PostgresStore};
+use super::{
+    apikey_revocation, apikey_rotation, conflict_or_storage, sql_error, users, PostgresStore,
+};
 use crate::rows::APIKEY_COLUMNS;
 
 /// Unrevoked, with the key or its refresh token unexpired at `$2`.
@@ -62,7 +64,13 @@ pub(super) async fn insert(c: impl PgExecutor<'_>, k: &NewApiKey) -> Result<()> 
 #[async_trait]
 impl ApiKeyStore for PostgresStore {
     async fn create_apikey(&self, key: &NewApiKey) -> Result<()> {
-        insert(&self.pool, key).await
+        let Some(requires) = &key.requires else {
+            return insert(&self.pool, key).await;
+        };
+        let mut tx = self.pool.begin().await.map_err(sql_error)?;
+        users::check_unchanged(&mut tx, requires).await?;
+        insert(&mut *tx, key).await?;
+        tx.commit().await.map_err(sql_error)
     }
     async fn rotate_apikey(
         &self,

@@ -3,13 +3,13 @@
 
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
-use sqlx::{PgPool, Row};
+use sqlx::{PgExecutor, PgPool, Row};
 use tessera_core::store::{
     NewResource, NewToken, Resource, ScopedTokenStore, TokenOwner, TokenRecord, TokenUse,
 };
 use tessera_core::{Error, Result, Timestamp};
 
-use super::{conflict_or_storage, resources, sql_error, PostgresStore};
+use super::{conflict_or_storage, resources, sql_error, users, PostgresStore};
 use crate::rows::{owner_columns, token_owner, TOKEN_COLUMNS};
 
 fn record(row: PgRow) -> Result<TokenRecord> {
@@ -29,7 +29,7 @@ fn record(row: PgRow) -> Result<TokenRecord> {
 }
 
 /// One statement: the insert happens only when the owner exists.
-async fn create_token(pool: &PgPool, t: &NewToken) -> Result<()> {
+async fn create_token(c: impl PgExecutor<'_>, t: &NewToken) -> Result<()> {
     let (owner, resource) = owner_columns(&t.owner);
     let done = sqlx::query(
         "INSERT INTO scoped_tokens (id, hash, owner, resource, description, scopes, created_by,
@@ -47,7 +47,7 @@ async fn create_token(pool: &PgPool, t: &NewToken) -> Result<()> {
     .bind(&t.created_by)
     .bind(t.created_at)
     .bind(t.expires_at)
-    .execute(pool)
+    .execute(c)
     .await
     .map_err(|e| conflict_or_storage(e, "the token already exists"))?;
     if done.rows_affected() == 0 {
@@ -149,7 +149,13 @@ impl ScopedTokenStore for PostgresStore {
         resources::remove_maintainer(&self.pool, resource, username).await
     }
     async fn create_token(&self, token: &NewToken) -> Result<()> {
-        create_token(&self.pool, token).await
+        let Some(requires) = &token.requires else {
+            return create_token(&self.pool, token).await;
+        };
+        let mut tx = self.pool.begin().await.map_err(sql_error)?;
+        users::check_unchanged(&mut tx, requires).await?;
+        create_token(&mut *tx, token).await?;
+        tx.commit().await.map_err(sql_error)
     }
     async fn token_by_hash(&self, hash: &[u8]) -> Result<Option<TokenRecord>> {
         one(&self.pool, "hash = $1", hash, "").await

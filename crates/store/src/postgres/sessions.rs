@@ -8,7 +8,7 @@ use tessera_core::settings::SessionLimitPolicy;
 use tessera_core::store::{NewSession, NextRefresh, RevokeReason, Rotation, SessionStore};
 use tessera_core::{Error, Result, Timestamp};
 
-use super::{session_rotation, sql_error, PostgresStore};
+use super::{session_rotation, sql_error, users, PostgresStore};
 
 /// Sessions per statement in a bulk insert.
 const BULK_CHUNK: usize = 5_000;
@@ -74,12 +74,15 @@ pub async fn create(
     max_sessions: u32,
     policy: SessionLimitPolicy,
 ) -> Result<Vec<String>> {
-    if max_sessions == 0 {
+    if max_sessions == 0 && s.requires.is_none() {
         insert(pool, s).await?;
         return Ok(Vec::new());
     }
     let mut tx = pool.begin().await.map_err(sql_error)?;
     lock_user(&mut *tx, s.username.as_str()).await?;
+    if let Some(requires) = &s.requires {
+        users::check_unchanged(&mut tx, requires).await?;
+    }
     let live: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM sessions WHERE username = $1 AND revoked_at IS NULL AND expires_at > $2
          ORDER BY created_at, seq",
@@ -90,7 +93,7 @@ pub async fn create(
     .await
     .map_err(sql_error)?;
     let mut evicted = Vec::new();
-    if live.len() >= max_sessions as usize {
+    if max_sessions > 0 && live.len() >= max_sessions as usize {
         if policy == SessionLimitPolicy::Refuse {
             return Err(Error::SessionLimit);
         }

@@ -3,8 +3,8 @@
 
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
-use sqlx::{PgPool, Row};
-use tessera_core::store::{NewUser, UserChange, UserStore};
+use sqlx::{PgConnection, PgPool, Row};
+use tessera_core::store::{NewUser, Unchanged, UserChange, UserStore};
 use tessera_core::{Error, Result, Role, Timestamp, User};
 
 use super::{conflict_or_storage, sql_error, PostgresStore};
@@ -21,6 +21,7 @@ fn user(row: PgRow) -> Result<User> {
         failed_logins: row.try_get::<i32, _>(5).map_err(get)?.into(),
         locked_until: row.try_get(6).map_err(get)?,
         created_at: row.try_get(7).map_err(get)?,
+        security_stamp: row.try_get(8).map_err(get)?,
     }
     .into_user()
 }
@@ -74,22 +75,74 @@ pub async fn count(pool: &PgPool) -> Result<u64> {
 }
 
 pub async fn set_password_hash(pool: &PgPool, username: &str, hash: &str) -> Result<bool> {
-    let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE username = $1")
-        .bind(username)
-        .bind(hash)
-        .execute(pool)
-        .await
-        .map_err(sql_error)?;
+    let done = sqlx::query(
+        "UPDATE users SET password_hash = $2, security_stamp = security_stamp + 1
+         WHERE username = $1",
+    )
+    .bind(username)
+    .bind(hash)
+    .execute(pool)
+    .await
+    .map_err(sql_error)?;
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn set_disabled(pool: &PgPool, username: &str, disabled: bool) -> Result<bool> {
-    let done = sqlx::query("UPDATE users SET disabled = $2 WHERE username = $1")
-        .bind(username)
-        .bind(disabled)
-        .execute(pool)
+/// The rehash of a login: only over the hash that was checked, so never over a new password.
+pub async fn upgrade_password_hash(
+    pool: &PgPool,
+    username: &str,
+    old: &str,
+    new: &str,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE users SET password_hash = $3 WHERE username = $1 AND password_hash = $2",
+    )
+    .bind(username)
+    .bind(old)
+    .bind(new)
+    .execute(pool)
+    .await
+    .map_err(sql_error)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Fails with [`Unchanged::broken`] unless `requires` still holds. Called first in the
+/// transaction that stores the credential: it holds the user row (and the session's) `FOR
+/// SHARE` until that commits, so a change of the user, or the end of the session, waits for
+/// the credential and then ends it too.
+pub async fn check_unchanged(c: &mut PgConnection, u: &Unchanged) -> Result<()> {
+    let user: Option<(i64, bool)> =
+        sqlx::query_as("SELECT security_stamp, disabled FROM users WHERE username = $1 FOR SHARE")
+            .bind(&u.username)
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(sql_error)?;
+    let session_live = match &u.session_id {
+        Some(id) => sqlx::query_scalar::<_, i32>(
+            "SELECT 1 FROM sessions WHERE id = $1 AND revoked_at IS NULL FOR SHARE",
+        )
+        .bind(id)
+        .fetch_optional(&mut *c)
         .await
-        .map_err(sql_error)?;
+        .map_err(sql_error)?
+        .is_some(),
+        None => true,
+    };
+    if user != Some((u.stamp, false)) || !session_live {
+        return Err(Unchanged::broken());
+    }
+    Ok(())
+}
+
+pub async fn set_disabled(pool: &PgPool, username: &str, disabled: bool) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE users SET disabled = $2, security_stamp = security_stamp + 1 WHERE username = $1",
+    )
+    .bind(username)
+    .bind(disabled)
+    .execute(pool)
+    .await
+    .map_err(sql_error)?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -136,7 +189,8 @@ pub async fn clear_failures(pool: &PgPool, username: &str) -> Result<()> {
 /// One statement: the change is recorded only when the user exists; false if not.
 pub async fn set_role(pool: &PgPool, username: &str, role: Role, now: Timestamp) -> Result<bool> {
     let changed: Option<String> = sqlx::query_scalar(
-        "WITH u AS (UPDATE users SET role = $2 WHERE username = $1 RETURNING username)
+        "WITH u AS (UPDATE users SET role = $2, security_stamp = security_stamp + 1
+                    WHERE username = $1 RETURNING username)
          INSERT INTO user_changes (username, changed_at) SELECT username, $3 FROM u
          ON CONFLICT (username) DO UPDATE SET changed_at = EXCLUDED.changed_at
          RETURNING username",
@@ -182,6 +236,9 @@ impl UserStore for PostgresStore {
     }
     async fn set_password_hash(&self, username: &str, hash: &str) -> Result<bool> {
         set_password_hash(&self.pool, username, hash).await
+    }
+    async fn upgrade_password_hash(&self, username: &str, old: &str, new: &str) -> Result<bool> {
+        upgrade_password_hash(&self.pool, username, old, new).await
     }
     async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool> {
         set_disabled(&self.pool, username, disabled).await

@@ -8,7 +8,9 @@ use tessera_core::store::{
 };
 use tessera_core::{Result, Timestamp};
 
-use super::{apikey_revocation, apikey_rotation, conflict_or_storage, sql_error, SqliteStore};
+use super::{
+    apikey_revocation, apikey_rotation, conflict_or_storage, sql_error, users, SqliteStore,
+};
 use crate::rows::APIKEY_COLUMNS;
 
 /// Unrevoked, with the key or its refresh token unexpired at `?2`.
@@ -85,7 +87,12 @@ fn list(c: &Connection, username: &str, now: Timestamp) -> Result<Vec<ApiKeyReco
 impl ApiKeyStore for SqliteStore {
     async fn create_apikey(&self, key: &NewApiKey) -> Result<()> {
         let key = key.clone();
-        self.writer.write(move |c| insert(c, &key)).await
+        self.writer
+            .write(move |c| {
+                users::check_unchanged(c, key.requires.as_ref())?;
+                insert(c, &key)
+            })
+            .await
     }
     async fn rotate_apikey(
         &self,

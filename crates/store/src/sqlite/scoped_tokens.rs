@@ -9,7 +9,7 @@ use tessera_core::store::{
 use tessera_core::{Error, Result, Timestamp};
 
 use super::helpers::{exec, exists, strings, user_exists};
-use super::{conflict_or_storage, resources, sql_error, SqliteStore};
+use super::{conflict_or_storage, resources, sql_error, users, SqliteStore};
 use crate::rows::{owner_columns, token_owner, TOKEN_COLUMNS};
 
 fn record(r: &Row<'_>) -> rusqlite::Result<TokenRecord> {
@@ -40,6 +40,7 @@ fn one_token(
 }
 
 fn create_token(c: &Connection, t: &NewToken) -> Result<()> {
+    users::check_unchanged(c, t.requires.as_ref())?;
     let (owner, resource) = owner_columns(&t.owner);
     let found = match (owner, resource) {
         (Some(u), _) => user_exists(c, u)?,

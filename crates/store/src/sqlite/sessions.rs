@@ -8,7 +8,7 @@ use tessera_core::store::{NewSession, NextRefresh, RevokeReason, Rotation, Sessi
 use tessera_core::{Error, Result, Timestamp};
 
 use super::helpers::{exec, strings};
-use super::{session_rotation, sql_error, SqliteStore};
+use super::{session_rotation, sql_error, users, SqliteStore};
 
 /// Inserts a session and its first refresh token.
 pub fn insert(c: &Connection, s: &NewSession) -> Result<()> {
@@ -52,6 +52,7 @@ pub fn create(
     max_sessions: u32,
     policy: SessionLimitPolicy,
 ) -> Result<Vec<String>> {
+    users::check_unchanged(c, s.requires.as_ref())?;
     let mut evicted = Vec::new();
     if max_sessions > 0 {
         let live = strings(

@@ -3,10 +3,10 @@
 
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use tessera_core::store::{NewUser, UserChange, UserStore};
+use tessera_core::store::{NewUser, Unchanged, UserChange, UserStore};
 use tessera_core::{Result, Role, Timestamp, User};
 
-use super::helpers::exec;
+use super::helpers::{exec, exists};
 use super::{conflict_or_storage, sql_error, SqliteStore};
 use crate::rows::{UserRow, USER_COLUMNS};
 
@@ -20,6 +20,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
         failed_logins: r.get(5)?,
         locked_until: r.get(6)?,
         created_at: r.get(7)?,
+        security_stamp: r.get(8)?,
     })
 }
 
@@ -66,15 +67,52 @@ pub fn count(c: &Connection) -> Result<u64> {
 pub fn set_password_hash(c: &Connection, username: &str, hash: &str) -> Result<bool> {
     Ok(exec(
         c,
-        "UPDATE users SET password_hash = ?2 WHERE username = ?1",
+        "UPDATE users SET password_hash = ?2, security_stamp = security_stamp + 1
+         WHERE username = ?1",
         params![username, hash],
     )? == 1)
+}
+
+/// The rehash of a login: only over the hash that was checked, so never over a new password.
+pub fn upgrade_password_hash(c: &Connection, username: &str, old: &str, new: &str) -> Result<bool> {
+    Ok(exec(
+        c,
+        "UPDATE users SET password_hash = ?3 WHERE username = ?1 AND password_hash = ?2",
+        params![username, old, new],
+    )? == 1)
+}
+
+/// Fails with [`Unchanged::broken`] unless `requires` still holds (on the single writer, so
+/// nothing changes between this check and the insert that follows it).
+pub fn check_unchanged(c: &Connection, requires: Option<&Unchanged>) -> Result<()> {
+    let Some(u) = requires else {
+        return Ok(());
+    };
+    let user: Option<(i64, bool)> = c
+        .prepare_cached("SELECT security_stamp, disabled FROM users WHERE username = ?1")
+        .and_then(|mut s| {
+            s.query_row([&u.username], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
+        .map_err(sql_error)?;
+    let session_live = match &u.session_id {
+        Some(id) => exists(
+            c,
+            "SELECT 1 FROM sessions WHERE id = ?1 AND revoked_at IS NULL",
+            id,
+        )?,
+        None => true,
+    };
+    if user != Some((u.stamp, false)) || !session_live {
+        return Err(Unchanged::broken());
+    }
+    Ok(())
 }
 
 pub fn set_disabled(c: &Connection, username: &str, disabled: bool) -> Result<bool> {
     Ok(exec(
         c,
-        "UPDATE users SET disabled = ?2 WHERE username = ?1",
+        "UPDATE users SET disabled = ?2, security_stamp = security_stamp + 1 WHERE username = ?1",
         params![username, disabled],
     )? == 1)
 }
@@ -115,7 +153,7 @@ pub fn clear_failures(c: &Connection, username: &str) -> Result<()> {
 
 /// Sets the role and records when; false if no user.
 pub fn set_role(c: &Connection, username: &str, role: Role, now: Timestamp) -> Result<bool> {
-    let sql = "UPDATE users SET role = ?2 WHERE username = ?1";
+    let sql = "UPDATE users SET role = ?2, security_stamp = security_stamp + 1 WHERE username = ?1";
     if exec(c, sql, params![username, role.as_str()])? != 1 {
         return Ok(false);
     }
@@ -164,6 +202,12 @@ impl UserStore for SqliteStore {
         let (username, hash) = (username.to_string(), hash.to_string());
         self.writer
             .write(move |c| set_password_hash(c, &username, &hash))
+            .await
+    }
+    async fn upgrade_password_hash(&self, username: &str, old: &str, new: &str) -> Result<bool> {
+        let (u, old, new) = (username.to_string(), old.to_string(), new.to_string());
+        self.writer
+            .write(move |c| upgrade_password_hash(c, &u, &old, &new))
             .await
     }
     async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool> {

@@ -26,6 +26,7 @@ pub fn key(id: &str, user: &str, now: Timestamp) -> NewApiKey {
         refresh_hash: token(id),
         refresh_not_before: now + 60,
         refresh_expires_at: now + DAY,
+        requires: None,
     }
 }
 

@@ -54,6 +54,7 @@ pub fn session(id: &str, user: &str, created_at: Timestamp, expires_at: Timestam
         created_at,
         refresh_hash: token(id),
         refresh_expires_at: expires_at,
+        requires: None,
     }
 }
 
@@ -109,5 +110,6 @@ pub fn new_token(id: &str, owner: TokenOwner, expires_at: Option<i64>) -> NewTok
         created_by: "anna".to_string(),
         created_at: T0,
         expires_at,
+        requires: None,
     }
 }

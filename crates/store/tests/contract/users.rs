@@ -22,6 +22,7 @@ pub async fn created_user_reads_back_with_every_field(db: TestDb) {
             failed_logins: 0,
             locked_until: None,
             created_at: T0,
+            security_stamp: 0,
         })
     );
 }

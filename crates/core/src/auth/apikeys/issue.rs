@@ -43,13 +43,16 @@ fn seconds(what: &str, value: Option<i64>, default: i64, min: i64, max: i64) -> 
 }
 
 impl Auth {
-    /// Issues a key and its refresh token to a user who may write (contributors and admins).
+    /// Issues a key and its refresh token to a user who may write (contributors and admins),
+    /// as stored now; the key is stored only if the user has not changed since (and the
+    /// caller's session is live).
     pub async fn create_apikey(
         &self,
         caller: &Validated,
         req: &ApiKeyRequest,
     ) -> Result<IssuedApiKey> {
-        if !may_hold_apikeys(caller.role) {
+        let (user, requires) = self.caller_now(caller).await?;
+        if !may_hold_apikeys(user.role) {
             return Err(not_permitted());
         }
         let s = self.apikeys;
@@ -89,6 +92,7 @@ impl Auth {
             refresh_hash: refresh.hash,
             refresh_not_before: now + refresh_nbf,
             refresh_expires_at: now + refresh_ttl,
+            requires: Some(requires),
         };
         self.store.create_apikey(&key).await?;
         info!(username = %key.username, id = %key.id, audience = %key.audience, "API key issued");

@@ -9,6 +9,7 @@ use tessera_core::jwt::JwtCodec;
 use tessera_core::keys::SigningKey;
 use tessera_core::password::PasswordPool;
 use tessera_core::{Auth, Clock, Error, Role, SystemClock};
+use tessera_store::SqliteOptions;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -72,7 +73,10 @@ pub async fn build_auth(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     let settings = config.auth_settings().map_err(anyhow::Error::msg)?;
     create_data_dir(config)?;
     crate::private_files::tighten(config)?;
-    let store = tessera_store::open(&config.database_url())
+    let sqlite = SqliteOptions {
+        write_queue: config.sqlite_write_queue,
+    };
+    let store = tessera_store::open_with(&config.database_url(), sqlite)
         .await
         .context("cannot open the database")?;
     if config.jwt_secret_key.is_none() && feed(config) != Feed::None {

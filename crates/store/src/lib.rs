@@ -12,15 +12,20 @@ use std::sync::Arc;
 use tessera_core::{Error, Result, Store};
 
 pub use postgres::{PostgresOptions, PostgresStore};
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteOptions, SqliteStore};
 
 /// Opens the store a database URL names: `postgres://…` or `postgresql://…`, `sqlite://PATH`
 /// (or `sqlite:PATH`), or a bare path (SQLite). Any other scheme (`postgress://…`, `mysql:…`)
 /// is refused rather than taken for a file name; write `./name:x` for a file whose name
 /// starts like a scheme.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    open_with(url, SqliteOptions::default()).await
+}
+
+/// As [`open`], with the options of the SQLite store (ignored for PostgreSQL).
+pub async fn open_with(url: &str, sqlite: SqliteOptions) -> Result<Arc<dyn Store>> {
     if let Some(path) = sqlite_path(url) {
-        return Ok(Arc::new(SqliteStore::open(path).await?));
+        return Ok(Arc::new(SqliteStore::open_with(path, sqlite).await?));
     }
     let scheme = scheme(url).map_or("", |(scheme, _)| scheme);
     match scheme.to_ascii_lowercase().as_str() {

@@ -39,6 +39,9 @@ impl Config {
         if let Err(e) = self.hash_params().check() {
             problems.push(format!("argon2_* settings: {e}"));
         }
+        if self.sqlite_write_queue == 0 {
+            problems.push("sqlite_write_queue must be at least 1".into());
+        }
         problems
     }
 

@@ -58,6 +58,11 @@ pub(super) const VARS: &[(&str, &str, Parse)] = &[
     ("TESSERA_HASH_WORKERS", "hash_workers", one::<usize>),
     ("TESSERA_HASH_QUEUE", "hash_queue", one::<usize>),
     (
+        "TESSERA_SQLITE_WRITE_QUEUE",
+        "sqlite_write_queue",
+        one::<usize>,
+    ),
+    (
         "TESSERA_PURGE_INTERVAL_SECONDS",
         "purge_interval_seconds",
         one::<u64>,

@@ -205,6 +205,7 @@ settings!(
     argon2_parallelism,
     hash_workers,
     hash_queue,
+    sqlite_write_queue,
     purge_interval_seconds,
     revocation_poll_ms,
     apikey_max_seconds,

@@ -59,6 +59,8 @@ pub struct Config {
     /// Argon2 computations at once; 0 = one per CPU.
     pub hash_workers: usize,
     pub hash_queue: usize,
+    /// Writes that may wait for SQLite's single writer; past that, 503.
+    pub sqlite_write_queue: usize,
     pub purge_interval_seconds: u64,
     pub revocation_poll_ms: u64,
     /// Longest lifetime an API key may ask for, seconds.
@@ -101,6 +103,7 @@ impl Default for Config {
             argon2_parallelism: HashParams::OWASP.parallelism,
             hash_workers: 0,
             hash_queue: 64,
+            sqlite_write_queue: tessera_store::sqlite::DEFAULT_WRITE_QUEUE,
             purge_interval_seconds: 300,
             revocation_poll_ms: 1000,
             apikey_max_seconds: apikeys.max_ttl,

@@ -25,3 +25,4 @@ mod start_checks;
 mod support;
 mod tokens;
 mod upgrade;
+mod write_queue;

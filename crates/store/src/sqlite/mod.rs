@@ -26,6 +26,24 @@ use tessera_core::{Error, Result};
 use readers::Readers;
 use writer::Writer;
 
+/// Writes that may wait for the single writer by default.
+pub const DEFAULT_WRITE_QUEUE: usize = 4096;
+
+/// How to run the SQLite store.
+#[derive(Debug, Clone)]
+pub struct SqliteOptions {
+    /// Most writes waiting for the writer; a write beyond them is refused with `Unavailable`.
+    pub write_queue: usize,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        Self {
+            write_queue: DEFAULT_WRITE_QUEUE,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct SqliteStore {
     writer: Writer,
@@ -54,6 +72,10 @@ fn conflict_or_storage(e: rusqlite::Error, what: &str) -> Error {
 impl SqliteStore {
     /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
     pub async fn open(path: &Path) -> Result<Self> {
+        Self::open_with(path, SqliteOptions::default()).await
+    }
+
+    pub async fn open_with(path: &Path, options: SqliteOptions) -> Result<Self> {
         let path = path.to_path_buf();
         let conn = tokio::task::spawn_blocking({
             let path = path.clone();
@@ -62,9 +84,15 @@ impl SqliteStore {
         .await
         .map_err(|e| Error::Internal(e.to_string()))??;
         Ok(Self {
-            writer: Writer::start(conn),
+            writer: Writer::start(conn, options.write_queue),
             readers: Readers::new(path),
         })
+    }
+
+    /// How many writes the writer has accepted since the store was opened (a write refused
+    /// before reaching it is not counted).
+    pub fn writes_accepted(&self) -> u64 {
+        self.writer.accepted()
     }
 
     /// Inserts many sessions at once, with no per-user limit (for imports and benchmarks).

@@ -3,8 +3,14 @@
 //! Every write runs inside a savepoint of a shared transaction; the transaction commits once for
 //! the whole group, and only then are the callers answered. Concurrent writers therefore share
 //! one commit (and one fsync) instead of queueing for one each.
+//!
+//! The queue is bounded: a write that finds it full is refused at once (`Unavailable`, 503)
+//! rather than waiting without limit. A write that panics is answered with an error and its
+//! changes are rolled back; the thread carries on with the others.
 
-use std::sync::mpsc;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
 
 use rusqlite::Connection;
 use tessera_core::{Error, Result};
@@ -23,17 +29,28 @@ type Job = Box<dyn FnOnce(Option<&Connection>) -> (bool, Finish) + Send>;
 
 #[derive(Clone)]
 pub struct Writer {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::SyncSender<Job>,
+    /// Writes accepted into the queue since the start.
+    accepted: Arc<AtomicU64>,
 }
 
 impl Writer {
-    pub fn start(conn: Connection) -> Self {
-        let (jobs, queue) = mpsc::channel::<Job>();
+    /// Starts the writer thread; at most `queue` writes wait for it (at least one).
+    pub fn start(conn: Connection, queue: usize) -> Self {
+        let (jobs, waiting) = mpsc::sync_channel::<Job>(queue.max(1));
         std::thread::Builder::new()
             .name("tessera-sqlite-writer".into())
-            .spawn(move || run(conn, queue))
+            .spawn(move || run(conn, waiting))
             .expect("spawn the SQLite writer thread");
-        Self { jobs }
+        Self {
+            jobs,
+            accepted: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// How many writes were accepted since the start.
+    pub fn accepted(&self) -> u64 {
+        self.accepted.load(Ordering::Relaxed)
     }
 
     /// Runs `work` in the writer's transaction and answers once it is committed. An `Err` from
@@ -46,7 +63,10 @@ impl Writer {
         let (tx, rx) = oneshot::channel();
         let job: Job = Box::new(move |conn| {
             let result = match conn {
-                Some(conn) => work(conn),
+                Some(conn) => catch_unwind(AssertUnwindSafe(|| work(conn))).unwrap_or_else(|_| {
+                    error!("a write panicked; its changes are rolled back");
+                    Err(Error::Internal("a write failed".into()))
+                }),
                 None => Err(Error::storage("cannot begin a write")),
             };
             let ok = result.is_ok();
@@ -59,9 +79,13 @@ impl Writer {
             });
             (ok, finish)
         });
-        self.jobs
-            .send(job)
-            .map_err(|_| Error::storage("the SQLite writer has stopped"))?;
+        self.jobs.try_send(job).map_err(|e| match e {
+            mpsc::TrySendError::Full(_) => {
+                Error::Unavailable("too many writes are waiting; retry later".into())
+            }
+            mpsc::TrySendError::Disconnected(_) => Error::storage("the SQLite writer has stopped"),
+        })?;
+        self.accepted.fetch_add(1, Ordering::Relaxed);
         rx.await
             .map_err(|_| Error::storage("the SQLite writer dropped a write"))?
     }
@@ -76,7 +100,12 @@ fn run(conn: Connection, queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        commit_group(&conn, group);
+        // Jobs catch their own panics; should the bookkeeping around them panic, the group's
+        // callers get an error (their answers are dropped) and the writer goes on.
+        if catch_unwind(AssertUnwindSafe(|| commit_group(&conn, group))).is_err() {
+            error!("a write group failed; it is rolled back");
+            let _ = conn.execute_batch("ROLLBACK");
+        }
     }
 }
 
@@ -116,3 +145,7 @@ fn commit_group(conn: &Connection, group: Vec<Job>) {
     };
     finishes.into_iter().for_each(|f| f(committed));
 }
+
+#[cfg(test)]
+#[path = "writer_tests.rs"]
+mod tests;

@@ -23,6 +23,7 @@ mod contract {
     pub mod revocation_log;
     pub mod rotation;
     pub mod session_limit;
+    pub mod sqlite_writer;
     pub mod stamps;
     pub mod support;
     pub mod tokens;
@@ -163,7 +164,12 @@ contract_suite!(postgres, crate::contract::backends::postgres);
 
 /// What only the SQLite store has.
 mod sqlite_only {
-    use crate::contract::migrations;
+    use crate::contract::{migrations, sqlite_writer};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn unknown_refresh_tokens_never_reach_the_writer() {
+        sqlite_writer::unknown_refresh_tokens_never_reach_the_writer().await;
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn a_database_with_only_the_first_migration_gets_the_later_ones() {

@@ -8,6 +8,7 @@ use tessera_core::store::{
 };
 use tessera_core::{Result, Timestamp};
 
+use super::helpers::hash_exists;
 use super::{
     apikey_revocation, apikey_rotation, conflict_or_storage, sql_error, users, SqliteStore,
 };
@@ -100,6 +101,16 @@ impl ApiKeyStore for SqliteStore {
         next: &NextApiKey,
         now: Timestamp,
     ) -> Result<ApiKeyRotation> {
+        // Read first: a token nobody was given never becomes a write. The write re-checks.
+        let known = presented.to_vec();
+        let sql = "SELECT 1 FROM apikeys WHERE refresh_hash = ?1";
+        if !self
+            .readers
+            .read(move |c| hash_exists(c, sql, &known))
+            .await?
+        {
+            return Ok(ApiKeyRotation::Unknown);
+        }
         let (presented, next) = (presented.to_vec(), next.clone());
         self.writer
             .write(move |c| apikey_rotation::rotate(c, &presented, &next, now))

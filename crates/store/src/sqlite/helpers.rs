@@ -29,6 +29,13 @@ pub(super) fn exists(c: &Connection, sql: &str, key: &str) -> Result<bool> {
         .map_err(sql_error)
 }
 
+/// Whether a query keyed by a hash finds a row.
+pub(super) fn hash_exists(c: &Connection, sql: &str, hash: &[u8]) -> Result<bool> {
+    c.prepare_cached(sql)
+        .and_then(|mut s| s.exists([hash]))
+        .map_err(sql_error)
+}
+
 pub(super) fn user_exists(c: &Connection, username: &str) -> Result<bool> {
     exists(c, "SELECT 1 FROM users WHERE username = ?1", username)
 }

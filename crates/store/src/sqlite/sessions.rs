@@ -7,7 +7,7 @@ use tessera_core::settings::SessionLimitPolicy;
 use tessera_core::store::{NewSession, NextRefresh, RevokeReason, Rotation, SessionStore};
 use tessera_core::{Error, Result, Timestamp};
 
-use super::helpers::{exec, strings};
+use super::helpers::{exec, hash_exists, strings};
 use super::{session_rotation, sql_error, users, SqliteStore};
 
 /// Inserts a session and its first refresh token.
@@ -147,6 +147,16 @@ impl SessionStore for SqliteStore {
         next: &NextRefresh,
         now: Timestamp,
     ) -> Result<Rotation> {
+        // Read first: a token nobody was given never becomes a write. The write re-checks.
+        let known = presented.to_vec();
+        let sql = "SELECT 1 FROM refresh_tokens WHERE hash = ?1";
+        if !self
+            .readers
+            .read(move |c| hash_exists(c, sql, &known))
+            .await?
+        {
+            return Ok(Rotation::Unknown);
+        }
         let (presented, next) = (presented.to_vec(), next.clone());
         self.writer
             .write(move |c| session_rotation::rotate(c, &presented, &next, now))

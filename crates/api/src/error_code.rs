@@ -61,6 +61,8 @@ error_codes! {
     SessionLimit => "session_limit",
     PayloadTooLarge => "payload_too_large",
     UnsupportedMediaType => "unsupported_media_type",
+    /// The request's body stopped arriving for too long.
+    RequestTimeout => "request_timeout",
     RateLimited => "rate_limited",
     InternalError => "internal_error",
     Unavailable => "unavailable",

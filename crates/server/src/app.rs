@@ -1,5 +1,9 @@
-//! The router with its layers: body limit, JSON errors for everything, no-store, CORS, and
-//! outermost the request id and its tracing span.
+//! The router with its layers: a panicking handler answered with a 500, the body and request
+//! timeouts, body limit, JSON errors for everything, no-store, CORS, and outermost the request
+//! id and its tracing span.
+
+use std::any::Any;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
@@ -7,19 +11,32 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderValue, Method, Response, StatusCode};
 use axum::response::IntoResponse;
 use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tracing::error;
 
 use tessera_api::ErrorCode;
 
+use crate::config::Config;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub fn build(state: AppState, max_body_bytes: usize, cors_origins: &[String]) -> Router {
-    let mut app = crate::routes::router()
+/// The API, with `extra` routes merged in (what an embedding program adds; tests inject
+/// faults with it).
+pub fn build(state: AppState, config: &Config, extra: Router<AppState>) -> Router {
+    let app = crate::routes::router()
+        .merge(extra)
         .fallback(not_found)
-        .layer(axum::middleware::map_response(json_errors))
-        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(CatchPanicLayer::custom(answer_panic));
+    let app = crate::timeouts::layer(
+        app,
+        Duration::from_secs(config.body_timeout_seconds),
+        Duration::from_secs(config.request_timeout_seconds),
+    );
+    let mut app = with_json_errors(app)
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .with_state(state);
+    let cors_origins = &config.cors_origins;
     if !cors_origins.is_empty() {
         app = app.layer(
             CorsLayer::new()
@@ -44,6 +61,23 @@ fn allowed_origins(cors_origins: &[String]) -> AllowOrigin {
     AllowOrigin::list(origins)
 }
 
+/// A handler that panicked: a 500 with the API's error body (the panic's message goes to the
+/// log by the panic hook, never to the client); the server carries on.
+fn answer_panic(_: Box<dyn Any + Send + 'static>) -> Response<Body> {
+    error!("a request handler panicked");
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::InternalError,
+        "Internal server error",
+    )
+    .into_response()
+}
+
+/// Wraps `app` so that every error answer has the API's JSON body, and none is cached.
+pub fn with_json_errors<S: Clone + Send + Sync + 'static>(app: Router<S>) -> Router<S> {
+    app.layer(axum::middleware::map_response(json_errors))
+}
+
 async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "Not found")
 }
@@ -64,6 +98,10 @@ async fn json_errors(response: Response<Body>) -> Response<Body> {
                 (ErrorCode::UnsupportedMediaType, "Unsupported media type")
             }
             StatusCode::NOT_FOUND => (ErrorCode::NotFound, "Not found"),
+            StatusCode::REQUEST_TIMEOUT => (ErrorCode::RequestTimeout, "Request timeout"),
+            StatusCode::SERVICE_UNAVAILABLE => {
+                (ErrorCode::Unavailable, "Service unavailable, retry later")
+            }
             s if s.is_server_error() => (ErrorCode::InternalError, "Internal server error"),
             _ => (ErrorCode::BadRequest, "Bad request"),
         };
@@ -72,6 +110,10 @@ async fn json_errors(response: Response<Body>) -> Response<Body> {
             if let Some(v) = response.headers().get(name) {
                 fresh.headers_mut().insert(name, v.clone());
             }
+        }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            let retry = fresh.headers_mut().entry("retry-after");
+            retry.or_insert(HeaderValue::from_static("1"));
         }
         fresh
     } else {

@@ -113,6 +113,12 @@ impl<T: DeserializeOwned + Default, S: Send + Sync, const LENIENT: bool> FromReq
                     ErrorCode::PayloadTooLarge,
                     "Request body too large",
                 )
+            } else if crate::timeouts::is_body_timeout(&e) {
+                ApiError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    ErrorCode::RequestTimeout,
+                    "The request body stopped arriving",
+                )
             } else {
                 ApiError::bad_request("could not read the request body")
             }

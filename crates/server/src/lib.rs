@@ -3,6 +3,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod connections;
 pub mod error;
 pub mod extract;
 pub mod feed;
@@ -15,6 +16,7 @@ pub mod request_trace;
 pub mod routes;
 pub mod serve;
 pub mod state;
+pub mod timeouts;
 
 pub use config::Config;
 pub use serve::{Running, Server};

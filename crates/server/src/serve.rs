@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context};
+use axum::Router;
 use tessera_core::jwt::JwtCodec;
 use tessera_core::keys::SigningKey;
 use tessera_core::password::PasswordPool;
@@ -179,6 +180,15 @@ impl Server {
     }
 
     pub async fn start_on(self, listener: TcpListener) -> anyhow::Result<Running> {
+        self.start_with_routes(listener, Router::new()).await
+    }
+
+    /// Starts serving on `listener`, with `extra` routes merged into the API.
+    pub async fn start_with_routes(
+        self,
+        listener: TcpListener,
+        extra: Router<AppState>,
+    ) -> anyhow::Result<Running> {
         let config = self.config;
         let auth = build_auth(&config, self.clock.clone()).await?;
         let initial_admin_password = seed_users(&auth, &config, self.demo).await?;
@@ -199,23 +209,13 @@ impl Server {
             }),
             trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         };
-        let app = crate::app::build(state, config.max_body_bytes, &config.cors_origins);
+        let app = crate::app::build(state, &config, extra);
         let addr = listener.local_addr()?;
         let (shutdown, stopped) = watch::channel(false);
         let stopped_feed = stopped.clone();
         let stopped_flush = stopped.clone();
-        let mut stop = stopped.clone();
-        let server = tokio::spawn(async move {
-            let service = app.into_make_service_with_connect_info::<SocketAddr>();
-            let result = axum::serve(listener, service)
-                .with_graceful_shutdown(async move {
-                    let _ = stop.wait_for(|s| *s).await;
-                })
-                .await;
-            if let Err(e) = result {
-                warn!(error = %e, "server stopped with an error");
-            }
-        });
+        let server =
+            crate::connections::serve(listener, app, config.connection_limits(), stopped.clone());
         let mut tasks = vec![
             server,
             every(

@@ -1,5 +1,7 @@
 //! Range checks, and the settings turned into the domain's types.
 
+use std::time::Duration;
+
 use tessera_core::auth::apikeys::LONGEST_MAX_TTL;
 use tessera_core::password::HashParams;
 use tessera_core::settings::{AuthSettings, SessionLimitPolicy};
@@ -36,6 +38,7 @@ impl Config {
         problems.extend(self.apikey_problems());
         problems.extend(self.passphrase_problem());
         problems.extend(self.cors_problems());
+        problems.extend(self.connection_problems());
         if let Err(e) = self.hash_params().check() {
             problems.push(format!("argon2_* settings: {e}"));
         }
@@ -86,6 +89,31 @@ impl Config {
                 format!("cors_origins: {o:?} is not an origin (scheme://host[:port], no path)")
             })
             .collect()
+    }
+
+    fn connection_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (name, value) in [
+            ("header_timeout_seconds", self.header_timeout_seconds),
+            ("body_timeout_seconds", self.body_timeout_seconds),
+            ("request_timeout_seconds", self.request_timeout_seconds),
+        ] {
+            if !(1..=3600).contains(&value) {
+                problems.push(format!("{name} must be between 1 and 3600, not {value}"));
+            }
+        }
+        if self.max_connections == 0 {
+            problems.push("max_connections must be at least 1".into());
+        }
+        problems
+    }
+
+    /// How connections are held (the ranges are checked by `problems`).
+    pub fn connection_limits(&self) -> crate::connections::ConnectionLimits {
+        crate::connections::ConnectionLimits {
+            header_timeout: Duration::from_secs(self.header_timeout_seconds),
+            max_connections: self.max_connections,
+        }
     }
 
     fn session_limit_policy(&self) -> Result<SessionLimitPolicy, String> {

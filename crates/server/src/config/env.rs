@@ -48,6 +48,22 @@ pub(super) const VARS: &[(&str, &str, Parse)] = &[
         one::<u32>,
     ),
     ("TESSERA_MAX_BODY_BYTES", "max_body_bytes", one::<usize>),
+    (
+        "TESSERA_HEADER_TIMEOUT_SECONDS",
+        "header_timeout_seconds",
+        one::<u64>,
+    ),
+    (
+        "TESSERA_BODY_TIMEOUT_SECONDS",
+        "body_timeout_seconds",
+        one::<u64>,
+    ),
+    (
+        "TESSERA_REQUEST_TIMEOUT_SECONDS",
+        "request_timeout_seconds",
+        one::<u64>,
+    ),
+    ("TESSERA_MAX_CONNECTIONS", "max_connections", one::<usize>),
     ("TESSERA_ARGON2_MEMORY_KIB", "argon2_memory_kib", one::<u32>),
     ("TESSERA_ARGON2_ITERATIONS", "argon2_iterations", one::<u32>),
     (

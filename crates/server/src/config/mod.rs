@@ -53,6 +53,15 @@ pub struct Config {
     pub trusted_proxies: Vec<ProxyNet>,
     pub cors_origins: Vec<String>,
     pub max_body_bytes: usize,
+    /// Seconds a client has to send a request's headers, from connecting or from its previous
+    /// answer (so also how long an idle kept-alive connection stays open).
+    pub header_timeout_seconds: u64,
+    /// Seconds a request body may go without sending anything (then 408).
+    pub body_timeout_seconds: u64,
+    /// Seconds a whole request may take, body and answer (then 503).
+    pub request_timeout_seconds: u64,
+    /// Connections open at once; more wait in the listen queue.
+    pub max_connections: usize,
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub argon2_parallelism: u32,
@@ -98,6 +107,10 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
             max_body_bytes: 64 * 1024,
+            header_timeout_seconds: 10,
+            body_timeout_seconds: 10,
+            request_timeout_seconds: 30,
+            max_connections: 10_000,
             argon2_memory_kib: HashParams::OWASP.memory_kib,
             argon2_iterations: HashParams::OWASP.iterations,
             argon2_parallelism: HashParams::OWASP.parallelism,

@@ -7,6 +7,7 @@ mod common;
 mod forwarded;
 mod limits;
 mod login;
+mod panics;
 mod redis_limits;
 mod refresh;
 mod request_id;
@@ -20,6 +21,7 @@ mod scoped_rights;
 mod scoped_support;
 mod scoped_user_changes;
 mod shapes;
+mod slow_clients;
 mod start_checks;
 #[path = "../support/mod.rs"]
 mod support;

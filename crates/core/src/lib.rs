@@ -2,6 +2,7 @@
 //! [`Store`] port that storage backends implement. No HTTP and no SQL live here.
 
 pub mod auth;
+pub mod client_key;
 pub mod clock;
 pub mod error;
 pub mod feed;
@@ -21,6 +22,7 @@ pub mod user;
 pub mod workers;
 
 pub use auth::{ApiKeySettings, Auth, LoginOutcome, Validated};
+pub use client_key::ClientKey;
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use error::{Error, Rejection, Result};
 pub use revocation_key::RevocationKey;

@@ -27,8 +27,15 @@ pub struct AuthSettings {
     pub lockout_secs: i64,
     /// Clock leeway for `exp` / `nbf` / `iat`, seconds.
     pub leeway: i64,
-    /// Logins of one account decided at once on one instance; more get `RateLimited`. 0 = no cap.
+    /// Logins of one account decided at once on one instance (for each familiar client, and
+    /// for all other clients together); more get `RateLimited`. 0 = no cap.
     pub logins_in_flight: u32,
+    /// How long a client stays familiar after a successful login from it, seconds (its failures
+    /// then have their own count); 0 = smart lockout off.
+    pub familiar_client_secs: i64,
+    /// Failures per user and hour from unfamiliar clients, whatever their addresses; beyond
+    /// it they are refused until the hour is over. 0 = no ceiling.
+    pub unfamiliar_failures_per_hour: u32,
 }
 
 impl Default for AuthSettings {
@@ -42,6 +49,8 @@ impl Default for AuthSettings {
             lockout_secs: 900,
             leeway: 5,
             logins_in_flight: LOGINS_IN_FLIGHT,
+            familiar_client_secs: 30 * 86_400,
+            unfamiliar_failures_per_hour: 10,
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod postgres;
 pub mod sqlite;
 
+mod lockout_sql;
 mod migrations;
 mod rows;
 

@@ -23,6 +23,7 @@ mod contract {
     pub mod revocation_log;
     pub mod rotation;
     pub mod session_limit;
+    pub mod smart_lockout;
     pub mod sqlite_writer;
     pub mod stamps;
     pub mod support;
@@ -120,6 +121,13 @@ macro_rules! contract_suite {
                 descriptions_change_on_live_tokens,
                 uses_are_written_in_batches_and_never_go_back_in_time,
                 resource_tokens_outlive_their_creators_maintainership,
+            }
+            smart_lockout {
+                a_success_makes_its_client_familiar_for_the_window,
+                a_familiar_client_keeps_a_count_of_its_own,
+                unfamiliar_failures_have_an_hourly_ceiling,
+                clearing_ends_every_count_and_lock,
+                clients_no_longer_familiar_are_forgotten,
             }
             stamps {
                 password_role_and_disabled_changes_bump_the_stamp,

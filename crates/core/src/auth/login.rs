@@ -1,8 +1,11 @@
 //! Logging in: password check with lockout, then a new session.
 
+use std::net::IpAddr;
+
 use tracing::{info, warn};
 
 use super::{stamp, Auth};
+use crate::client_key::ClientKey;
 use crate::error::{Error, Result};
 use crate::jwt::{Claims, ACCESS_TYP, ACCESS_TYPE};
 use crate::revocation_key::RevocationKey;
@@ -44,23 +47,23 @@ impl Auth {
         Ok(self.store.user(name.as_str()).await?.is_some())
     }
 
-    /// Checks a username and password and opens a session. Every refusal is
-    /// [`Error::InvalidCredentials`]; a wrong password, an unknown or a disabled user costs one
-    /// Argon2 verification, a locked account none. The attempt is counted (reserved) before
-    /// its password is checked and given back when it was right, so concurrent guesses cannot
-    /// outrun the lock: at most `lockout_threshold` of them are ever checked.
-    pub async fn login(&self, username: &str, password: &str) -> Result<LoginOutcome> {
+    /// Checks a username and password, from the client at `client_ip`, and opens a session.
+    /// Every refusal is [`Error::InvalidCredentials`]; a wrong password, an unknown or a
+    /// disabled user costs one Argon2 verification, a locked one none. The attempt is counted
+    /// (reserved) before its password is checked and given back when it was right, so
+    /// concurrent guesses cannot outrun the lock: at most `lockout_threshold` of them are ever
+    /// checked. It is counted against its client when the user logged in from that client
+    /// within `familiar_client_secs` (smart lockout), else against the account.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        client_ip: IpAddr,
+    ) -> Result<LoginOutcome> {
         if password.len() > MAX_PASSWORD_BYTES {
             return Err(Error::InvalidCredentials);
         }
         let name = normalise(username);
-        let Some(_slot) = self
-            .logins_in_flight
-            .enter(name.clone(), self.settings.logins_in_flight)
-        else {
-            info!(username = %name, "login refused: too many logins of this account in progress");
-            return Err(Error::RateLimited { retry_after: 1 });
-        };
         let user = match Username::parse(&name) {
             Ok(n) => self.store.user(n.as_str()).await?,
             Err(_) => None,
@@ -77,8 +80,24 @@ impl Auth {
             return Err(Error::InvalidCredentials);
         }
         let now = self.clock.now();
-        if user.is_locked(now) || !self.reserve_attempt(&user.username, now).await? {
-            info!(username = %user.username, "login refused: account locked");
+        let client = ClientKey::of(client_ip);
+        let familiar = self.familiar_client(&user, &client, now).await?;
+        let slot_key = match familiar {
+            Some(_) => format!("{name} {client}"),
+            None => name,
+        };
+        let Some(_slot) = self
+            .logins_in_flight
+            .enter(slot_key, self.settings.logins_in_flight)
+        else {
+            info!(username = %user.username, "login refused: too many logins of this account in progress");
+            return Err(Error::RateLimited { retry_after: 1 });
+        };
+        if !self
+            .reserve_attempt(&user, &client, familiar.as_ref(), now)
+            .await?
+        {
+            info!(username = %user.username, familiar = familiar.is_some(), "login refused: locked for this client");
             return Err(Error::InvalidCredentials);
         }
         let verified = self
@@ -86,11 +105,10 @@ impl Auth {
             .verify(password.to_string(), Some(user.password_hash.clone()))
             .await?;
         if !verified.ok {
-            info!(username = %user.username, "login failed: wrong password");
+            info!(username = %user.username, familiar = familiar.is_some(), "login failed: wrong password");
             return Err(Error::InvalidCredentials);
         }
-        self.store
-            .clear_login_failures(user.username.as_str())
+        self.attempt_succeeded(&user, &client, familiar.is_some(), now)
             .await?;
         if let Some(upgraded) = verified.upgraded {
             self.store
@@ -113,19 +131,6 @@ impl Auth {
         self.open_session(&user.username, fullname, requires, now)
             .await
             .map_err(stamp::login_refusal)
-    }
-
-    /// Counts the attempt as a failure before its password is checked, unless the account is
-    /// locked; false when it is.
-    async fn reserve_attempt(&self, username: &Username, now: Timestamp) -> Result<bool> {
-        self.store
-            .reserve_login_attempt(
-                username.as_str(),
-                now,
-                self.settings.lockout_threshold,
-                self.settings.lockout_secs,
-            )
-            .await
     }
 
     async fn open_session(

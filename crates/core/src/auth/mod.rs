@@ -3,6 +3,7 @@
 pub mod apikeys;
 mod caller;
 mod in_flight;
+mod lockout;
 mod login;
 mod personal;
 mod profiles;

@@ -3,6 +3,7 @@
 //! `Arc<dyn Store>`.
 
 mod apikeys;
+mod lockout;
 mod revocations;
 mod scoped_tokens;
 mod sessions;
@@ -12,6 +13,7 @@ pub use apikeys::{
     ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, ApiKeyUnclaimed, NewApiKey,
     NextApiKey, UnclaimedOutcome,
 };
+pub use lockout::{FamiliarClient, LockoutPolicy, LockoutStore, CEILING_WINDOW};
 pub use revocations::{
     LogCursor, LogRead, RevocationLog, RevokedApiKey, RevokedSession, RevokedToken,
 };
@@ -23,12 +25,21 @@ pub use users::{NewUser, Unchanged, UserChange, UserStore};
 
 /// Everything tessera stores: every part of the port, implemented by one backend.
 pub trait Store:
-    UserStore + SessionStore + ApiKeyStore + ScopedTokenStore + RevocationLog + Send + Sync + 'static
+    UserStore
+    + LockoutStore
+    + SessionStore
+    + ApiKeyStore
+    + ScopedTokenStore
+    + RevocationLog
+    + Send
+    + Sync
+    + 'static
 {
 }
 
 impl<T> Store for T where
     T: UserStore
+        + LockoutStore
         + SessionStore
         + ApiKeyStore
         + ScopedTokenStore

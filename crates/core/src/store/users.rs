@@ -72,25 +72,9 @@ pub trait UserStore: Send + Sync {
     /// Sets the disabled flag and bumps the security stamp, in one statement.
     async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool>;
 
-    /// Reserves a login attempt before its password is checked: counts it as a failure and
-    /// locks the account until `now + lock_secs` when the count reaches `threshold` (0 =
-    /// never), in one statement, unless the account is locked at `now` (a lock that ran out
-    /// starts the count afresh). False when refused: the account is locked, or there is no
-    /// such user. Concurrent reservations are all counted, so no more than `threshold`
-    /// attempts are ever decided before the lock.
-    async fn reserve_login_attempt(
-        &self,
-        username: &str,
-        now: Timestamp,
-        threshold: u32,
-        lock_secs: i64,
-    ) -> Result<bool>;
-    /// Clears the failure count and the lock (a successful login gives its reservation back).
-    async fn clear_login_failures(&self, username: &str) -> Result<()>;
-
     /// Changes a user's role (the rights of their personal tokens follow) and bumps the security
-    /// stamp in the same statement, and records the
-    /// change at `now` for `users_changed_since`; false if no user.
+    /// stamp in the same statement, and records the change at `now` for `users_changed_since`;
+    /// false if no user.
     async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool>;
     /// Users whose role changed at or after `since`.
     async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>>;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tessera_core::{Error, ManualClock};
 
-use crate::support::{World, PASSWORD, T0, USER};
+use crate::support::{World, OWNER, PASSWORD, T0, USER};
 
 /// How far the validating instance's clock runs ahead of the revoking one's.
 const AHEAD: i64 = 120;
@@ -17,7 +17,7 @@ async fn a_revocation_stamped_by_a_slow_clock_is_read_and_kept_for_the_whole_tok
     let fast = Arc::new(ManualClock::new(T0 + AHEAD));
     let b = w.instance_with_clock(&fast);
     b.sync_revocations().await.unwrap();
-    let login = b.login(USER, PASSWORD).await.unwrap();
+    let login = b.login(USER, PASSWORD, OWNER).await.unwrap();
     b.validate_access(&login.access_token).await.unwrap();
 
     // The slow instance ends the session; its stamp is well behind what B has already read.

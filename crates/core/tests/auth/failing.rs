@@ -3,13 +3,13 @@
 
 use tessera_core::{AuthSettings, Error, SessionLimitPolicy};
 
-use crate::support::{assert_injected, World, PASSWORD, USER};
+use crate::support::{assert_injected, World, OWNER, PASSWORD, USER};
 
 #[tokio::test]
 async fn a_failing_store_is_a_storage_error_with_its_cause() {
     let w = World::new().await;
     w.store.fail_everything();
-    assert_injected(w.auth.login(USER, PASSWORD).await);
+    assert_injected(w.auth.login(USER, PASSWORD, OWNER).await);
     assert_injected(w.auth.username_exists(USER).await);
     assert_injected(w.auth.sync_revocations().await);
 }
@@ -53,11 +53,11 @@ async fn a_login_whose_session_could_not_be_stored_leaves_no_session() {
     };
     let w = World::with(settings).await;
     w.store.fail(&["create_session"]);
-    assert_injected(w.auth.login(USER, PASSWORD).await);
+    assert_injected(w.auth.login(USER, PASSWORD, OWNER).await);
     w.store.heal();
     let login = w
         .auth
-        .login(USER, PASSWORD)
+        .login(USER, PASSWORD, OWNER)
         .await
         .expect("no half session counts against the limit of one");
     assert!(login.evicted.is_empty());

@@ -12,6 +12,7 @@ use tessera_core::store::{
     RevokeReason, RevokedApiKey, RevokedSession, RevokedToken, Rotation, ScopedTokenStore,
     SessionStore, TokenOwner, TokenRecord, TokenUse, UserChange, UserStore,
 };
+use tessera_core::store::{FamiliarClient, LockoutPolicy, LockoutStore};
 use tessera_core::{Error, Result, Role, Store, Timestamp, User};
 
 use crate::gate::Gate;
@@ -108,23 +109,45 @@ impl UserStore for FlakyStore {
     async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool> {
         pass!(self.set_disabled(username, disabled))
     }
-    async fn reserve_login_attempt(
-        &self,
-        username: &str,
-        now: Timestamp,
-        threshold: u32,
-        lock_secs: i64,
-    ) -> Result<bool> {
-        pass!(self.reserve_login_attempt(username, now, threshold, lock_secs))
-    }
-    async fn clear_login_failures(&self, username: &str) -> Result<()> {
-        pass!(self.clear_login_failures(username))
-    }
     async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool> {
         pass!(self.set_user_role(username, role, now))
     }
     async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>> {
         pass!(self.users_changed_since(since))
+    }
+}
+
+#[async_trait]
+impl LockoutStore for FlakyStore {
+    async fn familiar_client(
+        &self,
+        username: &str,
+        client: &str,
+        since: Timestamp,
+    ) -> Result<Option<FamiliarClient>> {
+        pass!(self.familiar_client(username, client, since))
+    }
+    async fn reserve_login_attempt(
+        &self,
+        username: &str,
+        familiar: Option<&str>,
+        now: Timestamp,
+        policy: &LockoutPolicy,
+    ) -> Result<bool> {
+        pass!(self.reserve_login_attempt(username, familiar, now, policy))
+    }
+    async fn record_login_success(
+        &self,
+        username: &str,
+        client: &str,
+        familiar: bool,
+        now: Timestamp,
+        policy: &LockoutPolicy,
+    ) -> Result<()> {
+        pass!(self.record_login_success(username, client, familiar, now, policy))
+    }
+    async fn clear_login_failures(&self, username: &str) -> Result<()> {
+        pass!(self.clear_login_failures(username))
     }
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use tessera_core::{AuthSettings, Error};
 use tokio::sync::mpsc;
 
-use crate::support::{World, PASSWORD, USER};
+use crate::support::{World, OWNER, PASSWORD, USER};
 
 #[tokio::test]
 async fn failed_logins_lock_the_account_until_the_lock_runs_out() {
@@ -16,18 +16,22 @@ async fn failed_logins_lock_the_account_until_the_lock_runs_out() {
     };
     let w = World::with(settings).await;
     for _ in 0..3 {
-        let err = w.auth.login(USER, "wrong password").await.unwrap_err();
+        let err = w
+            .auth
+            .login(USER, "wrong password", OWNER)
+            .await
+            .unwrap_err();
         assert!(matches!(err, Error::InvalidCredentials), "{err:?}");
     }
     w.advance(599);
-    let err = w.auth.login(USER, PASSWORD).await.unwrap_err();
+    let err = w.auth.login(USER, PASSWORD, OWNER).await.unwrap_err();
     assert!(
         matches!(err, Error::InvalidCredentials),
         "locked: even the right password is refused, {err:?}"
     );
     w.advance(1);
     w.auth
-        .login(USER, PASSWORD)
+        .login(USER, PASSWORD, OWNER)
         .await
         .expect("the lock ran out");
     let user = w.store.inner().user(USER).await.unwrap().unwrap();
@@ -56,7 +60,7 @@ async fn a_burst_of_guesses_cannot_outrun_the_lock() {
         .map(|i| {
             let (w, done) = (Arc::clone(&w), done_tx.clone());
             tokio::spawn(async move {
-                let result = w.auth.login(USER, &format!("wrong guess {i}")).await;
+                let result = w.auth.login(USER, &format!("wrong guess {i}"), OWNER).await;
                 let _ = done.send(());
                 result
             })
@@ -71,7 +75,7 @@ async fn a_burst_of_guesses_cannot_outrun_the_lock() {
         }
     }
 
-    let right = w.auth.login(USER, PASSWORD).await;
+    let right = w.auth.login(USER, PASSWORD, OWNER).await;
     w.store.gate.release();
     for guess in guesses {
         let err = guess.await.unwrap().unwrap_err();
@@ -101,12 +105,12 @@ async fn logins_of_one_account_in_flight_are_capped() {
     let held: Vec<_> = (0..2)
         .map(|_| {
             let w = Arc::clone(&w);
-            tokio::spawn(async move { w.auth.login(USER, PASSWORD).await.map(|_| ()) })
+            tokio::spawn(async move { w.auth.login(USER, PASSWORD, OWNER).await.map(|_| ()) })
         })
         .collect();
     let mut waiting = w.store.gate.waiting();
     waiting.wait_for(|n| *n == 2).await.unwrap();
-    let third = w.auth.login(USER, PASSWORD).await.unwrap_err();
+    let third = w.auth.login(USER, PASSWORD, OWNER).await.unwrap_err();
     assert!(matches!(third, Error::RateLimited { .. }), "{third:?}");
     w.store.gate.release();
     for login in held {

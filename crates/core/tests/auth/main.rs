@@ -9,5 +9,6 @@ mod flaky;
 mod gate;
 mod lockout;
 mod rotation;
+mod smart_lockout;
 mod stamp;
 mod support;

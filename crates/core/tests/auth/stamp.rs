@@ -10,7 +10,7 @@ use tessera_core::scopes::Scopes;
 use tessera_core::store::TokenOwner;
 use tessera_core::{Error, Permission, Role, Validated};
 
-use crate::support::{World, PASSWORD, USER};
+use crate::support::{World, OWNER, PASSWORD, USER};
 
 const CARL: &str = "carl";
 const CARL_PASSWORD: &str = "carl's password";
@@ -23,7 +23,7 @@ async fn with_carl() -> (Arc<World>, Validated) {
         .create_user(CARL, "Carl", CARL_PASSWORD, Role::Contributor, false)
         .await
         .unwrap();
-    let login = w.auth.login(CARL, CARL_PASSWORD).await.unwrap();
+    let login = w.auth.login(CARL, CARL_PASSWORD, OWNER).await.unwrap();
     let caller = w.auth.validate_access(&login.access_token).await.unwrap();
     (Arc::new(w), caller)
 }
@@ -48,7 +48,7 @@ async fn a_login_under_way_during_a_reset_opens_no_session() {
     w.store.gate.hold(&["create_session"]);
     let login = {
         let w = Arc::clone(&w);
-        tokio::spawn(async move { w.auth.login(USER, PASSWORD).await.map(|_| ()) })
+        tokio::spawn(async move { w.auth.login(USER, PASSWORD, OWNER).await.map(|_| ()) })
     };
     until_waiting(&w, 1).await;
     w.auth.set_password(USER, NEW_PASSWORD).await.unwrap();
@@ -66,7 +66,10 @@ async fn a_login_under_way_during_a_reset_opens_no_session() {
         .await
         .unwrap();
     assert!(live.is_empty(), "no session survived the reset: {live:?}");
-    w.auth.login(USER, NEW_PASSWORD).await.expect("the new one");
+    w.auth
+        .login(USER, NEW_PASSWORD, OWNER)
+        .await
+        .expect("the new one");
 }
 
 #[tokio::test]
@@ -84,7 +87,7 @@ async fn a_rehash_under_way_does_not_undo_a_reset() {
         .hold(&["set_password_hash", "upgrade_password_hash"]);
     let login = {
         let w = Arc::clone(&w);
-        tokio::spawn(async move { w.auth.login(USER, PASSWORD).await.map(|_| ()) })
+        tokio::spawn(async move { w.auth.login(USER, PASSWORD, OWNER).await.map(|_| ()) })
     };
     until_waiting(&w, 1).await;
     let reset = hash_blocking(NEW_PASSWORD, weaker).unwrap();
@@ -96,10 +99,10 @@ async fn a_rehash_under_way_does_not_undo_a_reset() {
     w.store.gate.release();
     let _ = login.await.unwrap();
     w.auth
-        .login(USER, NEW_PASSWORD)
+        .login(USER, NEW_PASSWORD, OWNER)
         .await
         .expect("the reset password stands");
-    let old = w.auth.login(USER, PASSWORD).await.unwrap_err();
+    let old = w.auth.login(USER, PASSWORD, OWNER).await.unwrap_err();
     assert!(matches!(old, Error::InvalidCredentials), "{old:?}");
 }
 

@@ -1,6 +1,7 @@
 //! One test's world: a real SQLite store (behind a switch that makes it fail on demand), a
 //! manual clock, and the auth service on them.
 
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
 use tempfile::TempDir;
@@ -15,6 +16,8 @@ use crate::flaky::FlakyStore;
 pub const T0: Timestamp = 1_700_000_000;
 pub const USER: &str = "anna";
 pub const PASSWORD: &str = "correct horse battery";
+/// Where the tests' logins come from, unless a test says otherwise.
+pub const OWNER: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1));
 
 /// Cheap hashing: these tests are about time and storage, not about Argon2's cost.
 const PARAMS: HashParams = HashParams {
@@ -68,7 +71,7 @@ impl World {
     }
 
     pub async fn login(&self) -> LoginOutcome {
-        self.auth.login(USER, PASSWORD).await.expect("login")
+        self.auth.login(USER, PASSWORD, OWNER).await.expect("login")
     }
 
     pub fn advance(&self, secs: i64) {

@@ -140,6 +140,9 @@ impl Config {
         if self.lockout_seconds < 0 {
             problems.push("lockout_seconds must not be negative".into());
         }
+        if self.familiar_client_seconds < 0 {
+            problems.push("familiar_client_seconds must not be negative".into());
+        }
         problems.extend(self.session_limit_policy().err());
         problems
     }
@@ -157,6 +160,8 @@ impl Config {
             session_limit_policy: self.session_limit_policy()?,
             lockout_threshold: self.lockout_threshold,
             lockout_secs: self.lockout_seconds,
+            familiar_client_secs: self.familiar_client_seconds,
+            unfamiliar_failures_per_hour: self.unfamiliar_failures_per_hour,
             leeway: self.jwt_leeway,
             ..AuthSettings::default()
         })

@@ -33,6 +33,16 @@ pub(super) const VARS: &[(&str, &str, Parse)] = &[
     ("TESSERA_LOCKOUT_THRESHOLD", "lockout_threshold", one::<u32>),
     ("TESSERA_LOCKOUT_SECONDS", "lockout_seconds", one::<i64>),
     (
+        "TESSERA_FAMILIAR_CLIENT_SECONDS",
+        "familiar_client_seconds",
+        one::<i64>,
+    ),
+    (
+        "TESSERA_UNFAMILIAR_FAILURES_PER_HOUR",
+        "unfamiliar_failures_per_hour",
+        one::<u32>,
+    ),
+    (
         "TESSERA_RATE_LOGIN_PER_MINUTE",
         "rate_login_per_minute",
         one::<u32>,

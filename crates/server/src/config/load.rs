@@ -194,6 +194,8 @@ settings!(
     jwt_leeway,
     lockout_threshold,
     lockout_seconds,
+    familiar_client_seconds,
+    unfamiliar_failures_per_hour,
     rate_login_per_minute,
     rate_register_per_minute,
     rate_username_check_per_minute,

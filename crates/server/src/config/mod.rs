@@ -46,6 +46,10 @@ pub struct Config {
     pub jwt_leeway: i64,
     pub lockout_threshold: u32,
     pub lockout_seconds: i64,
+    /// How long a client stays familiar after a successful login (smart lockout), seconds.
+    pub familiar_client_seconds: i64,
+    /// Failures per user and hour from unfamiliar clients; 0 = no ceiling.
+    pub unfamiliar_failures_per_hour: u32,
     pub rate_login_per_minute: u32,
     pub rate_register_per_minute: u32,
     pub rate_username_check_per_minute: u32,
@@ -101,6 +105,8 @@ impl Default for Config {
             jwt_leeway: auth.leeway,
             lockout_threshold: auth.lockout_threshold,
             lockout_seconds: auth.lockout_secs,
+            familiar_client_seconds: auth.familiar_client_secs,
+            unfamiliar_failures_per_hour: auth.unfamiliar_failures_per_hour,
             rate_login_per_minute: 20,
             rate_register_per_minute: 5,
             rate_username_check_per_minute: 120,

@@ -52,7 +52,7 @@ pub async fn login(
     };
     let outcome = state
         .auth
-        .login(&username, &password)
+        .login(&username, &password, ip)
         .await
         .map_err(|e| ApiError::from(e).with_authenticated(false))?;
     Ok(Json(LoginResponse {

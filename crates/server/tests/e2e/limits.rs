@@ -102,3 +102,25 @@ async fn repeated_failures_lock_the_account_for_a_while() {
     let refused = s.client().login("guest", "x").await;
     assert_refused(&refused, 401, "invalid_credentials");
 }
+
+/// Smart lockout through the server: the client address comes from the HTTP layer (here the
+/// trusted proxy's `X-Forwarded-For`); a stranger's failures lock strangers out, answering
+/// exactly like a wrong password, while the client the owner logged in from is let in.
+#[tokio::test]
+async fn strangers_failures_lock_strangers_out_not_the_owner() {
+    let s = TestServer::start_with(|c| {
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let (owner, stranger) = ("203.0.113.7", "198.51.100.9");
+    assert_eq!(login(&s, Some(owner), "admin").await, None);
+    for _ in 0..3 {
+        assert_eq!(login(&s, Some(stranger), "wrong").await, Some(401));
+    }
+    let locked = s.forwarded_client(stranger).login("admin", "admin").await;
+    assert_refused(&locked, 401, "invalid_credentials");
+    assert_eq!(reason(&locked), "Invalid credentials");
+    assert_eq!(login(&s, Some("2001:db8::1"), "admin").await, Some(401));
+    assert_eq!(login(&s, Some(owner), "admin").await, None);
+    assert_eq!(login(&s, Some(stranger), "admin").await, Some(401));
+}

@@ -146,46 +146,6 @@ pub async fn set_disabled(pool: &PgPool, username: &str, disabled: bool) -> Resu
     Ok(done.rows_affected() == 1)
 }
 
-/// One statement, so concurrent reservations are all counted and none is granted on a locked
-/// account: each UPDATE waits for the row lock, then re-checks its WHERE on the latest version
-/// and computes from it. A lock that has run out starts the count afresh. Every SET expression
-/// sees the row as it was before this statement.
-pub async fn reserve_attempt(
-    pool: &PgPool,
-    username: &str,
-    now: Timestamp,
-    threshold: u32,
-    lock_secs: i64,
-) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE users SET
-            failed_logins = CASE WHEN locked_until <= $2 THEN 1 ELSE failed_logins + 1 END,
-            locked_until = CASE
-                WHEN $3 > 0 AND (CASE WHEN locked_until <= $2 THEN 1 ELSE failed_logins + 1 END) >= $3
-                    THEN $2 + $4
-                WHEN locked_until <= $2 THEN NULL
-                ELSE locked_until END
-         WHERE username = $1 AND (locked_until IS NULL OR locked_until <= $2)",
-    )
-    .bind(username)
-    .bind(now)
-    .bind(i64::from(threshold))
-    .bind(lock_secs)
-    .execute(pool)
-    .await
-    .map_err(sql_error)?;
-    Ok(done.rows_affected() == 1)
-}
-
-pub async fn clear_failures(pool: &PgPool, username: &str) -> Result<()> {
-    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = $1")
-        .bind(username)
-        .execute(pool)
-        .await
-        .map_err(sql_error)?;
-    Ok(())
-}
-
 /// One statement: the change is recorded only when the user exists; false if not.
 pub async fn set_role(pool: &PgPool, username: &str, role: Role, now: Timestamp) -> Result<bool> {
     let changed: Option<String> = sqlx::query_scalar(
@@ -242,18 +202,6 @@ impl UserStore for PostgresStore {
     }
     async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool> {
         set_disabled(&self.pool, username, disabled).await
-    }
-    async fn reserve_login_attempt(
-        &self,
-        username: &str,
-        now: Timestamp,
-        threshold: u32,
-        lock_secs: i64,
-    ) -> Result<bool> {
-        reserve_attempt(&self.pool, username, now, threshold, lock_secs).await
-    }
-    async fn clear_login_failures(&self, username: &str) -> Result<()> {
-        clear_failures(&self.pool, username).await
     }
     async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool> {
         set_role(&self.pool, username, role, now).await

@@ -6,6 +6,7 @@ mod apikey_revocation;
 mod apikey_rotation;
 mod apikeys;
 mod helpers;
+mod lockout;
 mod migrate;
 mod readers;
 mod resources;

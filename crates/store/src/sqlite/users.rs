@@ -117,40 +117,6 @@ pub fn set_disabled(c: &Connection, username: &str, disabled: bool) -> Result<bo
     )? == 1)
 }
 
-/// One statement on the single writer, so concurrent reservations are all counted and none
-/// is granted on a locked account. A lock that has run out starts the count afresh. (SQLite
-/// evaluates every SET expression on the row as it was.)
-pub fn reserve_attempt(
-    c: &Connection,
-    username: &str,
-    now: Timestamp,
-    threshold: u32,
-    lock_secs: i64,
-) -> Result<bool> {
-    let n = exec(
-        c,
-        "UPDATE users SET
-            failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= ?2 THEN 1 ELSE failed_logins + 1 END,
-            locked_until = CASE
-                WHEN ?3 > 0 AND (CASE WHEN locked_until IS NOT NULL AND locked_until <= ?2 THEN 1 ELSE failed_logins + 1 END) >= ?3
-                    THEN ?2 + ?4
-                WHEN locked_until IS NOT NULL AND locked_until <= ?2 THEN NULL
-                ELSE locked_until END
-         WHERE username = ?1 AND (locked_until IS NULL OR locked_until <= ?2)",
-        params![username, now, threshold, lock_secs],
-    )?;
-    Ok(n == 1)
-}
-
-pub fn clear_failures(c: &Connection, username: &str) -> Result<()> {
-    exec(
-        c,
-        "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = ?1",
-        [username],
-    )?;
-    Ok(())
-}
-
 /// Sets the role and records when; false if no user.
 pub fn set_role(c: &Connection, username: &str, role: Role, now: Timestamp) -> Result<bool> {
     let sql = "UPDATE users SET role = ?2, security_stamp = security_stamp + 1 WHERE username = ?1";
@@ -214,24 +180,6 @@ impl UserStore for SqliteStore {
         let username = username.to_string();
         self.writer
             .write(move |c| set_disabled(c, &username, disabled))
-            .await
-    }
-    async fn reserve_login_attempt(
-        &self,
-        username: &str,
-        now: Timestamp,
-        threshold: u32,
-        lock_secs: i64,
-    ) -> Result<bool> {
-        let username = username.to_string();
-        self.writer
-            .write(move |c| reserve_attempt(c, &username, now, threshold, lock_secs))
-            .await
-    }
-    async fn clear_login_failures(&self, username: &str) -> Result<()> {
-        let username = username.to_string();
-        self.writer
-            .write(move |c| clear_failures(c, &username))
             .await
     }
     async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool> {

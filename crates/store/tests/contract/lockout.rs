@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use tessera_core::store::LockoutPolicy;
 use tessera_core::Store;
 use tokio::sync::Barrier;
 
@@ -13,9 +14,19 @@ use super::support::{add_user, get_user, T0};
 const THRESHOLD: u32 = 3;
 const LOCK_SECS: i64 = 900;
 
+/// The lockout of the tests: `threshold`, 900 s, no familiar clients, no hourly ceiling.
+pub fn policy(threshold: u32) -> LockoutPolicy {
+    LockoutPolicy {
+        threshold,
+        lock_secs: LOCK_SECS,
+        familiar_secs: 0,
+        unfamiliar_per_hour: 0,
+    }
+}
+
 async fn reserve(store: &Arc<dyn Store>, now: i64, threshold: u32) -> bool {
     store
-        .reserve_login_attempt("alice", now, threshold, LOCK_SECS)
+        .reserve_login_attempt("alice", None, now, &policy(threshold))
         .await
         .unwrap()
 }
@@ -107,7 +118,7 @@ pub async fn clear_login_failures_resets_count_and_lock(db: TestDb) {
 pub async fn failures_of_unknown_users_are_ignored(db: TestDb) {
     let store = db.store();
     assert!(!store
-        .reserve_login_attempt("nobody", T0, 1, LOCK_SECS)
+        .reserve_login_attempt("nobody", None, T0, &policy(1))
         .await
         .unwrap());
     store.clear_login_failures("nobody").await.unwrap();

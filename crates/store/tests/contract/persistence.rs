@@ -19,7 +19,7 @@ pub async fn data_survives_reopening(mut db: TestDb) {
         store.set_disabled("bob", true).await.unwrap();
         store.set_password_hash("alice", "$changed").await.unwrap();
         store
-            .reserve_login_attempt("alice", T0, 5, 900)
+            .reserve_login_attempt("alice", None, T0, &super::lockout::policy(5))
             .await
             .unwrap();
         open_session(&store, "s1", "alice", T0).await;

@@ -48,7 +48,7 @@ pub async fn password_role_and_disabled_changes_bump_the_stamp(db: TestDb) {
         .await
         .unwrap());
     store
-        .reserve_login_attempt("alice", T0, 3, 900)
+        .reserve_login_attempt("alice", None, T0, &super::lockout::policy(3))
         .await
         .unwrap();
     store.clear_login_failures("alice").await.unwrap();

@@ -59,6 +59,8 @@ error_codes! {
     MethodNotAllowed => "method_not_allowed",
     Conflict => "conflict",
     SessionLimit => "session_limit",
+    /// The user holds as many live API keys as `apikey_max_per_user` allows.
+    ApiKeyLimit => "apikey_limit",
     PayloadTooLarge => "payload_too_large",
     UnsupportedMediaType => "unsupported_media_type",
     /// The request's body stopped arriving for too long.

@@ -39,6 +39,9 @@ pub enum Error {
     /// The user's session limit is reached and the policy is to refuse.
     #[error("session limit reached for this user")]
     SessionLimit,
+    /// The user holds as many live API keys as allowed.
+    #[error("API-key limit reached for this user: revoke a key first")]
+    ApiKeyLimit,
     #[error("too many requests")]
     RateLimited { retry_after: u64 },
     /// The server cannot take the work now (hashing queue full, store down).

@@ -84,6 +84,7 @@ impl From<Error> for ApiError {
             Error::NotFound(m) => Self::new(S::NOT_FOUND, C::NotFound, m),
             Error::Conflict(m) => Self::new(S::CONFLICT, C::Conflict, m),
             e @ Error::SessionLimit => Self::new(S::CONFLICT, C::SessionLimit, e.to_string()),
+            e @ Error::ApiKeyLimit => Self::new(S::CONFLICT, C::ApiKeyLimit, e.to_string()),
             Error::RateLimited { retry_after } => {
                 let mut err = Self::new(
                     S::TOO_MANY_REQUESTS,
@@ -161,6 +162,7 @@ mod tests {
             (Error::NotFound("x".into()), 404, "not_found"),
             (Error::Conflict("x".into()), 409, "conflict"),
             (Error::SessionLimit, 409, "session_limit"),
+            (Error::ApiKeyLimit, 409, "apikey_limit"),
             (Error::RateLimited { retry_after: 3 }, 429, "rate_limited"),
             (Error::Unavailable("x".into()), 503, "unavailable"),
             (Error::storage("secret detail"), 500, "internal_error"),

@@ -6,6 +6,7 @@
 
 mod contract {
     pub mod apikey_chains;
+    pub mod apikey_limit;
     pub mod apikey_races;
     pub mod apikey_rotation;
     pub mod apikeys;
@@ -93,6 +94,10 @@ macro_rules! contract_suite {
                 revoking_any_id_of_a_chain_revokes_its_live_key,
                 a_disabled_user_gets_no_successor,
                 a_user_whose_role_may_not_hold_keys_gets_no_successor,
+            }
+            apikey_limit {
+                live_keys_per_user_are_capped_when_a_key_is_created,
+                concurrent_creations_never_exceed_the_cap,
             }
             apikey_races {
                 refreshes_racing_revocations_leave_no_live_key,

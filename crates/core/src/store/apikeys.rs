@@ -27,6 +27,9 @@ pub struct NewApiKey {
     pub refresh_expires_at: Timestamp,
     /// Checked in the transaction that stores a new key (not a successor).
     pub requires: Option<super::Unchanged>,
+    /// Most live keys (one per refresh chain) the user may hold, this one included; 0 = no
+    /// limit. Checked, like `requires`, in the transaction that stores a new key.
+    pub user_limit: u32,
 }
 
 /// A stored key, without its refresh token.
@@ -66,6 +69,7 @@ impl ApiKeyRecord {
             refresh_not_before: now + (self.refresh_not_before - self.created_at),
             refresh_expires_at: now + (self.refresh_expires_at - self.created_at),
             requires: None,
+            user_limit: 0,
         }
     }
 }
@@ -169,7 +173,10 @@ impl ApiKeyRevokeReason {
 
 #[async_trait]
 pub trait ApiKeyStore: Send + Sync {
-    /// Stores a new key; `Error::Conflict` when its id or refresh hash exists.
+    /// Stores a new key; `Error::Conflict` when its id or refresh hash exists;
+    /// `Error::ApiKeyLimit` when its `user_limit` is set and the user already holds that many
+    /// live keys (as `list_apikeys` counts them at its `created_at`), concurrent creations
+    /// included.
     async fn create_apikey(&self, key: &NewApiKey) -> Result<()>;
 
     /// In one transaction: claims the presented refresh token only if its user is enabled and

@@ -195,6 +195,7 @@ impl Config {
             max_ttl: self.apikey_max_seconds,
             default_ttl: self.apikey_default_seconds,
             refresh_ttl: self.apikey_refresh_seconds,
+            max_per_user: self.apikey_max_per_user,
         })
     }
 

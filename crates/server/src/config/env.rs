@@ -113,6 +113,11 @@ pub(super) const VARS: &[(&str, &str, Parse)] = &[
         "apikey_refresh_seconds",
         one::<i64>,
     ),
+    (
+        "TESSERA_APIKEY_MAX_PER_USER",
+        "apikey_max_per_user",
+        one::<u32>,
+    ),
     ("TESSERA_DATABASE_URL", "database_url", verbatim),
     ("TESSERA_REDIS_URL", "redis_url", verbatim),
     (

@@ -217,4 +217,5 @@ settings!(
     apikey_max_seconds,
     apikey_default_seconds,
     apikey_refresh_seconds,
+    apikey_max_per_user,
 );

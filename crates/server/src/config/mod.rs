@@ -82,6 +82,8 @@ pub struct Config {
     pub apikey_default_seconds: i64,
     /// Lifetime (and longest) of an API key's refresh token, seconds.
     pub apikey_refresh_seconds: i64,
+    /// Most live API keys per user; 0 = unlimited.
+    pub apikey_max_per_user: u32,
 }
 
 impl Default for Config {
@@ -128,6 +130,7 @@ impl Default for Config {
             apikey_max_seconds: apikeys.max_ttl,
             apikey_default_seconds: apikeys.default_ttl,
             apikey_refresh_seconds: apikeys.refresh_ttl,
+            apikey_max_per_user: apikeys.max_per_user,
         }
     }
 }

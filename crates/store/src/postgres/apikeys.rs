@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
-use sqlx::{PgExecutor, Row};
+use sqlx::{PgConnection, PgExecutor, Row};
 use tessera_core::store::{
     ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, NewApiKey, NextApiKey,
 };
@@ -61,14 +61,43 @@ pub(super) async fn insert(c: impl PgExecutor<'_>, k: &NewApiKey) -> Result<()> 
     .map_err(|e| conflict_or_storage(e, "the API key already exists"))?;
     Ok(())
 }
+/// Refuses a new key when its user already holds `user_limit` live keys. The user's row is
+/// locked `FOR UPDATE` first, so concurrent creations for one user count one after another
+/// (and wait for refreshes in flight, which hold it `FOR SHARE`).
+async fn check_user_limit(c: &mut PgConnection, key: &NewApiKey) -> Result<()> {
+    if key.user_limit == 0 {
+        return Ok(());
+    }
+    sqlx::query("SELECT 1 FROM users WHERE username = $1 FOR UPDATE")
+        .bind(&key.username)
+        .execute(&mut *c)
+        .await
+        .map_err(sql_error)?;
+    let live: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM apikeys WHERE username = $1 AND {LIVE}"
+    ))
+    .bind(&key.username)
+    .bind(key.created_at)
+    .fetch_one(&mut *c)
+    .await
+    .map_err(sql_error)?;
+    if live >= i64::from(key.user_limit) {
+        return Err(Error::ApiKeyLimit);
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl ApiKeyStore for PostgresStore {
     async fn create_apikey(&self, key: &NewApiKey) -> Result<()> {
-        let Some(requires) = &key.requires else {
+        if key.requires.is_none() && key.user_limit == 0 {
             return insert(&self.pool, key).await;
-        };
+        }
         let mut tx = self.pool.begin().await.map_err(sql_error)?;
-        users::check_unchanged(&mut tx, requires).await?;
+        check_user_limit(&mut tx, key).await?;
+        if let Some(requires) = &key.requires {
+            users::check_unchanged(&mut tx, requires).await?;
+        }
         insert(&mut *tx, key).await?;
         tx.commit().await.map_err(sql_error)
     }

@@ -6,7 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use tessera_core::store::{
     ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, NewApiKey, NextApiKey,
 };
-use tessera_core::{Result, Timestamp};
+use tessera_core::{Error, Result, Timestamp};
 
 use super::helpers::hash_exists;
 use super::{
@@ -84,6 +84,23 @@ fn list(c: &Connection, username: &str, now: Timestamp) -> Result<Vec<ApiKeyReco
     Ok(rows)
 }
 
+/// Refuses a new key when its user already holds `user_limit` live keys.
+fn check_user_limit(c: &Connection, key: &NewApiKey) -> Result<()> {
+    if key.user_limit == 0 {
+        return Ok(());
+    }
+    let live: i64 = c
+        .prepare_cached(&format!(
+            "SELECT COUNT(*) FROM apikeys WHERE username = ?1 AND {LIVE}"
+        ))
+        .and_then(|mut s| s.query_row(params![key.username, key.created_at], |r| r.get(0)))
+        .map_err(sql_error)?;
+    if live >= i64::from(key.user_limit) {
+        return Err(Error::ApiKeyLimit);
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl ApiKeyStore for SqliteStore {
     async fn create_apikey(&self, key: &NewApiKey) -> Result<()> {
@@ -91,6 +108,7 @@ impl ApiKeyStore for SqliteStore {
         self.writer
             .write(move |c| {
                 users::check_unchanged(c, key.requires.as_ref())?;
+                check_user_limit(c, &key)?;
                 insert(c, &key)
             })
             .await

@@ -27,6 +27,7 @@ pub fn key(id: &str, user: &str, now: Timestamp) -> NewApiKey {
         refresh_not_before: now + 60,
         refresh_expires_at: now + DAY,
         requires: None,
+        user_limit: 0,
     }
 }
 

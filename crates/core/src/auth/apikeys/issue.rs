@@ -93,6 +93,7 @@ impl Auth {
             refresh_not_before: now + refresh_nbf,
             refresh_expires_at: now + refresh_ttl,
             requires: Some(requires),
+            user_limit: s.max_per_user,
         };
         self.store.create_apikey(&key).await?;
         info!(username = %key.username, id = %key.id, audience = %key.audience, "API key issued");

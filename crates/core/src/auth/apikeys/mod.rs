@@ -41,6 +41,8 @@ pub struct ApiKeySettings {
     pub default_ttl: i64,
     /// A refresh token's lifetime when it asks for none, and the longest it may ask for.
     pub refresh_ttl: i64,
+    /// Most live keys a user may hold (a refresh replaces a key, it adds none); 0 = no limit.
+    pub max_per_user: u32,
 }
 
 impl Default for ApiKeySettings {
@@ -49,6 +51,7 @@ impl Default for ApiKeySettings {
             max_ttl: 900,
             default_ttl: 900,
             refresh_ttl: 86_400,
+            max_per_user: 100,
         }
     }
 }

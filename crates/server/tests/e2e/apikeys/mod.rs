@@ -5,6 +5,7 @@ mod chains;
 mod client;
 mod issue;
 mod kinds;
+mod limit;
 mod manage;
 mod refresh;
 mod revocation;

@@ -18,7 +18,7 @@ use tracing::{info, warn};
 
 use crate::config::Config;
 use crate::feed::Feed;
-use crate::ratelimit::{Limits, RateLimiter};
+use crate::ratelimit::{FailureLimiter, Limits, RateLimiter};
 use crate::state::AppState;
 
 /// How often the last uses of scoped tokens are written to the store, in one batch.
@@ -198,7 +198,8 @@ impl Server {
         };
         let limiter = |name, per_minute| {
             let key = format!("{}:ratelimit:{name}", config.redis_prefix);
-            RateLimiter::new(key, per_minute, self.clock.clone(), redis.clone())
+            let keys = config.client_keys();
+            RateLimiter::new(key, per_minute, self.clock.clone(), keys, redis.clone())
         };
         let state = AppState {
             auth: auth.clone(),
@@ -206,6 +207,11 @@ impl Server {
                 login: limiter("login", config.rate_login_per_minute),
                 register: limiter("register", config.rate_register_per_minute),
                 username_check: limiter("username_check", config.rate_username_check_per_minute),
+                failed_lookups: FailureLimiter::new(
+                    config.rate_failed_lookups_per_minute,
+                    self.clock.clone(),
+                    config.client_keys(),
+                ),
             }),
             trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         };

@@ -105,6 +105,15 @@ impl Config {
         if self.max_connections == 0 {
             problems.push("max_connections must be at least 1".into());
         }
+        if self.rate_limit_ipv6_prefix > 128 {
+            problems.push(format!(
+                "rate_limit_ipv6_prefix must be between 0 and 128, not {}",
+                self.rate_limit_ipv6_prefix
+            ));
+        }
+        if self.rate_limit_max_clients == 0 {
+            problems.push("rate_limit_max_clients must be at least 1".into());
+        }
         problems
     }
 
@@ -113,6 +122,14 @@ impl Config {
         crate::connections::ConnectionLimits {
             header_timeout: Duration::from_secs(self.header_timeout_seconds),
             max_connections: self.max_connections,
+        }
+    }
+
+    /// How rate limiters tell clients apart.
+    pub fn client_keys(&self) -> crate::ratelimit::ClientKeys {
+        crate::ratelimit::ClientKeys {
+            ipv6_prefix: self.rate_limit_ipv6_prefix,
+            max_clients: self.rate_limit_max_clients,
         }
     }
 

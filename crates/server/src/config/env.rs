@@ -57,6 +57,21 @@ pub(super) const VARS: &[(&str, &str, Parse)] = &[
         "rate_username_check_per_minute",
         one::<u32>,
     ),
+    (
+        "TESSERA_RATE_FAILED_LOOKUPS_PER_MINUTE",
+        "rate_failed_lookups_per_minute",
+        one::<u32>,
+    ),
+    (
+        "TESSERA_RATE_LIMIT_IPV6_PREFIX",
+        "rate_limit_ipv6_prefix",
+        one::<u8>,
+    ),
+    (
+        "TESSERA_RATE_LIMIT_MAX_CLIENTS",
+        "rate_limit_max_clients",
+        one::<usize>,
+    ),
     ("TESSERA_MAX_BODY_BYTES", "max_body_bytes", one::<usize>),
     (
         "TESSERA_HEADER_TIMEOUT_SECONDS",

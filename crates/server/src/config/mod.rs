@@ -53,6 +53,12 @@ pub struct Config {
     pub rate_login_per_minute: u32,
     pub rate_register_per_minute: u32,
     pub rate_username_check_per_minute: u32,
+    /// Failed credential lookups per client and minute before the next are refused; 0 = off.
+    pub rate_failed_lookups_per_minute: u32,
+    /// IPv6 clients are rate-limited by their network of this many bits.
+    pub rate_limit_ipv6_prefix: u8,
+    /// Most clients each local rate limiter tracks.
+    pub rate_limit_max_clients: usize,
     /// Peers (addresses or CIDR networks) whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ProxyNet>,
     pub cors_origins: Vec<String>,
@@ -112,6 +118,9 @@ impl Default for Config {
             rate_login_per_minute: 20,
             rate_register_per_minute: 5,
             rate_username_check_per_minute: 120,
+            rate_failed_lookups_per_minute: 30,
+            rate_limit_ipv6_prefix: 64,
+            rate_limit_max_clients: 100_000,
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
             max_body_bytes: 64 * 1024,

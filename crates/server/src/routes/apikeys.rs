@@ -127,13 +127,16 @@ pub async fn verify(
 /// `POST /auth/apikeys/refresh`: spends the refresh token for a new key and refresh token.
 pub async fn refresh(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     body: Result<JsonObject<RefreshRequest>, ApiError>,
 ) -> ApiResult<Json<ApiKeyResponse>> {
     let JsonObject(req) = body?;
     let token = required(req.refresh_token, "refresh_token")?;
+    let lookup = state.auth.refresh_apikey(token.trim());
     let key = state
-        .auth
-        .refresh_apikey(token.trim())
+        .limits
+        .failed_lookups
+        .guard(ip, lookup)
         .await
         .map_err(|e| ApiError::from(e).prefixed("Invalid or expired refresh token: "))?;
     Ok(Json(issued("API key refreshed successfully", key)))

@@ -10,7 +10,7 @@ use tessera_api::{
     RegisterRequest, UserInfo, UsernameCheck, ValidationResponse,
 };
 use tessera_core::user::normalise;
-use tessera_core::Error;
+use tessera_core::{classify, Error, TokenKind};
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, Bearer, ClientIp, JsonObject};
@@ -132,11 +132,14 @@ pub async fn validate(
     let token = token
         .ok_or(Error::MissingCredential("missing token"))
         .map_err(prefixed)?;
-    let id = state
-        .auth
-        .validate_bearer(&token, Some(ip))
-        .await
-        .map_err(prefixed)?;
+    let validation = state.auth.validate_bearer(&token, Some(ip));
+    // A scoped token unknown to the cache costs a read: those failures are limited per client.
+    let id = if classify(&token) == TokenKind::Scoped {
+        state.limits.failed_lookups.guard(ip, validation).await
+    } else {
+        validation.await
+    }
+    .map_err(prefixed)?;
     match expect.get("resource") {
         None | Some(serde_json::Value::Null) => {}
         Some(serde_json::Value::String(r)) => id.expect_resource(r).map_err(|e| match e {
@@ -163,6 +166,7 @@ pub async fn validate(
 /// `missing_token`, as PlantDB answers (its clients expect a 401, not a 400).
 pub async fn refresh(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     body: Result<JsonObject<RefreshRequest>, ApiError>,
 ) -> ApiResult<Json<RefreshResponse>> {
     let JsonObject(req) = body?;
@@ -170,7 +174,13 @@ pub async fn refresh(
     let token = present(req.refresh_token)
         .ok_or(Error::MissingCredential("missing refresh_token"))
         .map_err(prefixed)?;
-    let pair = state.auth.refresh(token.trim()).await.map_err(prefixed)?;
+    let lookup = state.auth.refresh(token.trim());
+    let pair = state
+        .limits
+        .failed_lookups
+        .guard(ip, lookup)
+        .await
+        .map_err(prefixed)?;
     Ok(Json(RefreshResponse {
         message: "Token refreshed successfully".into(),
         access_token: pair.access_token,

@@ -33,6 +33,7 @@ pub fn test_config(dir: &TempDir) -> Config {
         rate_login_per_minute: 0,
         rate_register_per_minute: 0,
         rate_username_check_per_minute: 0,
+        rate_failed_lookups_per_minute: 0,
         ..Config::default()
     }
 }

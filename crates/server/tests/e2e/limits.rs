@@ -124,3 +124,28 @@ async fn strangers_failures_lock_strangers_out_not_the_owner() {
     assert_eq!(login(&s, Some(owner), "admin").await, None);
     assert_eq!(login(&s, Some(stranger), "admin").await, Some(401));
 }
+
+#[tokio::test]
+async fn ipv6_clients_are_limited_by_their_network() {
+    let s = TestServer::start_with(|c| {
+        c.rate_login_per_minute = 1;
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    assert_eq!(login(&s, Some("2001:db8:1:2::1"), "admin").await, None);
+    // Another address of the same /64 is the same client.
+    assert_eq!(
+        login(&s, Some("2001:db8:1:2::abcd"), "admin").await,
+        Some(429)
+    );
+    assert_eq!(login(&s, Some("2001:db8:1:3::1"), "admin").await, None);
+
+    let s = TestServer::start_with(|c| {
+        c.rate_login_per_minute = 1;
+        c.rate_limit_ipv6_prefix = 128;
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    assert_eq!(login(&s, Some("2001:db8:1:2::1"), "admin").await, None);
+    assert_eq!(login(&s, Some("2001:db8:1:2::abcd"), "admin").await, None);
+}

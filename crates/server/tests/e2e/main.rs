@@ -4,6 +4,7 @@ mod any_input;
 mod apikeys;
 mod cli;
 mod common;
+mod failed_lookups;
 mod forwarded;
 mod limits;
 mod login;

@@ -72,6 +72,9 @@ pub(crate) const MAKE_FAMILIAR: &str =
 pub(crate) const FORGET_STALE: &str =
     "DELETE FROM familiar_clients WHERE username = ?1 AND last_success_at < ?2";
 
+/// `?1` familiar since.
+pub(crate) const FORGET_ALL_STALE: &str = "DELETE FROM familiar_clients WHERE last_success_at < ?1";
+
 /// `?1` user, `?2` client, `?3` familiar since.
 pub(crate) const FAMILIAR: &str =
     "SELECT client, last_success_at, failed_logins, locked_until FROM familiar_clients

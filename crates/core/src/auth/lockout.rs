@@ -65,6 +65,15 @@ impl Auth {
             .await
     }
 
+    /// Forgets the clients that are no longer familiar (the background purge).
+    pub(super) async fn forget_stale_clients(&self, now: Timestamp) -> Result<u64> {
+        let window = self.settings.familiar_client_secs;
+        if window <= 0 {
+            return Ok(0);
+        }
+        self.store.forget_familiar_clients(now - window).await
+    }
+
     /// Gives the reservation back and makes the client familiar.
     pub(super) async fn attempt_succeeded(
         &self,

@@ -209,6 +209,7 @@ impl Auth {
             )
             .await?;
         self.prune_revocation_log().await?;
+        self.forget_stale_clients(now).await?;
         Ok(sessions + keys)
     }
 

@@ -77,4 +77,7 @@ pub trait LockoutStore: Send + Sync {
 
     /// Clears every failure count, lock and tally of the user (a new password).
     async fn clear_login_failures(&self, username: &str) -> Result<()>;
+
+    /// Forgets every user's clients last seen succeeding before `before`; how many.
+    async fn forget_familiar_clients(&self, before: Timestamp) -> Result<u64>;
 }

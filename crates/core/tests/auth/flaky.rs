@@ -149,6 +149,9 @@ impl LockoutStore for FlakyStore {
     async fn clear_login_failures(&self, username: &str) -> Result<()> {
         pass!(self.clear_login_failures(username))
     }
+    async fn forget_familiar_clients(&self, before: Timestamp) -> Result<u64> {
+        pass!(self.forget_familiar_clients(before))
+    }
 }
 
 #[async_trait]

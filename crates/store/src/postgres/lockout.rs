@@ -105,4 +105,13 @@ impl LockoutStore for PostgresStore {
         }
         Ok(())
     }
+
+    async fn forget_familiar_clients(&self, before: Timestamp) -> Result<u64> {
+        let done = sqlx::query(&pg(sql::FORGET_ALL_STALE))
+            .bind(before)
+            .execute(&self.pool)
+            .await
+            .map_err(sql_error)?;
+        Ok(done.rows_affected())
+    }
 }

@@ -116,4 +116,10 @@ impl LockoutStore for SqliteStore {
             })
             .await
     }
+
+    async fn forget_familiar_clients(&self, before: Timestamp) -> Result<u64> {
+        self.writer
+            .write(move |c| Ok(exec(c, sql::FORGET_ALL_STALE, [before])? as u64))
+            .await
+    }
 }

@@ -182,4 +182,18 @@ pub async fn clients_no_longer_familiar_are_forgotten(db: TestDb) {
         .await
         .unwrap()
         .is_some());
+
+    add_user(&store, "bob").await;
+    store
+        .record_login_success("bob", A, false, T0, &policy(3, 0))
+        .await
+        .unwrap();
+    let forgotten = store.forget_familiar_clients(T0 + 1).await.unwrap();
+    assert_eq!(forgotten, 1, "bob's, by the background purge");
+    assert!(store.familiar_client("bob", A, 0).await.unwrap().is_none());
+    assert!(store
+        .familiar_client("alice", B, 0)
+        .await
+        .unwrap()
+        .is_some());
 }

@@ -165,7 +165,7 @@ pub async fn run_user(
     action: UserAction,
     stdin: &mut dyn BufRead,
 ) -> anyhow::Result<String> {
-    let auth = crate::serve::build_auth(config, clock).await?;
+    let auth = crate::startup::build_auth(config, clock).await?;
     let mut out = String::new();
     match action {
         UserAction::Add {

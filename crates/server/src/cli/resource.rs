@@ -31,7 +31,7 @@ pub async fn run_resource(
     clock: Arc<dyn Clock>,
     action: ResourceAction,
 ) -> anyhow::Result<String> {
-    let auth = crate::serve::build_auth(config, clock).await?;
+    let auth = crate::startup::build_auth(config, clock).await?;
     let mut out = String::new();
     match action {
         ResourceAction::Add { name, maintainers } => {

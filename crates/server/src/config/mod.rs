@@ -20,6 +20,8 @@ mod load;
 mod secret;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_checks;
 
 pub use load::{ConfigError, Flags};
 pub use secret::{redact_url, Secret};

@@ -84,3 +84,21 @@ async fn past_the_connection_cap_new_clients_wait_for_a_free_slot() {
     assert_eq!(third.await.unwrap().unwrap(), 200);
     assert!(closed_within(second, HEADER_TIMEOUT + MARGIN).await);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stopping_closes_idle_kept_alive_connections_at_once() {
+    let s = TestServer::start().await;
+    let addr = s.running.as_ref().unwrap().addr;
+    let mut idle = TcpStream::connect(addr).await.unwrap();
+    idle.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: tessera\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = [0u8; 12];
+    idle.read_exact(&mut answer).await.unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 200");
+    // The default header timeout is 10 s; stopping does not wait for it.
+    timeout(Duration::from_secs(5), s.stop())
+        .await
+        .expect("stop waited for an idle connection");
+    assert!(closed_within(idle, Duration::from_secs(1)).await);
+}

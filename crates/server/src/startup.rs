@@ -1,0 +1,115 @@
+//! What a server (and the `tessera user`/`resource` commands) runs on: the configuration
+//! checked, the data directory, the store, the signing key, the auth service, the first users.
+
+use std::sync::Arc;
+
+use anyhow::{anyhow, bail, Context};
+use tessera_core::jwt::JwtCodec;
+use tessera_core::keys::SigningKey;
+use tessera_core::password::PasswordPool;
+use tessera_core::{Auth, Clock, Error, Role};
+use tessera_store::SqliteOptions;
+
+use crate::config::Config;
+use crate::feed::Feed;
+
+/// Opens the store and builds the auth service a configuration describes.
+pub async fn build_auth(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Arc<Auth>> {
+    let problems = config.problems();
+    if !problems.is_empty() {
+        bail!(problems.join("; "));
+    }
+    let settings = config.auth_settings().map_err(anyhow::Error::msg)?;
+    create_data_dir(config)?;
+    crate::private_files::tighten(config)?;
+    let sqlite = SqliteOptions {
+        write_queue: config.sqlite_write_queue,
+    };
+    let store = tessera_store::open_with(&config.database_url(), sqlite)
+        .await
+        .context("cannot open the database")?;
+    if config.jwt_secret_key.is_none() && feed(config) != Feed::None {
+        bail!(
+            "several instances must sign with one key: set JWT_SECRET_KEY (or JWT_SECRET_KEY_FILE) \
+             when the database is PostgreSQL or Redis is configured"
+        );
+    }
+    let key = match &config.jwt_secret_key {
+        Some(secret) => SigningKey::from_setting(secret.expose()).context("JWT_SECRET_KEY")?,
+        None => crate::keyfile::load_or_create(&config.data_dir)?,
+    };
+    let jwt = JwtCodec::new(&key, &config.issuer, &config.audience, settings.leeway);
+    let pool = PasswordPool::new(
+        config.hash_params(),
+        config.hash_workers(),
+        config.hash_queue,
+    )
+    .context("Argon2 parameters")?;
+    let mut auth = Auth::new(store, clock, pool, jwt, settings)
+        .with_apikey_settings(config.apikey_settings().map_err(anyhow::Error::msg)?);
+    if let Some(publisher) = feed(config).publisher().await.map_err(anyhow::Error::msg)? {
+        auth = auth.with_publisher(publisher);
+    }
+    let auth = Arc::new(auth);
+    auth.sync_revocations()
+        .await
+        .context("cannot load revocations")?;
+    Ok(auth)
+}
+
+pub(crate) fn feed(config: &Config) -> Feed {
+    Feed::choose(
+        &config.database_url(),
+        config.redis_url.as_deref(),
+        &config.redis_prefix,
+    )
+}
+
+fn create_data_dir(config: &Config) -> anyhow::Result<()> {
+    if config.database_url.is_some() && config.jwt_secret_key.is_some() {
+        return Ok(());
+    }
+    let dir = &config.data_dir;
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .with_context(|| format!("cannot create data directory {}", dir.display()))
+}
+
+/// Creates the demo users, or on an empty database the first admin. Returns a generated
+/// admin password, to be shown once.
+pub(crate) async fn seed_users(
+    auth: &Auth,
+    config: &Config,
+    demo: bool,
+) -> anyhow::Result<Option<String>> {
+    let tolerate = |r: Result<_, Error>| match r {
+        Ok(_) | Err(Error::Conflict(_)) => Ok(()),
+        Err(e) => Err(anyhow!(e).context("cannot create a user")),
+    };
+    if demo {
+        tolerate(
+            auth.create_user("admin", "Demo Admin", "admin", Role::Admin, true)
+                .await,
+        )?;
+        tolerate(
+            auth.create_user("guest", "Demo Guest", "guest", Role::Reader, true)
+                .await,
+        )?;
+        return Ok(None);
+    }
+    if auth.store().count_users().await? > 0 {
+        return Ok(None);
+    }
+    let (password, generated) = match &config.admin_password {
+        Some(p) => (p.expose().to_string(), false),
+        None => (tessera_core::secret::random_b64(18), true),
+    };
+    auth.create_user("admin", "Administrator", &password, Role::Admin, false)
+        .await
+        .context("cannot create the admin user")?;
+    Ok(generated.then_some(password))
+}

@@ -60,6 +60,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{out}");
             Ok(())
         }
+        Command::Backup { common, file } => {
+            let config = cli::load_config(&common)?;
+            print!("{}", cli::run_backup(&config, &file).await?);
+            Ok(())
+        }
+        Command::Restore { common, args } => {
+            let config = cli::load_config(&common)?;
+            print!(
+                "{}",
+                cli::run_restore(&config, Arc::new(SystemClock), args).await?
+            );
+            Ok(())
+        }
         Command::Config {
             action: ConfigAction::Example,
         } => {

@@ -2,6 +2,7 @@
 
 mod any_input;
 mod apikeys;
+mod backup;
 mod cli;
 mod common;
 mod failed_lookups;

@@ -51,21 +51,55 @@ fn apply(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Checks, without changing anything, that `conn` holds a tessera database this build can
+/// open: `(latest migration applied, migrations still to apply)`.
+pub(super) fn check(conn: &Connection) -> Result<(i64, usize)> {
+    let all = migrations::SQLITE.migrations();
+    let applied = if table_exists(conn, "_sqlx_migrations")? {
+        applied(conn)?
+    } else if table_exists(conn, LEGACY_TABLE)? {
+        let adopted = migrations::adopted(&all, &legacy_versions(conn)?).map_err(unknown)?;
+        adopted
+            .iter()
+            .map(|m| Applied {
+                version: m.version,
+                checksum: m.checksum.to_vec(),
+                success: true,
+            })
+            .collect()
+    } else {
+        return Err(Error::BadRequest(
+            "not a tessera database: it has no record of migrations".into(),
+        ));
+    };
+    let pending = migrations::pending(&all, &applied).map_err(unknown)?;
+    let latest = applied.iter().map(|a| a.version).max().unwrap_or(0);
+    Ok((latest, pending.len()))
+}
+
+fn unknown(e: sqlx_core::migrate::MigrateError) -> Error {
+    Error::BadRequest(format!(
+        "its migrations are not this build's (written by another tessera version?): {e}"
+    ))
+}
+
 /// Records the versions an older tessera listed in `schema_migrations` as applied.
 fn adopt_legacy(conn: &Connection, all: &[Migration]) -> Result<()> {
     if !table_exists(conn, LEGACY_TABLE)? {
         return Ok(());
     }
-    let versions: Vec<i64> = conn
-        .prepare(&format!(
-            "SELECT version FROM {LEGACY_TABLE} ORDER BY version"
-        ))
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .map_err(sql_error)?;
-    for migration in migrations::adopted(all, &versions).map_err(Error::storage)? {
+    for migration in migrations::adopted(all, &legacy_versions(conn)?).map_err(Error::storage)? {
         record(conn, &migration, UNKNOWN_TIME)?;
     }
     Ok(())
+}
+
+fn legacy_versions(conn: &Connection) -> Result<Vec<i64>> {
+    conn.prepare(&format!(
+        "SELECT version FROM {LEGACY_TABLE} ORDER BY version"
+    ))
+    .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+    .map_err(sql_error)
 }
 
 fn table_exists(conn: &Connection, name: &str) -> Result<bool> {

@@ -5,11 +5,15 @@
 mod apikey_revocation;
 mod apikey_rotation;
 mod apikeys;
+mod backup;
+mod backup_files;
 mod helpers;
+mod lock;
 mod lockout;
 mod migrate;
 mod readers;
 mod resources;
+mod restore;
 mod revocations;
 mod scoped_tokens;
 mod session_rotation;
@@ -24,7 +28,10 @@ use rusqlite::{Connection, ErrorCode};
 use tessera_core::store::NewSession;
 use tessera_core::{Error, Result};
 
+pub use backup::{backup, Copied};
+pub use lock::DatabaseLock;
 use readers::Readers;
+pub use restore::{restore, RestoreOptions, Restored};
 use writer::Writer;
 
 /// Writes that may wait for the single writer by default.
@@ -49,6 +56,8 @@ impl Default for SqliteOptions {
 pub struct SqliteStore {
     writer: Writer,
     readers: Readers,
+    /// Held while the store is open: a restore waits for no one and is refused instead.
+    _lock: std::sync::Arc<DatabaseLock>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -78,15 +87,19 @@ impl SqliteStore {
 
     pub async fn open_with(path: &Path, options: SqliteOptions) -> Result<Self> {
         let path = path.to_path_buf();
-        let conn = tokio::task::spawn_blocking({
+        let (conn, lock) = tokio::task::spawn_blocking({
             let path = path.clone();
-            move || open_writer(&path)
+            move || {
+                let lock = DatabaseLock::shared(&path)?;
+                Ok::<_, Error>((open_writer(&path)?, lock))
+            }
         })
         .await
         .map_err(|e| Error::Internal(e.to_string()))??;
         Ok(Self {
             writer: Writer::start(conn, options.write_queue),
             readers: Readers::new(path),
+            _lock: std::sync::Arc::new(lock),
         })
     }
 
@@ -160,3 +173,6 @@ mod tests {
         }
     }
 }
+
+#[cfg(all(test, unix))]
+mod backup_tests;

@@ -1,4 +1,4 @@
-//! Backups taken while the store writes, and restores: what they refuse, what they leave.
+//! Backups taken while the store writes, and the lock; the helpers the restore tests share.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -8,15 +8,15 @@ use tessera_core::Error;
 
 use super::*;
 
-const NOW: i64 = 1_800_000_000;
+pub(super) const NOW: i64 = 1_800_000_000;
 
-struct Dir {
+pub(super) struct Dir {
     _dir: tempfile::TempDir,
-    db: PathBuf,
-    copy: PathBuf,
+    pub(super) db: PathBuf,
+    pub(super) copy: PathBuf,
 }
 
-fn dir() -> Dir {
+pub(super) fn dir() -> Dir {
     let dir = tempfile::tempdir().unwrap();
     Dir {
         db: dir.path().join("data").join("tessera.db"),
@@ -26,14 +26,14 @@ fn dir() -> Dir {
 }
 
 /// Opens the store (creating the schema) and adds a user with one session.
-async fn store_with(db: &Path, user: &str) -> SqliteStore {
+pub(super) async fn store_with(db: &Path, user: &str) -> SqliteStore {
     std::fs::create_dir_all(db.parent().unwrap()).unwrap();
     let store = SqliteStore::open(db).await.unwrap();
     add(db, user);
     store
 }
 
-fn add(db: &Path, user: &str) {
+pub(super) fn add(db: &Path, user: &str) {
     let c = Connection::open(db).unwrap();
     c.execute(
         "INSERT INTO users (username, fullname, password_hash, role, created_at)
@@ -48,7 +48,7 @@ fn add(db: &Path, user: &str) {
     .unwrap();
 }
 
-fn users(db: &Path) -> Vec<String> {
+pub(super) fn users(db: &Path) -> Vec<String> {
     let c = Connection::open(db).unwrap();
     let mut s = c.prepare("SELECT username FROM users ORDER BY 1").unwrap();
     s.query_map([], |r| r.get(0))
@@ -57,7 +57,7 @@ fn users(db: &Path) -> Vec<String> {
         .unwrap()
 }
 
-fn live_sessions(db: &Path) -> i64 {
+pub(super) fn live_sessions(db: &Path) -> i64 {
     let c = Connection::open(db).unwrap();
     c.query_row(
         "SELECT count(*) FROM sessions WHERE revoked_at IS NULL",
@@ -67,11 +67,11 @@ fn live_sessions(db: &Path) -> i64 {
     .unwrap()
 }
 
-fn mode(path: &Path) -> u32 {
+pub(super) fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
-fn names(dir: &Path) -> Vec<String> {
+pub(super) fn names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -113,150 +113,13 @@ async fn a_backup_is_not_written_over_the_database_itself() {
 }
 
 #[tokio::test]
-async fn a_restore_is_refused_while_any_connection_is_open() {
+async fn a_store_does_not_open_while_a_restore_holds_the_database() {
     let d = dir();
     drop(store_with(&d.db, "anna").await);
-    backup(&d.db, &d.copy).unwrap();
-    // Not tessera: no lock is held, but SQLite will not leave WAL mode under this connection.
-    let other = Connection::open(&d.db).unwrap();
-    other
-        .query_row("SELECT count(*) FROM users", [], |_| Ok(()))
-        .unwrap();
-    let err = restore(&d.copy, &d.db, RestoreOptions::default(), NOW).unwrap_err();
-    assert!(
-        err.to_string().contains("in use by another process"),
-        "{err}"
-    );
-    drop(other);
-    assert_eq!(live_sessions(&d.db), 1, "nothing was changed");
-}
-
-#[tokio::test]
-async fn the_wal_of_a_killed_process_goes_into_the_old_database_not_the_new_one() {
-    let d = dir();
-    drop(store_with(&d.db, "anna").await);
-    backup(&d.db, &d.copy).unwrap();
-    // What a process killed after a commit leaves: a database and a WAL with "bob" in it.
-    let crashed = d.copy.with_file_name("crashed");
-    std::fs::create_dir(&crashed).unwrap();
-    let writer = Connection::open(&d.db).unwrap();
-    writer
-        .query_row("PRAGMA wal_autocheckpoint = 0", [], |_| Ok(()))
-        .unwrap();
-    writer
-        .query_row("SELECT count(*) FROM users", [], |_| Ok(()))
-        .unwrap(); // holds the WAL open
-    add(&d.db, "bob");
-    for suffix in ["", "-wal"] {
-        let name = format!("tessera.db{suffix}");
-        std::fs::copy(d.db.with_file_name(&name), crashed.join(&name)).unwrap();
-    }
-    drop(writer);
-
-    let db = crashed.join("tessera.db");
-    let restored = restore(&d.copy, &db, RestoreOptions::default(), NOW).unwrap();
-    assert_eq!(users(&db), ["anna"]);
-    assert_eq!(users(&restored.previous.unwrap()), ["anna", "bob"]);
-    assert!(!crashed.join("tessera.db-wal").exists());
-}
-
-#[test]
-fn a_restore_replaces_the_database_whole() {
-    let d = dir();
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let store = rt.block_on(store_with(&d.db, "anna"));
-    backup(&d.db, &d.copy).unwrap();
-    add(&d.db, "bob");
-    drop(store);
-
-    let restored = restore(&d.copy, &d.db, RestoreOptions::default(), NOW).unwrap();
-    assert_eq!(restored.sessions_ended, 1);
-    assert_eq!(restored.scoped_tokens_ended, 0);
-    assert_eq!(users(&d.db), ["anna"]);
-    assert_eq!(live_sessions(&d.db), 0);
-    assert_eq!(mode(&d.db), 0o600);
-    let previous = restored.previous.unwrap();
-    assert_eq!(
-        users(&previous),
-        ["anna", "bob"],
-        "the old database is kept"
-    );
-    let data = d.db.parent().unwrap();
-    assert_eq!(
-        names(data),
-        ["tessera.db", "tessera.db.lock", "tessera.db.pre-restore"]
-    );
-    let c = Connection::open(&d.db).unwrap();
-    let logged: i64 = c
-        .query_row(
-            "SELECT count(*) FROM revocation_log WHERE key = 'anna' AND revoked_at = ?1",
-            [NOW],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(
-        logged, 1,
-        "a starting server reads the ended session from the log"
-    );
-
-    let keep = RestoreOptions {
-        keep_sessions: true,
-        ..RestoreOptions::default()
-    };
-    let restored = restore(&d.copy, &d.db, keep, NOW).unwrap();
-    assert_eq!(restored.sessions_ended, 0);
-    assert_eq!(live_sessions(&d.db), 1);
-}
-
-#[tokio::test]
-async fn a_restore_is_refused_while_a_store_is_open_and_changes_nothing() {
-    let d = dir();
-    let store = store_with(&d.db, "anna").await;
-    backup(&d.db, &d.copy).unwrap();
-    add(&d.db, "bob");
-    let err = restore(&d.copy, &d.db, RestoreOptions::default(), NOW).unwrap_err();
+    let restoring = DatabaseLock::exclusive(&d.db).unwrap();
+    let err = SqliteStore::open(&d.db).await.unwrap_err();
     assert!(matches!(err, Error::Conflict(_)), "{err:?}");
-    assert!(err.to_string().contains("is in use"), "{err}");
-    assert_eq!(users(&d.db), ["anna", "bob"]);
-    drop(store);
-}
-
-#[test]
-fn what_is_not_a_tessera_database_of_known_migrations_is_refused() {
-    let d = dir();
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    drop(rt.block_on(store_with(&d.db, "anna")));
-
-    std::fs::write(&d.copy, b"not a database at all, just some bytes in a file").unwrap();
-    let err = restore(&d.copy, &d.db, RestoreOptions::default(), NOW).unwrap_err();
-    assert!(
-        err.to_string().contains("not a readable SQLite database"),
-        "{err}"
-    );
-
-    std::fs::remove_file(&d.copy).unwrap();
-    Connection::open(&d.copy)
-        .unwrap()
-        .execute_batch("CREATE TABLE notes (x)")
-        .unwrap();
-    let err = restore(&d.copy, &d.db, RestoreOptions::default(), NOW).unwrap_err();
-    assert!(err.to_string().contains("not a tessera database"), "{err}");
-
-    std::fs::remove_file(&d.copy).unwrap();
-    backup(&d.db, &d.copy).unwrap();
-    Connection::open(&d.copy)
-        .unwrap()
-        .execute(
-            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
-             VALUES (9999, 'from the future', TRUE, x'00', 0)",
-            [],
-        )
-        .unwrap();
-    let err = restore(&d.copy, &d.db, RestoreOptions::default(), NOW).unwrap_err();
-    assert!(err.to_string().contains("9999"), "{err}");
-
-    let left = names(d.db.parent().unwrap());
-    assert!(left.iter().all(|n| !n.starts_with('.')), "{left:?}");
-    assert!(!left.iter().any(|n| n.contains("pre-restore")), "{left:?}");
-    assert_eq!(users(&d.db), ["anna"]);
+    assert!(err.to_string().contains("is being restored"), "{err}");
+    drop(restoring);
+    SqliteStore::open(&d.db).await.unwrap();
 }

@@ -176,3 +176,5 @@ mod tests {
 
 #[cfg(all(test, unix))]
 mod backup_tests;
+#[cfg(all(test, unix))]
+mod restore_tests;

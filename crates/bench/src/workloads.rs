@@ -142,7 +142,7 @@ pub async fn scoped_token(addr: SocketAddr, access: &str) -> Result<String, Stri
 
 /// Where a chain stands: its current refresh token, and whether a rotation of it was sent but
 /// never answered (then the server may have rotated it, and the token is not known).
-#[derive(Debug)]
+/// No `Debug`: it holds a live refresh token.
 pub struct ChainHead {
     token: String,
     in_doubt: bool,

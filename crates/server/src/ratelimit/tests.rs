@@ -122,3 +122,15 @@ fn failed_lookups_refuse_a_client_once_it_reached_the_limit() {
     }
     assert!(off.admit(a).is_ok());
 }
+
+#[test]
+fn ended_windows_are_swept_so_an_idle_map_empties() {
+    let clock = Arc::new(ManualClock::new(1_000));
+    let failures = FailureLimiter::new(3, clock.clone(), ClientKeys::default());
+    failures.failed(ip("203.0.113.1"));
+    failures.failed(ip("203.0.113.2"));
+    assert_eq!(failures.windows.len(), 2);
+    clock.advance(61);
+    assert!(failures.admit(ip("198.51.100.1")).is_ok());
+    assert_eq!(failures.windows.len(), 0);
+}

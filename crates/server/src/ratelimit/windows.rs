@@ -1,8 +1,8 @@
 //! The local count: a one-minute window per client key, in a map of bounded size.
 //!
-//! At most `max_clients` keys are tracked. When the map is full, windows that have ended are
-//! swept out (at most once a second, so a full map does not make every request a sweep); if it
-//! is still full, the clients not yet tracked share one overflow window with the same limit: a
+//! At most `max_clients` keys are tracked. Windows that have ended are swept out once a window,
+//! and when the map is full (at most once a second, so a full map does not make every request a
+//! sweep); if it is still full, the clients not yet tracked share one overflow window with the same limit: a
 //! flood of addresses neither grows memory nor escapes the limit, though during it new clients
 //! may be limited together until windows end.
 
@@ -98,17 +98,20 @@ impl Windows {
     ) -> T {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let state = &mut *state;
+        // Ended windows go at least once a window (so an idle map empties, and `over` goes
+        // back to answering without the lock), and at most once a second when the map is full.
+        let full = state.windows.len() >= self.max_clients;
+        if now >= state.last_sweep + WINDOW || (full && now > state.last_sweep) {
+            state.last_sweep = now;
+            state.windows.retain(|_, w| now < w.start + WINDOW);
+            self.tracked.store(state.windows.len(), Ordering::Relaxed);
+        }
         if !state.windows.contains_key(&key) {
             if !track {
                 if state.windows.len() >= self.max_clients {
                     return f(state.overflow.current(now));
                 }
                 return f(Window::default().current(now));
-            }
-            if state.windows.len() >= self.max_clients && now > state.last_sweep {
-                state.last_sweep = now;
-                state.windows.retain(|_, w| now < w.start + WINDOW);
-                self.tracked.store(state.windows.len(), Ordering::Relaxed);
             }
             if state.windows.len() >= self.max_clients {
                 return f(state.overflow.current(now));

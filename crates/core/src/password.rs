@@ -1,5 +1,6 @@
 //! Argon2id password hashing, run off the async threads on a bounded pool.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
@@ -112,6 +113,8 @@ pub struct PasswordPool {
     workers: usize,
     queue: usize,
     dummy_hash: Arc<String>,
+    /// Verifications started, for tests and metrics.
+    verifications: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for PasswordPool {
@@ -139,11 +142,17 @@ impl PasswordPool {
             workers: workers.max(1),
             queue,
             dummy_hash: Arc::new(dummy_hash),
+            verifications: Arc::new(AtomicU64::new(0)),
         })
     }
 
     pub fn params(&self) -> HashParams {
         self.params
+    }
+
+    /// How many verifications this pool has started (admitted ones, real or dummy).
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
     }
 
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
@@ -159,12 +168,25 @@ impl PasswordPool {
         self.run(move || hash_blocking(&password, params)).await?
     }
 
+    /// Spends exactly what a wrong password against `phc` costs, and tells nothing: for answers
+    /// that must take the same time as a wrong password (a locked account). Never rehashes.
+    pub async fn verify_and_forget(&self, password: String, phc: String) -> Result<()> {
+        let started = self.verifications.clone();
+        self.run(move || {
+            started.fetch_add(1, Ordering::Relaxed);
+            verify_blocking(&password, &phc);
+        })
+        .await
+    }
+
     /// Verifies `password` against `phc`, or against a dummy hash when there is no user, so
     /// that unknown users cost the same time as known ones.
     pub async fn verify(&self, password: String, phc: Option<String>) -> Result<Verified> {
         let params = self.params;
         let dummy = self.dummy_hash.clone();
+        let started = self.verifications.clone();
         self.run(move || {
+            started.fetch_add(1, Ordering::Relaxed);
             let Some(phc) = phc else {
                 verify_blocking(&password, &dummy);
                 return Ok(Verified {

@@ -49,7 +49,7 @@ impl Auth {
 
     /// Checks a username and password, from the client at `client_ip`, and opens a session.
     /// Every refusal is [`Error::InvalidCredentials`]; a wrong password, an unknown or a
-    /// disabled user costs one Argon2 verification, a locked one none. The attempt is counted
+    /// disabled or locked user costs one Argon2 verification, so that none can be told from another by its time. The attempt is counted
     /// (reserved) before its password is checked and given back when it was right, so
     /// concurrent guesses cannot outrun the lock: at most `lockout_threshold` of them are ever
     /// checked. It is counted against its client when the user logged in from that client
@@ -97,6 +97,10 @@ impl Auth {
             .reserve_attempt(&user, &client, familiar.as_ref(), now)
             .await?
         {
+            // The same work as a wrong password: a locked account must not answer sooner.
+            self.passwords
+                .verify_and_forget(password.to_string(), user.password_hash)
+                .await?;
             info!(username = %user.username, familiar = familiar.is_some(), "login refused: locked for this client");
             return Err(Error::InvalidCredentials);
         }

@@ -118,3 +118,33 @@ async fn logins_of_one_account_in_flight_are_capped() {
     }
     w.login().await;
 }
+
+/// A locked account answers after the same work as a wrong password (one Argon2 verification),
+/// so its answer does not come sooner and its lock cannot be told by the time it takes; an
+/// unknown user costs the same.
+#[tokio::test]
+async fn a_locked_account_costs_a_verification_like_a_wrong_password() {
+    let settings = AuthSettings {
+        lockout_threshold: 3,
+        ..AuthSettings::default()
+    };
+    let w = World::with(settings).await;
+    let pool = w.auth.passwords();
+    let spent = |label: &str, before: u64| {
+        let now = pool.verifications();
+        assert_eq!(now - before, 1, "{label}: one verification");
+        now
+    };
+    let mut count = pool.verifications();
+    for _ in 0..3 {
+        w.auth.login(USER, "wrong", OWNER).await.unwrap_err();
+        count = spent("wrong password", count);
+    }
+    for password in ["wrong", PASSWORD] {
+        let err = w.auth.login(USER, password, OWNER).await.unwrap_err();
+        assert!(matches!(err, Error::InvalidCredentials), "{err:?}");
+        count = spent("locked", count);
+    }
+    w.auth.login("nobody", "x", OWNER).await.unwrap_err();
+    spent("unknown user", count);
+}

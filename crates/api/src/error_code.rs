@@ -53,6 +53,8 @@ error_codes! {
     TokenRevoked => "token_revoked",
     /// A spent refresh token was presented again; what descends from it is revoked.
     RefreshTokenReused => "refresh_token_reused",
+    /// The session reached its absolute lifetime (`session_absolute_seconds`): log in again.
+    SessionExpired => "session_expired",
     Forbidden => "forbidden",
     BadRequest => "bad_request",
     NotFound => "not_found",

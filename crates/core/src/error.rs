@@ -71,6 +71,8 @@ pub enum Rejection {
     Revoked,
     /// A spent refresh token was presented again; everything descended from it is revoked.
     Reused,
+    /// The session reached its absolute lifetime: only a new login goes on.
+    SessionEnded,
 }
 
 #[cfg(test)]

@@ -12,12 +12,23 @@ pub enum SessionLimitPolicy {
 /// Logins of one account decided at once on one instance, by default.
 pub const LOGINS_IN_FLIGHT: u32 = 4;
 
+/// A session's default absolute lifetime: 30 days.
+pub const DEFAULT_SESSION_TTL: i64 = 30 * 86_400;
+
+/// The longest reuse grace allowed, seconds: it is for a retry, not for a second client.
+pub const MAX_REFRESH_REUSE_GRACE: i64 = 60;
+
 #[derive(Debug, Clone)]
 pub struct AuthSettings {
     /// Access-token lifetime (`SESSION_TIMEOUT`), seconds.
     pub access_ttl: i64,
     /// Refresh-token lifetime (`REFRESH_TIMEOUT`), seconds.
     pub refresh_ttl: i64,
+    /// A session's absolute lifetime from its login, seconds: refreshes cannot extend it.
+    pub session_ttl: i64,
+    /// How long after a refresh token was rotated presenting it again still answers with the
+    /// same successor pair (a retry) rather than counting as reuse, seconds; 0 = never.
+    pub refresh_reuse_grace: i64,
     /// Live sessions per user (`MAX_SESSION`); 0 = unlimited.
     pub max_sessions: u32,
     pub session_limit_policy: SessionLimitPolicy,
@@ -43,6 +54,8 @@ impl Default for AuthSettings {
         Self {
             access_ttl: 900,
             refresh_ttl: 86_400,
+            session_ttl: DEFAULT_SESSION_TTL,
+            refresh_reuse_grace: 0,
             max_sessions: 10,
             session_limit_policy: SessionLimitPolicy::EvictOldest,
             lockout_threshold: 3,

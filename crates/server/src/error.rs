@@ -73,6 +73,7 @@ impl From<Error> for ApiError {
                     Rejection::WrongAddress => C::WrongAddress,
                     Rejection::Revoked => C::TokenRevoked,
                     Rejection::Reused => C::RefreshTokenReused,
+                    Rejection::SessionEnded => C::SessionExpired,
                 };
                 Self::new(S::UNAUTHORIZED, code, m)
             }
@@ -156,6 +157,7 @@ mod tests {
             (rejected(Rejection::WrongAddress), 401, "wrong_address"),
             (rejected(Rejection::Revoked), 401, "token_revoked"),
             (rejected(Rejection::Reused), 401, "refresh_token_reused"),
+            (rejected(Rejection::SessionEnded), 401, "session_expired"),
             (Error::RefreshReuse, 401, "refresh_token_reused"),
             (Error::Forbidden("x".into()), 403, "forbidden"),
             (Error::BadRequest("x".into()), 400, "bad_request"),

@@ -18,6 +18,7 @@ mod contract {
     pub mod pg_migrations;
     pub mod pg_schema;
     pub mod postgres_only;
+    pub mod refresh_rules;
     pub mod resources;
     pub mod reuse_races;
     pub mod revocation;
@@ -71,6 +72,13 @@ macro_rules! contract_suite {
                 concurrent_rotations_of_one_token_have_one_winner,
                 concurrent_rotations_of_different_sessions_all_succeed,
                 session_of_refresh_only_finds_live_unused_tokens,
+            }
+            refresh_rules {
+                a_retry_within_the_grace_gets_the_unused_successor_again,
+                after_the_grace_or_without_one_a_second_presentation_is_reuse,
+                only_the_tokens_own_successor_makes_a_retry,
+                concurrent_presentations_within_the_grace_share_one_successor,
+                no_refresh_goes_past_a_sessions_absolute_lifetime,
             }
             revocation {
                 revoke_session_is_true_once,

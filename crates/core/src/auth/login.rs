@@ -154,7 +154,8 @@ impl Auth {
                     username: username.clone(),
                     created_at: now,
                     refresh_hash: refresh.hash,
-                    refresh_expires_at: now + self.settings.refresh_ttl,
+                    refresh_expires_at: now
+                        + self.settings.refresh_ttl.min(self.settings.session_ttl),
                     requires: Some(requires),
                 },
                 self.settings.max_sessions,
@@ -181,14 +182,25 @@ impl Auth {
     }
 
     pub(super) fn access_token(&self, username: &str, session_id: &str, now: Timestamp) -> String {
+        self.sign_access(username, session_id, now, random_b64(16))
+    }
+
+    /// An access token issued at `iat`: the same arguments give the same token, byte for byte.
+    pub(super) fn sign_access(
+        &self,
+        username: &str,
+        session_id: &str,
+        iat: Timestamp,
+        jti: String,
+    ) -> String {
         let claims = Claims {
             iss: self.jwt.issuer().to_string(),
             sub: username.to_string(),
             aud: self.jwt.audience().to_string(),
-            exp: now + self.settings.access_ttl,
-            iat: now,
-            nbf: now,
-            jti: random_b64(16),
+            exp: iat + self.settings.access_ttl,
+            iat,
+            nbf: iat,
+            jti,
             kind: ACCESS_TYPE.to_string(),
             sid: session_id.to_string(),
         };

@@ -7,6 +7,7 @@ mod lockout;
 mod login;
 mod personal;
 mod profiles;
+mod refresh;
 mod resource_tokens;
 mod resources;
 mod revocation_sync;
@@ -37,8 +38,9 @@ pub use apikeys::ApiKeySettings;
 pub use caller::Caller;
 pub use login::LoginOutcome;
 pub use personal::{CreatedToken, MAX_LIFETIME};
+pub use refresh::Refreshed;
 pub use scoped::{Identity, ScopedValidated};
-pub use tokens::{Refreshed, Validated};
+pub use tokens::Validated;
 
 use in_flight::InFlight;
 use profiles::ProfileCache;

@@ -1,4 +1,4 @@
-//! Validating access tokens, rotating refresh tokens, logging out.
+//! Validating access tokens and logging out.
 
 use std::sync::Arc;
 
@@ -8,8 +8,8 @@ use super::profiles::Profile;
 use super::Auth;
 use crate::error::{Error, Result};
 use crate::revocation_key::RevocationKey;
-use crate::secret::{self, REFRESH_PREFIX};
-use crate::store::{NextRefresh, RevokeReason, Rotation};
+use crate::secret;
+use crate::store::RevokeReason;
 use crate::token_kind::{classify, TokenKind};
 use crate::user::Role;
 
@@ -21,18 +21,6 @@ pub struct Validated {
     pub role: Role,
     pub session_id: String,
     pub expires_at: i64,
-}
-
-/// A rotated pair. `Debug` shows neither token.
-pub struct Refreshed {
-    pub access_token: String,
-    pub refresh_token: String,
-}
-
-impl std::fmt::Debug for Refreshed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Refreshed(<redacted>)")
-    }
 }
 
 /// A store that cannot answer during validation means "no", as 503, never "yes".
@@ -122,65 +110,9 @@ impl Auth {
             .profiles
             .put(username, user.fullname, user.role, user.disabled, now))
     }
+}
 
-    /// Rotates a refresh token. Presenting one that was already used revokes its whole session.
-    pub async fn refresh(&self, refresh_token: &str) -> Result<Refreshed> {
-        let wrong_kind = match classify(refresh_token) {
-            kind if kind.is_jwt() => Some("an access token is not a refresh token"),
-            TokenKind::Scoped => Some("a scoped token is not a refresh token"),
-            TokenKind::ApiKeyRefresh => {
-                Some("an API-key refresh token is not a session refresh token")
-            }
-            _ => None,
-        };
-        if let Some(reason) = wrong_kind {
-            return Err(Error::InvalidToken(reason.into()));
-        }
-        if !secret::has_shape(refresh_token, REFRESH_PREFIX) {
-            return Err(Error::InvalidToken("malformed refresh token".into()));
-        }
-        let now = self.clock.now();
-        let next = secret::new_secret(REFRESH_PREFIX);
-        let rotation = self
-            .store
-            .rotate_refresh(
-                &secret::hash(refresh_token),
-                &NextRefresh {
-                    hash: next.hash,
-                    expires_at: now + self.settings.refresh_ttl,
-                },
-                now,
-            )
-            .await?;
-        match rotation {
-            Rotation::Rotated {
-                session_id,
-                username,
-            } => {
-                let profile = self.profile(&username, now).await?;
-                if profile.disabled {
-                    return Err(Error::InvalidToken("account disabled".into()));
-                }
-                Ok(Refreshed {
-                    access_token: self.access_token(&username, &session_id, now),
-                    refresh_token: next.plain,
-                })
-            }
-            Rotation::Reused {
-                session_id,
-                username,
-            } => {
-                warn!(%username, "refresh token reuse: session revoked");
-                self.revoked_here(&[RevocationKey::Session(session_id)], now)
-                    .await;
-                Err(Error::RefreshReuse)
-            }
-            Rotation::Revoked => Err(Error::InvalidToken("session revoked".into())),
-            Rotation::Expired => Err(Error::TokenExpired),
-            Rotation::Unknown => Err(Error::InvalidToken("unknown refresh token".into())),
-        }
-    }
-
+impl Auth {
     /// Ends the session of an access token or of a refresh token; returns the username.
     pub async fn logout(&self, token: &str) -> Result<String> {
         let now = self.clock.now();

@@ -19,11 +19,21 @@ pub struct NewSession {
     pub requires: Option<super::Unchanged>,
 }
 
-/// The successor of a refresh token being rotated.
+/// The successor of a refresh token being rotated, and the rules of the rotation.
 #[derive(Debug, Clone)]
 pub struct NextRefresh {
+    /// The successor's hash. The domain derives the successor from the presented token, so a
+    /// retry presents the same `hash` again (see `reuse_grace`).
     pub hash: Vec<u8>,
+    /// When the successor expires, unless the session's absolute lifetime ends first.
     pub expires_at: Timestamp,
+    /// A session's absolute lifetime, seconds from its creation: a session older than this is
+    /// not refreshed, and no successor outlives `created_at + session_ttl`.
+    pub session_ttl: i64,
+    /// Presenting a used token again at most this many seconds after it was used, while its
+    /// successor (`hash`) is live and unused, is a retry (`Rotation::Retried`), not reuse.
+    /// 0: every second presentation is reuse.
+    pub reuse_grace: i64,
 }
 
 /// What presenting a refresh token for rotation did.
@@ -39,8 +49,18 @@ pub enum Rotation {
         session_id: String,
         username: String,
     },
+    /// The token was used within the reuse grace and its successor (`NextRefresh::hash`),
+    /// issued at `issued_at`, is still live and unused: nothing changed, the caller answers
+    /// with the same successor again.
+    Retried {
+        session_id: String,
+        username: String,
+        issued_at: Timestamp,
+    },
     /// The token's session was revoked before.
     Revoked,
+    /// The token's session reached its absolute lifetime.
+    SessionEnded,
     Expired,
     Unknown,
 }
@@ -50,22 +70,51 @@ pub enum Rotation {
 pub struct Unclaimed {
     pub session_id: String,
     pub username: String,
-    pub used: bool,
+    pub used_at: Option<Timestamp>,
     pub session_revoked: bool,
+    pub session_created_at: Timestamp,
     pub expires_at: Timestamp,
 }
 
 impl Unclaimed {
-    /// What presenting it means. A used token is reuse (whatever else holds): the store must
-    /// then revoke its session.
-    pub fn outcome(self, now: Timestamp) -> Rotation {
-        if self.used {
+    fn session_ended(&self, next: &NextRefresh, now: Timestamp) -> bool {
+        self.session_created_at.saturating_add(next.session_ttl) <= now
+    }
+
+    /// Whether presenting it may be a retry within the reuse grace: then the store looks up
+    /// whether the successor (`next.hash`, of the same session) is live and unused, and passes
+    /// its `issued_at` to [`Unclaimed::outcome`].
+    pub fn may_be_retry(&self, next: &NextRefresh, now: Timestamp) -> bool {
+        self.used_at.is_some_and(|used| {
+            next.reuse_grace > 0 && used <= now && now - used <= next.reuse_grace
+        }) && !self.session_revoked
+            && !self.session_ended(next, now)
+    }
+
+    /// What presenting it means, given the live successor's `issued_at` when the store looked
+    /// it up. A used token is reuse (but for a retry), whatever else holds: the store must then
+    /// revoke its session.
+    pub fn outcome(
+        self,
+        next: &NextRefresh,
+        live_successor: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Rotation {
+        if let (true, Some(issued_at)) = (self.may_be_retry(next, now), live_successor) {
+            Rotation::Retried {
+                session_id: self.session_id,
+                username: self.username,
+                issued_at,
+            }
+        } else if self.used_at.is_some() {
             Rotation::Reused {
                 session_id: self.session_id,
                 username: self.username,
             }
         } else if self.session_revoked {
             Rotation::Revoked
+        } else if self.session_ended(next, now) {
+            Rotation::SessionEnded
         } else if self.expires_at <= now {
             Rotation::Expired
         } else {
@@ -109,7 +158,10 @@ pub trait SessionStore: Send + Sync {
     ) -> Result<Vec<String>>;
 
     /// Rotates a refresh token atomically: exactly one of concurrent callers with the same token
-    /// gets `Rotated`; a used token revokes its session and gives `Reused`.
+    /// gets `Rotated`; a used token revokes its session and gives `Reused`, unless it is a
+    /// retry within `next.reuse_grace` (`Retried`, nothing changes). A session past its
+    /// absolute lifetime (`next.session_ttl`) is not refreshed (`SessionEnded`), and the
+    /// successor (and the session) expire no later than that lifetime's end.
     async fn rotate_refresh(
         &self,
         presented: &[u8],

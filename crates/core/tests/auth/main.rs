@@ -8,6 +8,7 @@ mod failing;
 mod flaky;
 mod gate;
 mod lockout;
+mod refresh_rules;
 mod rotation;
 mod smart_lockout;
 mod stamp;

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use tessera_core::auth::apikeys::LONGEST_MAX_TTL;
 use tessera_core::password::HashParams;
-use tessera_core::settings::{AuthSettings, SessionLimitPolicy};
+use tessera_core::settings::{AuthSettings, SessionLimitPolicy, MAX_REFRESH_REUSE_GRACE};
 use tessera_core::ApiKeySettings;
 
 use super::Config;
@@ -151,6 +151,15 @@ impl Config {
         if self.refresh_timeout < self.session_timeout {
             problems.push("REFRESH_TIMEOUT must be at least SESSION_TIMEOUT".into());
         }
+        if self.session_absolute_seconds < self.session_timeout {
+            problems.push("session_absolute_seconds must be at least SESSION_TIMEOUT".into());
+        }
+        if !(0..=MAX_REFRESH_REUSE_GRACE).contains(&self.refresh_reuse_grace_seconds) {
+            problems.push(format!(
+                "refresh_reuse_grace_seconds must be between 0 and {MAX_REFRESH_REUSE_GRACE} \
+                 seconds (a grace is for a retry, not for sharing a refresh token)"
+            ));
+        }
         if !(0..=300).contains(&self.jwt_leeway) {
             problems.push("jwt_leeway must be between 0 and 300 seconds".into());
         }
@@ -173,6 +182,8 @@ impl Config {
         Ok(AuthSettings {
             access_ttl: self.session_timeout,
             refresh_ttl: self.refresh_timeout,
+            session_ttl: self.session_absolute_seconds,
+            refresh_reuse_grace: self.refresh_reuse_grace_seconds,
             max_sessions: self.max_session,
             session_limit_policy: self.session_limit_policy()?,
             lockout_threshold: self.lockout_threshold,

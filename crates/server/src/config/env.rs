@@ -23,6 +23,16 @@ pub(super) const VARS: &[(&str, &str, Parse)] = &[
     ("TESSERA_AUDIENCE", "audience", one::<String>),
     ("SESSION_TIMEOUT", "session_timeout", one::<i64>),
     ("REFRESH_TIMEOUT", "refresh_timeout", one::<i64>),
+    (
+        "TESSERA_SESSION_ABSOLUTE_SECONDS",
+        "session_absolute_seconds",
+        one::<i64>,
+    ),
+    (
+        "TESSERA_REFRESH_REUSE_GRACE_SECONDS",
+        "refresh_reuse_grace_seconds",
+        one::<i64>,
+    ),
     ("MAX_SESSION", "max_session", one::<u32>),
     (
         "TESSERA_SESSION_LIMIT_POLICY",

@@ -189,6 +189,8 @@ settings!(
     audience,
     session_timeout,
     refresh_timeout,
+    session_absolute_seconds,
+    refresh_reuse_grace_seconds,
     max_session,
     session_limit_policy,
     jwt_leeway,

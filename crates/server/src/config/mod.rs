@@ -43,6 +43,10 @@ pub struct Config {
     pub audience: String,
     pub session_timeout: i64,
     pub refresh_timeout: i64,
+    /// A session's absolute lifetime from its login, seconds; refreshes cannot extend it.
+    pub session_absolute_seconds: i64,
+    /// How long a rotated refresh token presented again answers with the same pair, seconds.
+    pub refresh_reuse_grace_seconds: i64,
     pub max_session: u32,
     pub session_limit_policy: String,
     pub jwt_leeway: i64,
@@ -110,6 +114,8 @@ impl Default for Config {
             audience: "tessera-client".into(),
             session_timeout: auth.access_ttl,
             refresh_timeout: auth.refresh_ttl,
+            session_absolute_seconds: auth.session_ttl,
+            refresh_reuse_grace_seconds: auth.refresh_reuse_grace,
             max_session: auth.max_sessions,
             session_limit_policy: "evict_oldest".into(),
             jwt_leeway: auth.leeway,

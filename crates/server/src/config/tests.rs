@@ -230,3 +230,29 @@ fn every_variable_reaches_a_setting_of_its_type() {
     assert_eq!(cfg.cors_origins, ["https://app.example"]);
     assert_eq!(cfg.issuer, "60");
 }
+
+#[test]
+fn session_lifetime_and_reuse_grace_are_read_and_bounded() {
+    let vars = [
+        ("TESSERA_SESSION_ABSOLUTE_SECONDS", "86400"),
+        ("TESSERA_REFRESH_REUSE_GRACE_SECONDS", "15"),
+    ];
+    let auth = load(None, &vars).unwrap().auth_settings().unwrap();
+    assert_eq!((auth.session_ttl, auth.refresh_reuse_grace), (86_400, 15));
+    let defaults = Config::default().auth_settings().unwrap();
+    assert_eq!(
+        (defaults.session_ttl, defaults.refresh_reuse_grace),
+        (30 * 86_400, 0)
+    );
+
+    let err = load(None, &[("TESSERA_REFRESH_REUSE_GRACE_SECONDS", "61")]).unwrap_err();
+    assert!(
+        format!("{err:?}").contains("refresh_reuse_grace_seconds"),
+        "{err:?}"
+    );
+    let err = load(None, &[("TESSERA_SESSION_ABSOLUTE_SECONDS", "60")]).unwrap_err();
+    assert!(
+        format!("{err:?}").contains("session_absolute_seconds"),
+        "{err:?}"
+    );
+}

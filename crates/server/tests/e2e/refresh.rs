@@ -96,3 +96,47 @@ async fn a_refresh_without_a_refresh_token_is_401_missing_token() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn with_a_reuse_grace_retried_refreshes_get_the_same_pair() {
+    let s = TestServer::start_with(|c| c.refresh_reuse_grace_seconds = 10).await;
+    let (_, refresh0) = s.login("admin", "admin").await;
+    let results = race(8, |_| {
+        let (client, refresh) = (s.client(), refresh0.clone());
+        async move { client.refresh_token(&refresh).await }
+    })
+    .await;
+    let first = results[0].as_ref().unwrap();
+    for got in &results {
+        let got = got.as_ref().unwrap();
+        assert_eq!(got.access_token, first.access_token);
+        assert_eq!(got.refresh_token, first.refresh_token);
+    }
+    s.validate(&first.access_token).await.unwrap();
+
+    s.clock.advance(11);
+    assert_refused(&s.refresh(&refresh0).await, 401, "refresh_token_reused");
+    assert_refused(&s.validate(&first.access_token).await, 401, "invalid_token");
+}
+
+#[tokio::test]
+async fn no_refresh_goes_past_the_absolute_session_lifetime() {
+    let s = TestServer::start_with(|c| {
+        c.refresh_timeout = 3600;
+        c.session_absolute_seconds = 7200;
+    })
+    .await;
+    let (_, mut refresh) = s.login("admin", "admin").await;
+    for _ in 0..2 {
+        s.clock.advance(3500);
+        refresh = s.refresh(&refresh).await.unwrap().refresh_token;
+    }
+    s.clock.advance(200);
+    let ended = s.refresh(&refresh).await;
+    assert_refused(&ended, 401, "session_expired");
+    assert!(
+        reason(&ended).contains("absolute lifetime"),
+        "{}",
+        reason(&ended)
+    );
+}

@@ -7,12 +7,14 @@ use tessera_core::{Result, Timestamp};
 use super::{sessions, sql_error};
 
 /// A presented token that could not be claimed: session id, used at, expires at, session
-/// revoked at, username.
-type Found = (String, Option<i64>, i64, Option<i64>, String);
+/// revoked at, username, session created at.
+type Found = (String, Option<i64>, i64, Option<i64>, String, i64);
 
-/// Claims the presented token only if it is live and unused, stores its successor and extends
-/// the session, in one statement. A concurrent claim of the same token waits for the row lock,
-/// then re-checks `used_at IS NULL` on the committed row and claims nothing.
+/// Claims the presented token only if it is live and unused (in a session younger than its
+/// absolute lifetime), stores its successor and extends the session (to the successor's expiry,
+/// capped by that lifetime), in one statement. A concurrent claim of the same token waits for
+/// the row lock, then re-checks `used_at IS NULL` on the committed row and claims nothing; it
+/// then sees the committed successor, so a retry within the grace finds it.
 pub async fn rotate(
     pool: &PgPool,
     presented: &[u8],
@@ -24,14 +26,16 @@ pub async fn rotate(
             UPDATE refresh_tokens SET used_at = $2
             WHERE hash = $1 AND used_at IS NULL AND expires_at > $2
               AND EXISTS (SELECT 1 FROM sessions s
-                          WHERE s.id = refresh_tokens.session_id AND s.revoked_at IS NULL)
+                          WHERE s.id = refresh_tokens.session_id AND s.revoked_at IS NULL
+                            AND s.created_at + $5 > $2)
             RETURNING session_id
          ), extended AS (
-            UPDATE sessions SET expires_at = $4 FROM claimed WHERE sessions.id = claimed.session_id
-            RETURNING sessions.id, sessions.username
+            UPDATE sessions SET expires_at = LEAST($4, sessions.created_at + $5)
+            FROM claimed WHERE sessions.id = claimed.session_id
+            RETURNING sessions.id, sessions.username, sessions.expires_at
          ), successor AS (
             INSERT INTO refresh_tokens (hash, session_id, issued_at, expires_at)
-            SELECT $3, id, $2, $4 FROM extended
+            SELECT $3, id, $2, expires_at FROM extended
          )
          SELECT id, username FROM extended",
     )
@@ -39,6 +43,7 @@ pub async fn rotate(
     .bind(now)
     .bind(&next.hash)
     .bind(next.expires_at)
+    .bind(next.session_ttl)
     .fetch_optional(pool)
     .await
     .map_err(sql_error)?;
@@ -49,24 +54,42 @@ pub async fn rotate(
         });
     }
     let found: Option<Found> = sqlx::query_as(
-        "SELECT r.session_id, r.used_at, r.expires_at, s.revoked_at, s.username
+        "SELECT r.session_id, r.used_at, r.expires_at, s.revoked_at, s.username, s.created_at
          FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.hash = $1",
     )
     .bind(presented)
     .fetch_optional(pool)
     .await
     .map_err(sql_error)?;
-    let Some((session_id, used_at, expires_at, revoked_at, username)) = found else {
+    let Some((session_id, used_at, expires_at, revoked_at, username, created_at)) = found else {
         return Ok(Rotation::Unknown);
     };
-    let outcome = Unclaimed {
+    let found = Unclaimed {
         session_id,
         username,
-        used: used_at.is_some(),
+        used_at,
         session_revoked: revoked_at.is_some(),
+        session_created_at: created_at,
         expires_at,
-    }
-    .outcome(now);
+    };
+    // Read after the presented token was seen used, so its successor, committed with that
+    // use, is visible. Using the successor concurrently is a race the retry may win: it is
+    // then as if it had come just before.
+    let successor: Option<i64> = if found.may_be_retry(next, now) {
+        sqlx::query_scalar(
+            "SELECT issued_at FROM refresh_tokens
+             WHERE hash = $1 AND session_id = $2 AND used_at IS NULL AND expires_at > $3",
+        )
+        .bind(&next.hash)
+        .bind(&found.session_id)
+        .bind(now)
+        .fetch_optional(pool)
+        .await
+        .map_err(sql_error)?
+    } else {
+        None
+    };
+    let outcome = found.outcome(next, successor, now);
     if let Rotation::Reused { session_id, .. } = &outcome {
         sessions::revoke(pool, session_id, now, RevokeReason::RefreshReuse).await?;
     }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use tessera_core::settings::SessionLimitPolicy;
+use tessera_core::settings::{SessionLimitPolicy, DEFAULT_SESSION_TTL};
 use tessera_core::store::{NewSession, NewUser, NextRefresh};
 use tessera_core::store::{NewToken, TokenOwner};
 use tessera_core::{Role, Store, Timestamp, User, Username};
@@ -71,10 +71,13 @@ pub async fn open_session(store: &Arc<dyn Store>, id: &str, user: &str, created_
     assert!(evicted.is_empty());
 }
 
+/// The successor `label`, with the default absolute lifetime and no reuse grace.
 pub fn next(label: &str, expires_at: Timestamp) -> NextRefresh {
     NextRefresh {
         hash: token(label),
         expires_at,
+        session_ttl: DEFAULT_SESSION_TTL,
+        reuse_grace: 0,
     }
 }
 

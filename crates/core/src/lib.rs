@@ -17,6 +17,7 @@ pub mod scopes;
 pub mod secret;
 pub mod settings;
 pub mod store;
+pub mod text;
 pub mod token_kind;
 pub mod user;
 pub mod workers;

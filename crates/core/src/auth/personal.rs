@@ -25,10 +25,11 @@ pub struct CreatedToken {
     pub expires_at: Option<Timestamp>,
 }
 
-/// A description: trimmed, 1 to 200 characters, no control characters.
+/// A description: trimmed, 1 to 200 characters, no control characters
+/// ([`crate::text::is_forbidden`]).
 pub fn check_description(raw: &str) -> Result<String> {
     let d = raw.trim();
-    if d.is_empty() || d.chars().count() > 200 || d.chars().any(char::is_control) {
+    if d.is_empty() || d.chars().count() > 200 || d.chars().any(crate::text::is_forbidden) {
         return Err(Error::BadRequest(
             "description must be 1 to 200 printable characters".into(),
         ));

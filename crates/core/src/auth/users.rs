@@ -32,6 +32,7 @@ fn check_fullname(fullname: &str) -> Result<String> {
             "fullname must be 1 to 200 characters".into(),
         ));
     }
+    crate::text::check_printable("fullname", fullname)?;
     Ok(fullname.to_string())
 }
 

@@ -10,6 +10,7 @@ use crate::error::{Error, Rejection, Result};
 use crate::revocation_key::RevocationKey;
 use crate::secret::{self, new_secret, random_b64};
 use crate::store::{ApiKeyRotation, NewApiKey, NextApiKey};
+use crate::text::check_printable;
 use crate::token_kind::{classify, TokenKind};
 use crate::Timestamp;
 
@@ -23,6 +24,7 @@ fn check_name(what: &str, value: &str) -> Result<String> {
             "{what} must be 1 to {MAX_NAME_CHARS} characters"
         )));
     }
+    check_printable(what, value)?;
     Ok(value.to_string())
 }
 

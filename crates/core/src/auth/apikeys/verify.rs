@@ -10,6 +10,7 @@ use crate::auth::tokens::fail_closed;
 use crate::auth::Auth;
 use crate::error::{Error, Rejection, Result};
 use crate::revocation_key::RevocationKey;
+use crate::text::check_printable;
 use crate::token_kind::{classify, TokenKind};
 
 fn same_address(bound: &str, presented: Option<&str>) -> bool {
@@ -34,6 +35,10 @@ impl Auth {
                 ))
             }
             _ => {}
+        }
+        check_printable("audience", &check.audience)?;
+        if let Some(subject) = &check.subject {
+            check_printable("subject", subject)?;
         }
         let now = self.clock.now();
         let claims = ApiKeyClaims::verify(

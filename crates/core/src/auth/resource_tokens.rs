@@ -27,6 +27,12 @@ impl Auth {
         }
     }
 
+    /// Whether the caller may manage the resource's tokens (maintains it), checked before the
+    /// body is read; the same refusals as every route on the resource's tokens.
+    pub async fn may_manage_resource_tokens(&self, caller: &Validated, name: &str) -> Result<()> {
+        self.maintained(caller, name).await.map(|_| ())
+    }
+
     /// A live token of the resource.
     async fn token_of(&self, owner: &TokenOwner, id: &str) -> Result<TokenRecord> {
         self.store

@@ -37,6 +37,16 @@ fn check_fullname(fullname: &str) -> Result<String> {
 }
 
 impl Auth {
+    /// Whether the caller may register users (`manage_users`), checked before the body is read.
+    pub fn may_register(&self, caller: &Validated) -> Result<()> {
+        if !caller.role.has(Permission::ManageUsers) {
+            return Err(Error::Forbidden(
+                "registering users needs the manage_users permission".into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Registration through the API: the caller needs `manage_users`; new users are readers.
     pub async fn register(
         &self,
@@ -45,11 +55,7 @@ impl Auth {
         fullname: &str,
         password: &str,
     ) -> Result<Username> {
-        if !caller.role.has(Permission::ManageUsers) {
-            return Err(Error::Forbidden(
-                "registering users needs the manage_users permission".into(),
-            ));
-        }
+        self.may_register(caller)?;
         let username = Username::parse(username)?;
         check_password(password)?;
         let hash = self.passwords.hash(password.to_string()).await?;

@@ -71,6 +71,7 @@ pub async fn create(
     AuthUser(caller): AuthUser,
     body: Result<JsonObject<CreateApiKeyRequest>, ApiError>,
 ) -> ApiResult<(StatusCode, Json<ApiKeyResponse>)> {
+    state.auth.may_create_apikeys(&caller)?;
     let JsonObject(req) = body?;
     let request = ApiKeyRequest {
         audience: required(req.audience, "audience")?,

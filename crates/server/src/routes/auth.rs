@@ -98,6 +98,7 @@ pub async fn register(
 ) -> ApiResult<(StatusCode, Json<MessageResponse>)> {
     state.limits.register.check(ip).await?;
     let AuthUser(caller) = caller.map_err(|e| e.prefixed("Registration failed: "))?;
+    state.auth.may_register(&caller)?;
     let JsonObject(req) = body?;
     let (Some(username), Some(fullname), Some(password)) = (
         present(req.username),
@@ -126,7 +127,7 @@ pub async fn validate(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     Bearer(token): Bearer,
-    JsonObject(expect): JsonObject<serde_json::Map<String, serde_json::Value>, true>,
+    expect: Result<JsonObject<serde_json::Map<String, serde_json::Value>, true>, ApiError>,
 ) -> ApiResult<Json<ValidationResponse>> {
     let prefixed = |e: Error| ApiError::from(e).prefixed("Token validation failed: ");
     let token = token
@@ -140,6 +141,7 @@ pub async fn validate(
         validation.await
     }
     .map_err(prefixed)?;
+    let JsonObject(expect) = expect?;
     match expect.get("resource") {
         None | Some(serde_json::Value::Null) => {}
         Some(serde_json::Value::String(r)) => id.expect_resource(r).map_err(|e| match e {

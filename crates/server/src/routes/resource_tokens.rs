@@ -22,6 +22,10 @@ pub async fn create(
     Path(name): Path<String>,
     body: Result<JsonObject<CreateResourceTokenRequest>, ApiError>,
 ) -> ApiResult<(StatusCode, Json<ResourceTokenCreated>)> {
+    state
+        .auth
+        .may_manage_resource_tokens(&caller, &name)
+        .await?;
     let JsonObject(req) = body?;
     let created = state
         .auth
@@ -65,6 +69,10 @@ pub async fn describe(
     Path((name, id)): Path<(String, String)>,
     body: Result<JsonObject<DescriptionRequest>, ApiError>,
 ) -> ApiResult<Json<MessageResponse>> {
+    state
+        .auth
+        .may_manage_resource_tokens(&caller, &name)
+        .await?;
     let JsonObject(req) = body?;
     state
         .auth

@@ -65,12 +65,12 @@ pub async fn add_maintainer(
     Path(name): Path<String>,
     body: Result<JsonObject<MaintainerRequest>, ApiError>,
 ) -> ApiResult<Json<MessageResponse>> {
+    state
+        .auth
+        .may_manage_maintainers(Caller::User(&caller), &name)
+        .await?;
     let JsonObject(req) = body?;
     let Some(username) = req.username else {
-        state
-            .auth
-            .may_manage_maintainers(Caller::User(&caller), &name)
-            .await?;
         return Err(ApiError::bad_request("Missing username"));
     };
     let added = state

@@ -15,6 +15,7 @@ mod redis_limits;
 mod refresh;
 mod request_id;
 mod restart;
+mod rights_first;
 mod scoped_cli;
 mod scoped_memory;
 mod scoped_personal;

@@ -45,6 +45,15 @@ fn seconds(what: &str, value: Option<i64>, default: i64, min: i64, max: i64) -> 
 }
 
 impl Auth {
+    /// Whether the caller may create API keys (by the validated caller's role), checked before
+    /// the body is read; creation checks again on the user as stored.
+    pub fn may_create_apikeys(&self, caller: &Validated) -> Result<()> {
+        if !may_hold_apikeys(caller.role) {
+            return Err(not_permitted());
+        }
+        Ok(())
+    }
+
     /// Issues a key and its refresh token to a user who may write (contributors and admins),
     /// as stored now; the key is stored only if the user has not changed since (and the
     /// caller's session is live).

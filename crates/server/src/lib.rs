@@ -3,6 +3,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod connection;
 pub mod connections;
 pub mod error;
 pub mod extract;
@@ -18,6 +19,8 @@ pub mod serve;
 pub mod startup;
 pub mod state;
 pub mod timeouts;
+pub mod tls;
+pub mod tls_reload;
 
 pub use config::Config;
 pub use serve::{Running, Server};

@@ -40,7 +40,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     "(shown once; change it with `tessera user set-password admin`)"
                 );
             }
-            let _ = writeln!(out, "tessera listening on http://{}", running.addr);
+            let _ = writeln!(out, "tessera listening on {}", running.url());
             let _ = out.flush();
             drop(out);
             shutdown_signal().await;

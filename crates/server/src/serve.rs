@@ -18,6 +18,7 @@ use crate::ratelimit::{FailureLimiter, Limits, RateLimiter};
 pub use crate::startup::build_auth;
 use crate::startup::{feed, seed_users};
 use crate::state::AppState;
+use crate::tls::Certificate;
 
 /// How often the last uses of scoped tokens are written to the store, in one batch.
 const TOKEN_USES_FLUSH: Duration = Duration::from_secs(5);
@@ -38,11 +39,33 @@ pub struct Running {
     pub auth: Arc<Auth>,
     /// The first admin's password, when this start created it at random.
     pub initial_admin_password: Option<String>,
+    /// The served certificate, over HTTPS.
+    tls: Option<Arc<Certificate>>,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
 
 impl Running {
+    /// `https://ADDR` over TLS, else `http://ADDR`.
+    pub fn url(&self) -> String {
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// Reads the certificate files again now (as SIGHUP does) and serves the pair to new
+    /// connections; on an error the current certificate stays. `Ok(false)` without TLS.
+    pub fn reload_tls(&self) -> anyhow::Result<bool> {
+        match &self.tls {
+            Some(cert) => cert.reload(true).map_err(anyhow::Error::msg),
+            None => Ok(false),
+        }
+    }
+
+    /// The leaf certificate served to new connections (DER), over HTTPS.
+    pub fn tls_certificate(&self) -> Option<Vec<u8>> {
+        self.tls.as_ref().map(|c| c.current().to_vec())
+    }
+
     /// Stops accepting, lets requests in flight finish (for at most `SHUTDOWN_GRACE`), stops
     /// background work, and writes the scoped-token uses not yet recorded.
     pub async fn stop(self) {
@@ -91,6 +114,14 @@ impl Server {
         extra: Router<AppState>,
     ) -> anyhow::Result<Running> {
         let config = self.config;
+        let tls = match config.tls_files() {
+            Some(files) => Some(Arc::new(
+                Certificate::load(files).map_err(anyhow::Error::msg)?,
+            )),
+            None => None,
+        };
+        let acceptor = tls.as_ref().map(|c| c.acceptor()).transpose();
+        let acceptor = acceptor.map_err(anyhow::Error::msg)?;
         let auth = build_auth(&config, self.clock.clone()).await?;
         let initial_admin_password = seed_users(&auth, &config, self.demo).await?;
         let redis = match &config.redis_url {
@@ -121,8 +152,8 @@ impl Server {
         let (shutdown, stopped) = watch::channel(false);
         let stopped_feed = stopped.clone();
         let stopped_flush = stopped.clone();
-        let server =
-            crate::connections::serve(listener, app, config.connection_limits(), stopped.clone());
+        let limits = config.connection_limits();
+        let server = crate::connections::serve(listener, app, limits, acceptor, stopped.clone());
         let mut tasks = vec![
             server,
             every(
@@ -167,12 +198,16 @@ impl Server {
                 }
             }
         }));
-        tasks.extend(feed(&config).listen(auth.clone(), stopped_feed));
-        info!(%addr, "tessera listening");
+        tasks.extend(feed(&config).listen(auth.clone(), stopped_feed.clone()));
+        if let Some(cert) = &tls {
+            tasks.push(crate::tls_reload::watch(cert.clone(), stopped_feed));
+        }
+        info!(%addr, tls = tls.is_some(), "tessera listening");
         Ok(Running {
             addr,
             auth,
             initial_admin_password,
+            tls,
             shutdown,
             tasks,
         })

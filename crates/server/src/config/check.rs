@@ -102,6 +102,9 @@ impl Config {
                 problems.push(format!("{name} must be between 1 and 3600, not {value}"));
             }
         }
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            problems.push("tls_cert and tls_key go together: set both, or neither".into());
+        }
         if self.max_connections == 0 {
             problems.push("max_connections must be at least 1".into());
         }

@@ -20,6 +20,8 @@ pub(super) const VARS: &[(&str, &str, Parse)] = &[
     ("TESSERA_DATA_DIR", "data_dir", one::<PathBuf>),
     ("TESSERA_ISSUER", "issuer", one::<String>),
     ("TESSERA_REDIS_PREFIX", "redis_prefix", one::<String>),
+    ("TESSERA_TLS_CERT", "tls_cert", one::<PathBuf>),
+    ("TESSERA_TLS_KEY", "tls_key", one::<PathBuf>),
     ("TESSERA_AUDIENCE", "audience", one::<String>),
     ("SESSION_TIMEOUT", "session_timeout", one::<i64>),
     ("REFRESH_TIMEOUT", "refresh_timeout", one::<i64>),

@@ -183,6 +183,8 @@ settings!(
     database_url,
     redis_url,
     redis_prefix,
+    tls_cert,
+    tls_key,
     admin_password,
     jwt_secret_key,
     issuer,

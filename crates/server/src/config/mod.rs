@@ -37,6 +37,9 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// Prefix of tessera's Redis keys and channel, to share one Redis between deployments.
     pub redis_prefix: String,
+    /// PEM certificate chain and private key: with both, tessera serves HTTPS (and HTTP/2).
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
     pub admin_password: Option<Secret>,
     pub jwt_secret_key: Option<Secret>,
     pub issuer: String,
@@ -108,6 +111,8 @@ impl Default for Config {
             database_url: None,
             redis_url: None,
             redis_prefix: "tessera".into(),
+            tls_cert: None,
+            tls_key: None,
             admin_password: None,
             jwt_secret_key: None,
             issuer: "tessera".into(),

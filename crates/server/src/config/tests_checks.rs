@@ -1,5 +1,5 @@
 //! The checks that keep secrets and addresses safe: trusted proxies, redacted `Debug`, the
-//! signing passphrase, CORS origins.
+//! signing passphrase, CORS origins, the TLS pair.
 
 use super::tests::load;
 use super::*;
@@ -107,4 +107,20 @@ fn cors_origins_are_any_alone_or_origins() {
     ] {
         assert_eq!(ok(&[bad]).len(), 1, "{bad}");
     }
+}
+
+#[test]
+fn tls_cert_and_key_go_together() {
+    let vars = [
+        ("TESSERA_TLS_CERT", "/etc/tls/cert.pem"),
+        ("TESSERA_TLS_KEY", "/etc/tls/key.pem"),
+    ];
+    let cfg = load(None, &vars).unwrap();
+    assert_eq!(
+        cfg.tls_files().unwrap().key,
+        PathBuf::from("/etc/tls/key.pem")
+    );
+    assert!(load(None, &[]).unwrap().tls_files().is_none());
+    let err = load(Some("tls_cert = \"/etc/tls/cert.pem\""), &[]).unwrap_err();
+    assert!(err.to_string().contains("go together"), "{err}");
 }

@@ -64,7 +64,7 @@ impl TestServer {
         };
         let running = server.start_on(listener).await.unwrap();
         Self {
-            url: format!("http://{}", running.addr),
+            url: running.url(),
             clock,
             running: Some(running),
             dir,

@@ -29,6 +29,9 @@ mod slow_clients;
 mod start_checks;
 #[path = "../support/mod.rs"]
 mod support;
+mod tls;
+mod tls_slow_clients;
+mod tls_support;
 mod tokens;
 mod upgrade;
 mod write_queue;

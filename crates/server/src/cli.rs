@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{Config, Flags};
+use crate::config::{unknown_variables, Config, ConfigError, Flags};
 
 mod backup;
 mod resource;
@@ -43,18 +43,36 @@ pub struct Common {
     pub redis: Option<String>,
 }
 
+/// The flags of `serve`, which `config check` takes too.
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long)]
+    pub bind: Option<SocketAddr>,
+    /// Seeds the demo users admin/admin and guest/guest.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+impl ServeArgs {
+    /// The configuration `serve` runs with: file, environment, then flags.
+    pub fn config(&self) -> anyhow::Result<Config> {
+        let mut config = load_config(&self.common)?;
+        if let Some(bind) = self.bind {
+            config.bind = bind;
+        }
+        Ok(config)
+    }
+}
+
 #[derive(Subcommand)]
 pub enum Command {
     /// Runs the server.
     Serve {
         #[command(flatten)]
-        common: Common,
-        /// Address to listen on (port 0 picks a free one).
-        #[arg(long)]
-        bind: Option<SocketAddr>,
-        /// Seeds the demo users admin/admin and guest/guest.
-        #[arg(long)]
-        demo: bool,
+        args: ServeArgs,
     },
     /// Manages users in the configured database.
     User {
@@ -92,10 +110,30 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 pub enum ConfigAction {
     /// Prints a documented example configuration file.
     Example,
+    /// Checks the configuration `serve` would run with (same flags, file and environment) and
+    /// prints it, secrets redacted; fails with one line per problem.
+    Check {
+        #[command(flatten)]
+        args: ServeArgs,
+    },
+}
+
+/// `tessera config check`: the effective configuration, secrets redacted, or its problems.
+pub fn run_config_check(args: &ServeArgs) -> anyhow::Result<String> {
+    let config = args.config()?;
+    let problems = config.key_problems();
+    if !problems.is_empty() {
+        return Err(anyhow::Error::msg(ConfigError::new(problems).to_string()));
+    }
+    Ok(format!(
+        "# tessera configuration: valid. Effective settings (defaults, file, environment, \
+         flags), secrets redacted:\n{}",
+        config.effective()
+    ))
 }
 
 /// An error and its causes on one line, `context: cause: …`; a cause whose text its error
@@ -116,7 +154,12 @@ pub fn report(e: &anyhow::Error) -> String {
 }
 
 /// Layers the configuration: defaults, file, environment, then flags; every problem at once.
+/// Unknown `TESSERA_*` variables get a warning on stderr.
 pub fn load_config(common: &Common) -> anyhow::Result<Config> {
+    let names = std::env::vars_os().filter_map(|(name, _)| name.into_string().ok());
+    for warning in unknown_variables(names) {
+        eprintln!("tessera: warning: {warning}");
+    }
     let flags = Flags {
         data_dir: common.data_dir.clone(),
         database_url: common.database.clone(),

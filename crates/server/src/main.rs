@@ -24,13 +24,9 @@ async fn main() {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { common, bind, demo } => {
-            let mut config = cli::load_config(&common)?;
-            if let Some(bind) = bind {
-                config.bind = bind;
-            }
-            let mut server = Server::new(config);
-            server.demo = demo;
+        Command::Serve { args } => {
+            let mut server = Server::new(args.config()?);
+            server.demo = args.demo;
             let running = server.start().await?;
             let mut out = std::io::stdout().lock();
             if let Some(password) = &running.initial_admin_password {
@@ -77,6 +73,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             action: ConfigAction::Example,
         } => {
             print!("{}", cli::EXAMPLE_CONFIG);
+            Ok(())
+        }
+        Command::Config {
+            action: ConfigAction::Check { args },
+        } => {
+            print!("{}", cli::run_config_check(&args)?);
             Ok(())
         }
     }

@@ -28,11 +28,8 @@ pub async fn build_auth(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     let store = tessera_store::open_with(&config.database_url(), sqlite)
         .await
         .context("cannot open the database")?;
-    if config.jwt_secret_key.is_none() && feed(config) != Feed::None {
-        bail!(
-            "several instances must sign with one key: set JWT_SECRET_KEY (or JWT_SECRET_KEY_FILE) \
-             when the database is PostgreSQL or Redis is configured"
-        );
+    if let Some(problem) = config.shared_key_problem() {
+        bail!(problem);
     }
     let key = match &config.jwt_secret_key {
         Some(secret) => SigningKey::from_setting(secret.expose()).context("JWT_SECRET_KEY")?,

@@ -187,6 +187,27 @@ pub fn read(get: Getter<'_>) -> (Dict, Vec<String>) {
     (values, problems)
 }
 
+/// Variables of tessera's that are not settings: the configuration file, the log filter.
+const OTHERS: &[&str] = &["TESSERA_CONFIG", "TESSERA_LOG"];
+
+/// A warning for each `TESSERA_*` variable among `names` that tessera does not read (tests and
+/// tools share the prefix, so it is no error). The name only, never the value.
+pub fn unknown_variables(names: impl IntoIterator<Item = String>) -> Vec<String> {
+    let known = |name: &str| {
+        OTHERS.contains(&name)
+            || VARS.iter().any(|&(var, _, _)| var == name)
+            || SECRETS.iter().any(|&(var, _)| {
+                name.strip_prefix(var)
+                    .is_some_and(|rest| rest.is_empty() || rest == "_FILE")
+            })
+    };
+    names
+        .into_iter()
+        .filter(|name| name.starts_with("TESSERA_") && !known(name))
+        .map(|name| format!("unknown environment variable {name} (not a tessera setting; ignored)"))
+        .collect()
+}
+
 /// The variable that sets `key`, for messages.
 pub fn name_of(key: &str) -> Option<&'static str> {
     VARS.iter()

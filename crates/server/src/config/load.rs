@@ -25,6 +25,10 @@ pub struct Flags {
 pub struct ConfigError(Vec<String>);
 
 impl ConfigError {
+    pub fn new(problems: Vec<String>) -> Self {
+        Self(problems)
+    }
+
     pub fn problems(&self) -> &[String] {
         &self.0
     }
@@ -83,31 +87,42 @@ impl Config {
     }
 }
 
-/// The file as a figment layer, once it is known to be readable TOML with known keys only.
+/// The file as a figment layer, once it is known to be readable TOML. Its unknown keys are
+/// problems, but its other values are still read, so that their problems are reported too.
 fn file_layer(path: &Path, problems: &mut Vec<String>) -> Option<figment::providers::Data<Toml>> {
-    if let Err(e) = std::fs::read_to_string(path) {
-        problems.push(format!("cannot read {}: {e}", path.display()));
-        return None;
-    }
-    let toml = Toml::file_exact(path);
-    let data = match toml.data() {
-        Ok(data) => data,
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
         Err(e) => {
-            problems.push(format!("{}: {}", path.display(), e.kind));
+            problems.push(format!("cannot read {}: {e}", path.display()));
             return None;
         }
     };
-    let unknown: Vec<String> = data
-        .values()
-        .flat_map(Dict::keys)
-        .filter(|k| !KNOWN.contains(&k.as_str()))
-        .map(|k| format!("{}: unknown key {k:?}", path.display()))
-        .collect();
-    if unknown.is_empty() {
-        return Some(toml);
-    }
-    problems.extend(unknown);
-    None
+    let table = match text.parse::<toml::Table>() {
+        Ok(table) => table,
+        Err(e) => {
+            problems.push(format!("{}: {}", path.display(), syntax_error(&text, &e)));
+            return None;
+        }
+    };
+    problems.extend(
+        table
+            .keys()
+            .filter(|k| !KNOWN.contains(&k.as_str()))
+            .map(|k| format!("{}: unknown key {k:?}", path.display())),
+    );
+    Some(Toml::file_exact(path))
+}
+
+/// A TOML syntax error on one line, without the text around it (which may hold a secret).
+fn syntax_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim().replace('\n', " ");
+    let Some(span) = e.span() else {
+        return format!("not valid TOML: {message}");
+    };
+    let before = text.get(..span.start).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("not valid TOML at line {line}, column {column}: {message}")
 }
 
 /// Settings already typed (the environment's).
@@ -140,6 +155,7 @@ fn field<T: DeserializeOwned>(
 }
 
 fn describe(key: &str, e: &figment::Error) -> String {
+    use figment::error::Kind;
     let origin = match &e.metadata {
         Some(md) if md.name == ENVIRONMENT => env::name_of(key).unwrap_or(key).to_string(),
         Some(md) => match &md.source {
@@ -148,7 +164,13 @@ fn describe(key: &str, e: &figment::Error) -> String {
         },
         None => key.to_string(),
     };
-    format!("{origin}: {}", e.kind)
+    match &e.kind {
+        // A secret's value is never shown, not even a wrong one.
+        Kind::InvalidType(..) | Kind::InvalidValue(..) if super::secret::is_secret(key) => {
+            format!("{origin}: must be a string")
+        }
+        kind => format!("{origin}: {kind}"),
+    }
 }
 
 macro_rules! settings {
@@ -172,6 +194,19 @@ macro_rules! settings {
                     &format_args!("{}", super::secret::shown(stringify!($field), &self.$field)),
                 );)*
                 out.finish()
+            }
+        }
+
+        impl Config {
+            /// The settings as `tessera config check` prints them: TOML, every secret
+            /// redacted.
+            pub fn effective(&self) -> String {
+                let mut out = String::new();
+                $(
+                    out.push_str(&super::effective::line(stringify!($field), &self.$field));
+                    out.push('\n');
+                )*
+                out
             }
         }
     };

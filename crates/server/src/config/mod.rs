@@ -3,7 +3,8 @@
 //!
 //! `load` layers them (with figment) and reports every problem at once, `env` names the
 //! variables, `check` holds the range checks and the conversions into the domain's settings,
-//! `secret` the redacted type for secrets.
+//! `secret` the redacted type for secrets, `effective` the settings as `tessera config check`
+//! shows them.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -15,14 +16,19 @@ use tessera_core::ApiKeySettings;
 use crate::forwarded::ProxyNet;
 
 mod check;
+mod effective;
 mod env;
+mod key_checks;
 mod load;
 mod secret;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_check;
+#[cfg(test)]
 mod tests_checks;
 
+pub use env::unknown_variables;
 pub use load::{ConfigError, Flags};
 pub use secret::{redact_url, Secret};
 

@@ -1,8 +1,16 @@
 //! Secret settings: their `Debug` never shows them; nor that of a URL with a password.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 
-/// A secret setting whose `Debug` never shows it.
+/// Shown instead of a secret.
+pub const REDACTED: &str = "<redacted>";
+
+/// The settings that hold secrets (URLs, whose passwords are redacted, aside).
+pub(super) fn is_secret(key: &str) -> bool {
+    matches!(key, "jwt_secret_key" | "admin_password")
+}
+
+/// A secret setting whose `Debug` (and serialized form) never shows it.
 #[derive(Clone, Default, Deserialize)]
 #[serde(transparent)]
 pub struct Secret(String);
@@ -18,13 +26,45 @@ impl Secret {
 
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("<redacted>")
+        f.write_str(REDACTED)
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(REDACTED)
     }
 }
 
 /// `url` as `Debug` may show it: the password of its user part (`scheme://user:PASSWORD@host`)
-/// replaced by `<redacted>`.
+/// and of its query (`?password=…`, as PostgreSQL allows) replaced by `<redacted>`.
 pub fn redact_url(url: &str) -> String {
+    let url = redact_user_password(url);
+    let Some(query_start) = url.find('?').map(|i| i + 1) else {
+        return url;
+    };
+    // (`"` ends it too: `Debug` shows URLs quoted.)
+    let query_end = url[query_start..]
+        .find(['#', '"'])
+        .map_or(url.len(), |i| query_start + i);
+    let query: Vec<String> = url[query_start..query_end]
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if name.to_ascii_lowercase().contains("pass") => {
+                format!("{name}={REDACTED}")
+            }
+            _ => pair.to_string(),
+        })
+        .collect();
+    format!(
+        "{}{}{}",
+        &url[..query_start],
+        query.join("&"),
+        &url[query_end..]
+    )
+}
+
+fn redact_user_password(url: &str) -> String {
     let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
         return url.to_string();
     };
@@ -39,7 +79,7 @@ pub fn redact_url(url: &str) -> String {
         return url.to_string();
     };
     format!(
-        "{}{}:<redacted>{}",
+        "{}{}:{REDACTED}{}",
         &url[..scheme_end],
         &authority[..colon],
         &url[scheme_end + at..]

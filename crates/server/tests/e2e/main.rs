@@ -5,6 +5,7 @@ mod apikeys;
 mod backup;
 mod cli;
 mod common;
+mod config_check;
 mod control_chars;
 mod failed_lookups;
 mod forwarded;

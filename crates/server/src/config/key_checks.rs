@@ -1,0 +1,44 @@
+//! The signing-key checks a start makes once the configuration is loaded, which
+//! `tessera config check` makes too: a raw key decodes and is long enough, and several
+//! instances (PostgreSQL or Redis) share one configured key.
+
+use tessera_core::keys::SigningKey;
+
+use super::Config;
+use crate::feed::Feed;
+
+impl Config {
+    /// The signing-key problems, one message each; never the key itself. (A passphrase is not
+    /// stretched here: that is the start's work.)
+    pub fn key_problems(&self) -> Vec<String> {
+        let mut problems: Vec<String> = self.shared_key_problem().into_iter().collect();
+        if let Some(key) = &self.jwt_secret_key {
+            let raw = key.expose();
+            if raw.starts_with("base64:") || raw.starts_with("hex:") {
+                if let Err(e) = SigningKey::from_setting(raw) {
+                    let e = e.to_string();
+                    problems.push(if e.starts_with("JWT_SECRET_KEY") {
+                        e
+                    } else {
+                        format!("JWT_SECRET_KEY: {e}")
+                    });
+                }
+            }
+        }
+        problems
+    }
+
+    /// Several instances must sign with one key, so a generated one will not do.
+    pub fn shared_key_problem(&self) -> Option<String> {
+        let shared = Feed::choose(
+            &self.database_url(),
+            self.redis_url.as_deref(),
+            &self.redis_prefix,
+        ) != Feed::None;
+        (shared && self.jwt_secret_key.is_none()).then(|| {
+            "several instances must sign with one key: set JWT_SECRET_KEY (or \
+             JWT_SECRET_KEY_FILE) when the database is PostgreSQL or Redis is configured"
+                .to_string()
+        })
+    }
+}

@@ -125,7 +125,7 @@ pub enum ConfigAction {
 /// `tessera config check`: the effective configuration, secrets redacted, or its problems.
 pub fn run_config_check(args: &ServeArgs) -> anyhow::Result<String> {
     let config = args.config()?;
-    let problems = config.key_problems();
+    let problems = config.start_problems();
     if !problems.is_empty() {
         return Err(anyhow::Error::msg(ConfigError::new(problems).to_string()));
     }

@@ -18,9 +18,9 @@ use crate::forwarded::ProxyNet;
 mod check;
 mod effective;
 mod env;
-mod key_checks;
 mod load;
 mod secret;
+mod start_checks;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

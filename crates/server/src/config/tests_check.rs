@@ -130,7 +130,7 @@ fn url_passwords_are_redacted_in_the_user_part_and_the_query() {
 
 #[test]
 fn signing_key_problems_are_named_without_the_key() {
-    let problems = |vars: &[(&str, &str)]| load(None, vars).unwrap().key_problems();
+    let problems = |vars: &[(&str, &str)]| load(None, vars).unwrap().start_problems();
     assert_eq!(
         problems(&[("JWT_SECRET_KEY", "base64:not*base64")]),
         ["JWT_SECRET_KEY: invalid base64"]

@@ -97,3 +97,27 @@ fn an_unknown_tessera_variable_is_a_warning_naming_it() {
     assert!(!ok);
     assert!(err.lines().any(|l| l.starts_with(warning)), "{err}");
 }
+
+#[test]
+fn the_start_checks_of_the_signing_key_and_the_tls_files_are_made_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.pem");
+    let file = write(
+        dir.path(),
+        &format!(
+            "tls_cert = {missing:?}\ntls_key = {missing:?}\nredis_url = \"redis://cache:6379\"\n"
+        ),
+    );
+    let (ok, out, err) = tessera(&["config", "check"], &file, &[]);
+    assert!(!ok, "{out}{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines[0], "tessera: 2 problems in the configuration:",
+        "{err}"
+    );
+    assert!(
+        lines[1].contains("several instances must sign with one key"),
+        "{err}"
+    );
+    assert!(lines[2].contains("missing.pem"), "{err}");
+}

@@ -1,6 +1,6 @@
-//! The signing-key checks a start makes once the configuration is loaded, which
-//! `tessera config check` makes too: a raw key decodes and is long enough, and several
-//! instances (PostgreSQL or Redis) share one configured key.
+//! The checks a start makes once the configuration is loaded, which `tessera config check`
+//! makes too: a raw signing key decodes and is long enough, several instances (PostgreSQL or
+//! Redis) share one configured key, and the TLS certificate and key can be read and match.
 
 use tessera_core::keys::SigningKey;
 
@@ -8,10 +8,13 @@ use super::Config;
 use crate::feed::Feed;
 
 impl Config {
-    /// The signing-key problems, one message each; never the key itself. (A passphrase is not
-    /// stretched here: that is the start's work.)
-    pub fn key_problems(&self) -> Vec<String> {
+    /// The problems only a start would find, one message each; never a key itself. (A
+    /// passphrase is not stretched here: that is the start's work.)
+    pub fn start_problems(&self) -> Vec<String> {
         let mut problems: Vec<String> = self.shared_key_problem().into_iter().collect();
+        if let Some(files) = self.tls_files() {
+            problems.extend(crate::tls::Certificate::load(files).err());
+        }
         if let Some(key) = &self.jwt_secret_key {
             let raw = key.expose();
             if raw.starts_with("base64:") || raw.starts_with("hex:") {

@@ -17,8 +17,10 @@ pub const TLS_POLL: Duration = Duration::from_secs(5);
 
 /// Watches the files (and SIGHUP) until shutdown.
 pub fn watch(cert: Arc<Certificate>, mut stopped: watch::Receiver<bool>) -> JoinHandle<()> {
+    // Installed before the start returns: a SIGHUP after it never meets the default action
+    // (which ends the process).
+    let mut hangups = hangups();
     tokio::spawn(async move {
-        let mut hangups = hangups();
         let mut ticker = tokio::time::interval(TLS_POLL);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         ticker.tick().await;

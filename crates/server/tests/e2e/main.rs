@@ -31,6 +31,8 @@ mod start_checks;
 #[path = "../support/mod.rs"]
 mod support;
 mod tls;
+#[cfg(unix)]
+mod tls_process;
 mod tls_slow_clients;
 mod tls_support;
 mod tokens;

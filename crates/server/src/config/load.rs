@@ -5,11 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
-use figment::providers::{Format, Toml};
 use figment::value::{Dict, Map};
 use figment::{Figment, Metadata, Profile, Provider};
 use serde::de::DeserializeOwned;
 
+use super::file::file_layer;
 use super::{env, Config};
 
 /// Settings given as command-line flags: they win over every other layer.
@@ -87,44 +87,6 @@ impl Config {
     }
 }
 
-/// The file as a figment layer, once it is known to be readable TOML. Its unknown keys are
-/// problems, but its other values are still read, so that their problems are reported too.
-fn file_layer(path: &Path, problems: &mut Vec<String>) -> Option<figment::providers::Data<Toml>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) => {
-            problems.push(format!("cannot read {}: {e}", path.display()));
-            return None;
-        }
-    };
-    let table = match text.parse::<toml::Table>() {
-        Ok(table) => table,
-        Err(e) => {
-            problems.push(format!("{}: {}", path.display(), syntax_error(&text, &e)));
-            return None;
-        }
-    };
-    problems.extend(
-        table
-            .keys()
-            .filter(|k| !KNOWN.contains(&k.as_str()))
-            .map(|k| format!("{}: unknown key {k:?}", path.display())),
-    );
-    Some(Toml::file_exact(path))
-}
-
-/// A TOML syntax error on one line, without the text around it (which may hold a secret).
-fn syntax_error(text: &str, e: &toml::de::Error) -> String {
-    let message = e.message().trim().replace('\n', " ");
-    let Some(span) = e.span() else {
-        return format!("not valid TOML: {message}");
-    };
-    let before = text.get(..span.start).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    format!("not valid TOML at line {line}, column {column}: {message}")
-}
-
 /// Settings already typed (the environment's).
 struct Layer(Dict);
 
@@ -176,7 +138,7 @@ fn describe(key: &str, e: &figment::Error) -> String {
 macro_rules! settings {
     ($($field:ident),* $(,)?) => {
         /// Every key the file may hold.
-        const KNOWN: &[&str] = &[$(stringify!($field)),*];
+        pub(super) const KNOWN: &[&str] = &[$(stringify!($field)),*];
 
         /// Every setting, read one by one (a struct literal: none can be forgotten).
         fn extract(figment: &Figment, problems: &mut Vec<String>) -> Config {

@@ -1,10 +1,10 @@
 //! Configuration: defaults, then a TOML file, then environment variables (`TESSERA_*` and
 //! PlantDB's names), then command-line flags. Validated into typed values at start-up.
 //!
-//! `load` layers them (with figment) and reports every problem at once, `env` names the
-//! variables, `check` holds the range checks and the conversions into the domain's settings,
-//! `secret` the redacted type for secrets, `effective` the settings as `tessera config check`
-//! shows them.
+//! `load` layers them (with figment) and reports every problem at once, `file` reads the TOML
+//! file, `env` names the variables, `check` holds the range checks and the conversions into the
+//! domain's settings, `start_checks` those a start makes, `secret` the redacted type for
+//! secrets, `effective` the settings as `tessera config check` shows them.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -18,6 +18,7 @@ use crate::forwarded::ProxyNet;
 mod check;
 mod effective;
 mod env;
+mod file;
 mod load;
 mod secret;
 mod start_checks;

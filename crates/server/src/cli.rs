@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{unknown_variables, Config, ConfigError, Flags};
+use crate::config::{not_utf8, unknown_variables, Config, ConfigError, Flags};
 
 mod backup;
 mod resource;
@@ -165,12 +165,18 @@ pub fn load_config(common: &Common) -> anyhow::Result<Config> {
         database_url: common.database.clone(),
         redis_url: common.redis.clone(),
     };
-    Config::load(
+    let mut problems = not_utf8(std::env::vars_os());
+    let loaded = Config::load(
         common.config.as_deref(),
         &|name| std::env::var(name).ok(),
         &flags,
-    )
-    .map_err(|e| anyhow::Error::msg(e.to_string()))
+    );
+    match loaded {
+        Ok(config) if problems.is_empty() => return Ok(config),
+        Ok(_) => {}
+        Err(e) => problems.extend_from_slice(e.problems()),
+    }
+    Err(anyhow::Error::msg(ConfigError::new(problems).to_string()))
 }
 
 pub const EXAMPLE_CONFIG: &str = include_str!("../tessera.example.toml");

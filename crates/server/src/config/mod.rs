@@ -29,7 +29,7 @@ mod tests_check;
 #[cfg(test)]
 mod tests_checks;
 
-pub use env::unknown_variables;
+pub use env::{not_utf8, unknown_variables};
 pub use load::{ConfigError, Flags};
 pub use secret::{redact_url, Secret};
 

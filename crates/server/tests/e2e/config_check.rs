@@ -121,3 +121,24 @@ fn the_start_checks_of_the_signing_key_and_the_tls_files_are_made_too() {
     );
     assert!(lines[2].contains("missing.pem"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_setting_variable_that_is_not_utf8_is_a_problem_naming_it() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "issuer = \"tessera\"\n");
+    let output = Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .args(["config", "check", "--config"])
+        .arg(&file)
+        .env_clear()
+        .env("JWT_SECRET_KEY", std::ffi::OsStr::from_bytes(b"secret\xff"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        err.trim_end(),
+        "tessera: JWT_SECRET_KEY: the value is not valid UTF-8"
+    );
+}

@@ -2,7 +2,6 @@
 //! its setting's type, secrets also from `NAME_FILE`. Every variable that does not parse is a
 //! problem of its own, so all of them are reported at once.
 
-use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -157,7 +156,7 @@ pub(super) const VARS: &[(&str, &str, Parse)] = &[
 ];
 
 /// Secrets: the variable itself, or else a file named by `NAME_FILE`.
-const SECRETS: &[(&str, &str)] = &[
+pub(super) const SECRETS: &[(&str, &str)] = &[
     ("JWT_SECRET_KEY", "jwt_secret_key"),
     ("TESSERA_ADMIN_PASSWORD", "admin_password"),
 ];
@@ -186,42 +185,6 @@ pub fn read(get: Getter<'_>) -> (Dict, Vec<String>) {
         }
     }
     (values, problems)
-}
-
-/// Variables of tessera's that are not settings: the configuration file, the log filter.
-const OTHERS: &[&str] = &["TESSERA_CONFIG", "TESSERA_LOG"];
-
-/// Whether tessera reads the variable `name` for a setting.
-fn is_setting(name: &str) -> bool {
-    VARS.iter().any(|&(var, _, _)| var == name)
-        || SECRETS.iter().any(|&(var, _)| {
-            name.strip_prefix(var)
-                .is_some_and(|rest| rest.is_empty() || rest == "_FILE")
-        })
-}
-
-/// A warning for each `TESSERA_*` variable among `names` that tessera does not read (tests and
-/// tools share the prefix, so it is no error). The name only, never the value.
-pub fn unknown_variables(names: impl IntoIterator<Item = String>) -> Vec<String> {
-    names
-        .into_iter()
-        .filter(|name| {
-            name.starts_with("TESSERA_") && !OTHERS.contains(&name.as_str()) && !is_setting(name)
-        })
-        .map(|name| format!("unknown environment variable {name} (not a tessera setting; ignored)"))
-        .collect()
-}
-
-/// A problem for each setting variable among `vars` whose value is not UTF-8 (read as unset, it
-/// would go unnoticed: a signing key left out, say). The name only, never the value.
-pub fn not_utf8(vars: impl IntoIterator<Item = (OsString, OsString)>) -> Vec<String> {
-    vars.into_iter()
-        .filter_map(|(name, value)| {
-            let name = name.into_string().ok()?;
-            (is_setting(&name) && value.to_str().is_none())
-                .then(|| format!("{name}: the value is not valid UTF-8"))
-        })
-        .collect()
 }
 
 /// The variable that sets `key`, for messages.

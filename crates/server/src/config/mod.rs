@@ -2,9 +2,10 @@
 //! PlantDB's names), then command-line flags. Validated into typed values at start-up.
 //!
 //! `load` layers them (with figment) and reports every problem at once, `file` reads the TOML
-//! file, `env` names the variables, `check` holds the range checks and the conversions into the
-//! domain's settings, `start_checks` those a start makes, `secret` the redacted type for
-//! secrets, `effective` the settings as `tessera config check` shows them.
+//! file, `env` names the variables (`env_names` warns of unknown ones), `check` holds the range
+//! checks and the conversions into the domain's settings, `start_checks` those a start makes,
+//! `secret` the redacted type for secrets, `effective` the settings as `tessera config check`
+//! shows them.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -18,6 +19,7 @@ use crate::forwarded::ProxyNet;
 mod check;
 mod effective;
 mod env;
+mod env_names;
 mod file;
 mod load;
 mod secret;
@@ -29,7 +31,7 @@ mod tests_check;
 #[cfg(test)]
 mod tests_checks;
 
-pub use env::{not_utf8, unknown_variables};
+pub use env_names::{not_utf8, unknown_variables};
 pub use load::{ConfigError, Flags};
 pub use secret::{redact_url, Secret};
 

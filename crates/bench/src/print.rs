@@ -25,7 +25,7 @@ pub fn header(plan: &Plan, mode: &str) {
         cpus(),
     );
     println!(
-        "tessera ({}): rate limits off, MAX_SESSION=0, SQLite store; PlantDB 0.17 by serve.sh \
+        "tessera ({}): rate limits, lockout and the per-account cap on logins in progress off, MAX_SESSION=0, SQLite store; PlantDB 0.17 by serve.sh \
          (gunicorn, 1 worker x 8 threads).",
         plan.tessera.display()
     );

@@ -27,6 +27,9 @@ impl Tessera {
             .env("TESSERA_RATE_REGISTER_PER_MINUTE", "0")
             .env("TESSERA_RATE_USERNAME_CHECK_PER_MINUTE", "0")
             .env("MAX_SESSION", "0")
+            .env("TESSERA_LOGINS_IN_FLIGHT_PER_ACCOUNT", "0")
+            .env("TESSERA_LOCKOUT_THRESHOLD", "0")
+            .env("TESSERA_UNFAMILIAR_FAILURES_PER_HOUR", "0")
             .env("SESSION_TIMEOUT", "3600")
             .env(
                 "TESSERA_ARGON2_MEMORY_KIB",

@@ -193,8 +193,8 @@ impl Config {
             lockout_secs: self.lockout_seconds,
             familiar_client_secs: self.familiar_client_seconds,
             unfamiliar_failures_per_hour: self.unfamiliar_failures_per_hour,
+            logins_in_flight: self.logins_in_flight_per_account,
             leeway: self.jwt_leeway,
-            ..AuthSettings::default()
         })
     }
 

@@ -55,6 +55,11 @@ pub(super) const VARS: &[(&str, &str, Parse)] = &[
         one::<u32>,
     ),
     (
+        "TESSERA_LOGINS_IN_FLIGHT_PER_ACCOUNT",
+        "logins_in_flight_per_account",
+        one::<u32>,
+    ),
+    (
         "TESSERA_RATE_LOGIN_PER_MINUTE",
         "rate_login_per_minute",
         one::<u32>,

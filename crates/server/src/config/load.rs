@@ -197,6 +197,7 @@ settings!(
     lockout_seconds,
     familiar_client_seconds,
     unfamiliar_failures_per_hour,
+    logins_in_flight_per_account,
     rate_login_per_minute,
     rate_register_per_minute,
     rate_username_check_per_minute,

@@ -68,6 +68,8 @@ pub struct Config {
     pub familiar_client_seconds: i64,
     /// Failures per user and hour from unfamiliar clients; 0 = no ceiling.
     pub unfamiliar_failures_per_hour: u32,
+    /// Logins of one account checked at once on this instance; 0 = no cap.
+    pub logins_in_flight_per_account: u32,
     pub rate_login_per_minute: u32,
     pub rate_register_per_minute: u32,
     pub rate_username_check_per_minute: u32,
@@ -137,6 +139,7 @@ impl Default for Config {
             lockout_seconds: auth.lockout_secs,
             familiar_client_seconds: auth.familiar_client_secs,
             unfamiliar_failures_per_hour: auth.unfamiliar_failures_per_hour,
+            logins_in_flight_per_account: auth.logins_in_flight,
             rate_login_per_minute: 20,
             rate_register_per_minute: 5,
             rate_username_check_per_minute: 120,

@@ -11,8 +11,10 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderValue, Method, Response, StatusCode};
 use axum::response::IntoResponse;
 use axum::Router;
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tracing::error;
 
 use tessera_api::ErrorCode;
@@ -24,17 +26,27 @@ use crate::state::AppState;
 /// The API, with `extra` routes merged in (what an embedding program adds; tests inject
 /// faults with it).
 pub fn build(state: AppState, config: &Config, extra: Router<AppState>) -> Router {
+    // Each `Router::layer` call boxes every route once more, and a request pays for each box
+    // (a clone and an allocation): layers go on in as few calls as their body types allow.
     let app = crate::routes::router()
         .merge(extra)
         .fallback(not_found)
-        .layer(CatchPanicLayer::custom(answer_panic));
-    let app = crate::timeouts::layer(
-        app,
-        Duration::from_secs(config.body_timeout_seconds),
-        Duration::from_secs(config.request_timeout_seconds),
-    );
-    let mut app = with_json_errors(app)
-        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(
+            ServiceBuilder::new()
+                .layer(crate::timeouts::request_timeout_layer(Duration::from_secs(
+                    config.request_timeout_seconds,
+                )))
+                .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
+                    config.body_timeout_seconds,
+                )))
+                .layer(CatchPanicLayer::custom(answer_panic)),
+        );
+    let mut app = app
+        .layer(
+            ServiceBuilder::new()
+                .layer(DefaultBodyLimit::max(config.max_body_bytes))
+                .layer(axum::middleware::map_response(json_errors)),
+        )
         .with_state(state);
     let cors_origins = &config.cors_origins;
     if !cors_origins.is_empty() {

@@ -68,9 +68,12 @@ fn request_span(req: &Request) -> Span {
 pub fn layer(app: Router) -> Router {
     // Outermost last: the id is kept or replaced, then the span opened; the answer gets the id
     // on the way out.
-    app.layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        .layer(SetRequestHeaderLayer::overriding(REQUEST_ID, id_to_set))
+    app.layer(
+        tower::ServiceBuilder::new()
+            .layer(SetRequestHeaderLayer::overriding(REQUEST_ID, id_to_set))
+            .layer(TraceLayer::new_for_http().make_span_with(request_span))
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+    )
 }
 
 #[cfg(test)]

@@ -17,11 +17,16 @@ pub fn layer<S: Clone + Send + Sync + 'static>(
     body_timeout: Duration,
     request_timeout: Duration,
 ) -> Router<S> {
-    app.layer(RequestBodyTimeoutLayer::new(body_timeout))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            request_timeout,
-        ))
+    app.layer(
+        tower::ServiceBuilder::new()
+            .layer(request_timeout_layer(request_timeout))
+            .layer(RequestBodyTimeoutLayer::new(body_timeout)),
+    )
+}
+
+/// The whole-request limit: 503 once `request_timeout` has passed without an answer.
+pub fn request_timeout_layer(request_timeout: Duration) -> TimeoutLayer {
+    TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, request_timeout)
 }
 
 /// Whether reading a body failed because it sent nothing for too long.

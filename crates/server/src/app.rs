@@ -14,7 +14,6 @@ use axum::Router;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::timeout::RequestBodyTimeoutLayer;
 use tracing::error;
 
 use tessera_api::ErrorCode;
@@ -32,14 +31,11 @@ pub fn build(state: AppState, config: &Config, extra: Router<AppState>) -> Route
         .merge(extra)
         .fallback(not_found)
         .layer(
-            ServiceBuilder::new()
-                .layer(crate::timeouts::request_timeout_layer(Duration::from_secs(
-                    config.request_timeout_seconds,
-                )))
-                .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
-                    config.body_timeout_seconds,
-                )))
-                .layer(CatchPanicLayer::custom(answer_panic)),
+            crate::timeouts::layers(
+                Duration::from_secs(config.body_timeout_seconds),
+                Duration::from_secs(config.request_timeout_seconds),
+            )
+            .layer(CatchPanicLayer::custom(answer_panic)),
         );
     let mut app = app
         .layer(

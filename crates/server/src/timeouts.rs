@@ -8,25 +8,22 @@
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use axum::Router;
+use tower::layer::util::{Identity, Stack};
+use tower::ServiceBuilder;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutError, TimeoutLayer};
 
-/// Adds the body and request timeouts to every route of `app`.
-pub fn layer<S: Clone + Send + Sync + 'static>(
-    app: Router<S>,
-    body_timeout: Duration,
-    request_timeout: Duration,
-) -> Router<S> {
-    app.layer(
-        tower::ServiceBuilder::new()
-            .layer(request_timeout_layer(request_timeout))
-            .layer(RequestBodyTimeoutLayer::new(body_timeout)),
-    )
-}
+/// The body and request timeouts as one stack, to which `app::build` adds its inner layers so
+/// that all of them go on in one `Router::layer` call.
+pub type Timeouts = ServiceBuilder<Stack<RequestBodyTimeoutLayer, Stack<TimeoutLayer, Identity>>>;
 
-/// The whole-request limit: 503 once `request_timeout` has passed without an answer.
-pub fn request_timeout_layer(request_timeout: Duration) -> TimeoutLayer {
-    TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, request_timeout)
+/// The request timeout outside the body timeout.
+pub fn layers(body_timeout: Duration, request_timeout: Duration) -> Timeouts {
+    ServiceBuilder::new()
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            request_timeout,
+        ))
+        .layer(RequestBodyTimeoutLayer::new(body_timeout))
 }
 
 /// Whether reading a body failed because it sent nothing for too long.
@@ -46,6 +43,7 @@ mod tests {
     use axum::body::Body;
     use axum::http::Request;
     use axum::routing::post;
+    use axum::Router;
     use futures_util::stream;
     use tower::ServiceExt;
 
@@ -61,7 +59,7 @@ mod tests {
                 post(|JsonObject(v): JsonObject<serde_json::Value>| async move { v.to_string() }),
             )
             .route("/stuck", post(std::future::pending::<()>));
-        let routes = layer(routes, Duration::from_secs(10), Duration::from_secs(30));
+        let routes = routes.layer(layers(Duration::from_secs(10), Duration::from_secs(30)));
         crate::app::with_json_errors(routes)
     }
 

@@ -3,6 +3,7 @@
 pub mod postgres;
 pub mod sqlite;
 
+mod audit_sql;
 mod lockout_sql;
 mod migrations;
 mod rows;

@@ -10,6 +10,7 @@ mod contract {
     pub mod apikey_races;
     pub mod apikey_rotation;
     pub mod apikeys;
+    pub mod audit;
     pub mod backends;
     pub mod instances;
     pub mod lockout;
@@ -37,6 +38,16 @@ mod contract {
 macro_rules! contract_suite {
     ($backend:ident, $open:path) => {
         contract_suite!(@expand $backend, $open;
+            audit {
+                appended_events_read_back_newest_first_with_every_field,
+                filters_by_user_event_and_time,
+                pages_follow_the_cursor_to_the_end,
+                purge_deletes_old_events_in_batches,
+                a_later_user_of_a_name_inherits_no_events,
+                an_audited_change_stores_its_events,
+                evictions_are_recorded_with_the_login,
+                a_refused_event_undoes_its_change,
+            }
             users {
                 created_user_reads_back_with_every_field,
                 unknown_user_is_none,

@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 
+use crate::audit::AuditEvent;
 use crate::error::Result;
 use crate::Timestamp;
 
@@ -177,7 +178,11 @@ pub trait ApiKeyStore: Send + Sync {
     /// `Error::ApiKeyLimit` when its `user_limit` is set and the user already holds that many
     /// live keys (as `list_apikeys` counts them at its `created_at`), concurrent creations
     /// included.
-    async fn create_apikey(&self, key: &NewApiKey) -> Result<()>;
+    async fn create_apikey(&self, key: &NewApiKey) -> Result<()> {
+        self.create_apikey_audited(key, &[]).await
+    }
+    /// As `create_apikey`, appending `audit` in the same transaction.
+    async fn create_apikey_audited(&self, key: &NewApiKey, audit: &[AuditEvent]) -> Result<()>;
 
     /// In one transaction: claims the presented refresh token only if its user is enabled and
     /// may hold API keys (read in the same transaction), and it is unspent, unrevoked, past its `refresh_not_before` and unexpired, revokes its key
@@ -205,6 +210,16 @@ pub trait ApiKeyStore: Send + Sync {
         id: &str,
         now: Timestamp,
         reason: ApiKeyRevokeReason,
+    ) -> Result<Vec<String>> {
+        self.revoke_apikey_chain_audited(id, now, reason, &[]).await
+    }
+    /// As `revoke_apikey_chain`, appending `audit` when it revoked any key.
+    async fn revoke_apikey_chain_audited(
+        &self,
+        id: &str,
+        now: Timestamp,
+        reason: ApiKeyRevokeReason,
+        audit: &[AuditEvent],
     ) -> Result<Vec<String>>;
 
     /// Revokes every live key of a user (as `list_apikeys` counts them), returning their ids.

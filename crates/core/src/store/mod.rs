@@ -3,6 +3,7 @@
 //! `Arc<dyn Store>`.
 
 mod apikeys;
+mod audit;
 mod lockout;
 mod revocations;
 mod scoped_tokens;
@@ -13,6 +14,7 @@ pub use apikeys::{
     ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, ApiKeyUnclaimed, NewApiKey,
     NextApiKey, UnclaimedOutcome,
 };
+pub use audit::{AuditQuery, AuditRecord, AuditStore};
 pub use lockout::{FamiliarClient, LockoutPolicy, LockoutStore, CEILING_WINDOW};
 pub use revocations::{
     LogCursor, LogRead, RevocationLog, RevokedApiKey, RevokedSession, RevokedToken,
@@ -31,6 +33,7 @@ pub trait Store:
     + ApiKeyStore
     + ScopedTokenStore
     + RevocationLog
+    + AuditStore
     + Send
     + Sync
     + 'static
@@ -44,6 +47,7 @@ impl<T> Store for T where
         + ApiKeyStore
         + ScopedTokenStore
         + RevocationLog
+        + AuditStore
         + Send
         + Sync
         + 'static

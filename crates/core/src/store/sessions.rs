@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 
+use crate::audit::AuditEvent;
 use crate::error::Result;
 use crate::settings::SessionLimitPolicy;
 use crate::user::Username;
@@ -155,6 +156,18 @@ pub trait SessionStore: Send + Sync {
         session: &NewSession,
         max_sessions: u32,
         policy: SessionLimitPolicy,
+    ) -> Result<Vec<String>> {
+        self.create_session_audited(session, max_sessions, policy, &[])
+            .await
+    }
+    /// As `create_session`, appending `audit` and, for each session evicted, the first
+    /// event's [`AuditEvent::evicted`], in the same transaction.
+    async fn create_session_audited(
+        &self,
+        session: &NewSession,
+        max_sessions: u32,
+        policy: SessionLimitPolicy,
+        audit: &[AuditEvent],
     ) -> Result<Vec<String>>;
 
     /// Rotates a refresh token atomically: exactly one of concurrent callers with the same token
@@ -182,6 +195,17 @@ pub trait SessionStore: Send + Sync {
         session_id: &str,
         now: Timestamp,
         reason: RevokeReason,
+    ) -> Result<bool> {
+        self.revoke_session_audited(session_id, now, reason, &[])
+            .await
+    }
+    /// As `revoke_session`, appending `audit` when it revoked the session.
+    async fn revoke_session_audited(
+        &self,
+        session_id: &str,
+        now: Timestamp,
+        reason: RevokeReason,
+        audit: &[AuditEvent],
     ) -> Result<bool>;
     /// Revokes every live session of a user, returning their ids.
     async fn revoke_user_sessions(
@@ -189,6 +213,17 @@ pub trait SessionStore: Send + Sync {
         username: &str,
         now: Timestamp,
         reason: RevokeReason,
+    ) -> Result<Vec<String>> {
+        self.revoke_user_sessions_audited(username, now, reason, &[])
+            .await
+    }
+    /// As `revoke_user_sessions`, appending `audit` when it revoked any session.
+    async fn revoke_user_sessions_audited(
+        &self,
+        username: &str,
+        now: Timestamp,
+        reason: RevokeReason,
+        audit: &[AuditEvent],
     ) -> Result<Vec<String>>;
     async fn is_session_revoked(&self, session_id: &str) -> Result<bool>;
 

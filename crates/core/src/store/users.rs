@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 
+use crate::audit::AuditEvent;
 use crate::error::{Error, Result};
 use crate::user::{Role, User, Username};
 use crate::Timestamp;
@@ -58,24 +59,56 @@ pub struct UserChange {
 
 #[async_trait]
 pub trait UserStore: Send + Sync {
-    /// Creates a user; `Error::Conflict` when the username is taken.
-    async fn create_user(&self, user: &NewUser) -> Result<()>;
+    /// Creates a user (with a new immutable uid) and appends `audit`; `Error::Conflict` when
+    /// the username is taken.
+    async fn create_user_audited(&self, user: &NewUser, audit: &[AuditEvent]) -> Result<()>;
+    async fn create_user(&self, user: &NewUser) -> Result<()> {
+        self.create_user_audited(user, &[]).await
+    }
     async fn user(&self, username: &str) -> Result<Option<User>>;
     async fn list_users(&self) -> Result<Vec<User>>;
     async fn count_users(&self) -> Result<u64>;
     /// Sets a new password and bumps the security stamp, in one statement; false when there is
     /// no such user.
-    async fn set_password_hash(&self, username: &str, hash: &str) -> Result<bool>;
+    async fn set_password_hash(&self, username: &str, hash: &str) -> Result<bool> {
+        self.set_password_hash_audited(username, hash, &[]).await
+    }
+    /// As `set_password_hash`, appending `audit` when the user exists.
+    async fn set_password_hash_audited(
+        &self,
+        username: &str,
+        hash: &str,
+        audit: &[AuditEvent],
+    ) -> Result<bool>;
     /// Replaces the password hash `old` by `new` (the same password at other parameters),
     /// only if the hash is still `old`; the stamp stays. False when it is not.
     async fn upgrade_password_hash(&self, username: &str, old: &str, new: &str) -> Result<bool>;
     /// Sets the disabled flag and bumps the security stamp, in one statement.
-    async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool>;
+    async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool> {
+        self.set_disabled_audited(username, disabled, &[]).await
+    }
+    /// As `set_disabled`, appending `audit` when the user exists.
+    async fn set_disabled_audited(
+        &self,
+        username: &str,
+        disabled: bool,
+        audit: &[AuditEvent],
+    ) -> Result<bool>;
 
     /// Changes a user's role (the rights of their personal tokens follow) and bumps the security
     /// stamp in the same statement, and records the change at `now` for `users_changed_since`;
     /// false if no user.
-    async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool>;
+    async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool> {
+        self.set_user_role_audited(username, role, now, &[]).await
+    }
+    /// As `set_user_role`, appending `audit` when the user exists.
+    async fn set_user_role_audited(
+        &self,
+        username: &str,
+        role: Role,
+        now: Timestamp,
+        audit: &[AuditEvent],
+    ) -> Result<bool>;
     /// Users whose role changed at or after `since`.
     async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>>;
 }

@@ -5,8 +5,10 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
+use tessera_core::audit::AuditEvent;
 use tessera_core::store::{
-    FamiliarClient, LockoutPolicy, LockoutStore, NewUser, UserChange, UserStore,
+    AuditQuery, AuditRecord, AuditStore, FamiliarClient, LockoutPolicy, LockoutStore, NewUser,
+    UserChange, UserStore,
 };
 use tessera_core::{Error, Result, Role, Store, Timestamp, User};
 
@@ -79,12 +81,17 @@ macro_rules! pass {
         $self.check(stringify!($method)).await?;
         $self.inner.$method($($arg),*).await
     }};
+    // A method that records audit events fails under the name of the change it makes.
+    ($self:ident . $method:ident ( $($arg:expr),* ) as $name:ident) => {{
+        $self.check(stringify!($name)).await?;
+        $self.inner.$method($($arg),*).await
+    }};
 }
 
 #[async_trait]
 impl UserStore for FlakyStore {
-    async fn create_user(&self, user: &NewUser) -> Result<()> {
-        pass!(self.create_user(user))
+    async fn create_user_audited(&self, user: &NewUser, audit: &[AuditEvent]) -> Result<()> {
+        pass!(self.create_user_audited(user, audit) as create_user)
     }
     async fn user(&self, username: &str) -> Result<Option<User>> {
         pass!(self.user(username))
@@ -95,20 +102,49 @@ impl UserStore for FlakyStore {
     async fn count_users(&self) -> Result<u64> {
         pass!(self.count_users())
     }
-    async fn set_password_hash(&self, username: &str, hash: &str) -> Result<bool> {
-        pass!(self.set_password_hash(username, hash))
+    async fn set_password_hash_audited(
+        &self,
+        username: &str,
+        hash: &str,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        pass!(self.set_password_hash_audited(username, hash, audit) as set_password_hash)
     }
     async fn upgrade_password_hash(&self, username: &str, old: &str, new: &str) -> Result<bool> {
         pass!(self.upgrade_password_hash(username, old, new))
     }
-    async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool> {
-        pass!(self.set_disabled(username, disabled))
+    async fn set_disabled_audited(
+        &self,
+        username: &str,
+        disabled: bool,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        pass!(self.set_disabled_audited(username, disabled, audit) as set_disabled)
     }
-    async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool> {
-        pass!(self.set_user_role(username, role, now))
+    async fn set_user_role_audited(
+        &self,
+        username: &str,
+        role: Role,
+        now: Timestamp,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        pass!(self.set_user_role_audited(username, role, now, audit) as set_user_role)
     }
     async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>> {
         pass!(self.users_changed_since(since))
+    }
+}
+
+#[async_trait]
+impl AuditStore for FlakyStore {
+    async fn append_audit(&self, events: &[AuditEvent]) -> Result<()> {
+        pass!(self.append_audit(events))
+    }
+    async fn audit_events(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
+        pass!(self.audit_events(query))
+    }
+    async fn purge_audit(&self, before: Timestamp, batch: u32) -> Result<u64> {
+        pass!(self.purge_audit(before, batch))
     }
 }
 

@@ -6,6 +6,7 @@
 //! snapshot.)
 
 use sqlx::{PgConnection, PgPool};
+use tessera_core::audit::AuditEvent;
 use tessera_core::store::ApiKeyRevokeReason;
 use tessera_core::{Result, Timestamp};
 
@@ -60,6 +61,7 @@ pub(super) async fn revoke_chain(
     id: &str,
     now: Timestamp,
     reason: ApiKeyRevokeReason,
+    audit: &[AuditEvent],
 ) -> Result<Vec<String>> {
     let mut tx = pool.begin().await.map_err(sql_error)?;
     let found: Option<(String, String)> =
@@ -73,6 +75,7 @@ pub(super) async fn revoke_chain(
     };
     lock_user(&mut tx, &username).await?;
     let ids = revoke_where(&mut tx, "chain_id", &chain_id, now, reason).await?;
+    super::audit::insert_if(&mut tx, !ids.is_empty(), audit).await?;
     tx.commit().await.map_err(sql_error)?;
     Ok(ids)
 }

@@ -4,13 +4,14 @@
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgExecutor, Row};
+use tessera_core::audit::AuditEvent;
 use tessera_core::store::{
     ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, NewApiKey, NextApiKey,
 };
 use tessera_core::{Error, Result, Timestamp};
 
 use super::{
-    apikey_revocation, apikey_rotation, conflict_or_storage, sql_error, users, PostgresStore,
+    apikey_revocation, apikey_rotation, audit, conflict_or_storage, sql_error, users, PostgresStore,
 };
 use crate::rows::APIKEY_COLUMNS;
 
@@ -89,8 +90,8 @@ async fn check_user_limit(c: &mut PgConnection, key: &NewApiKey) -> Result<()> {
 
 #[async_trait]
 impl ApiKeyStore for PostgresStore {
-    async fn create_apikey(&self, key: &NewApiKey) -> Result<()> {
-        if key.requires.is_none() && key.user_limit == 0 {
+    async fn create_apikey_audited(&self, key: &NewApiKey, audit: &[AuditEvent]) -> Result<()> {
+        if key.requires.is_none() && key.user_limit == 0 && audit.is_empty() {
             return insert(&self.pool, key).await;
         }
         let mut tx = self.pool.begin().await.map_err(sql_error)?;
@@ -99,6 +100,7 @@ impl ApiKeyStore for PostgresStore {
             users::check_unchanged(&mut tx, requires).await?;
         }
         insert(&mut *tx, key).await?;
+        audit::insert_all(&mut tx, audit).await?;
         tx.commit().await.map_err(sql_error)
     }
     async fn rotate_apikey(
@@ -130,13 +132,14 @@ impl ApiKeyStore for PostgresStore {
         .map_err(sql_error)?;
         rows.iter().map(record).collect()
     }
-    async fn revoke_apikey_chain(
+    async fn revoke_apikey_chain_audited(
         &self,
         id: &str,
         now: Timestamp,
         reason: ApiKeyRevokeReason,
+        audit: &[AuditEvent],
     ) -> Result<Vec<String>> {
-        apikey_revocation::revoke_chain(&self.pool, id, now, reason).await
+        apikey_revocation::revoke_chain(&self.pool, id, now, reason, audit).await
     }
     async fn revoke_user_apikeys(
         &self,

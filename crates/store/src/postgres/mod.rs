@@ -5,6 +5,7 @@
 mod apikey_revocation;
 mod apikey_rotation;
 mod apikeys;
+mod audit;
 mod lockout;
 mod migrate;
 mod resources;

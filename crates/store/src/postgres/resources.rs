@@ -1,6 +1,7 @@
 //! Resources and their maintainers in PostgreSQL.
 
 use sqlx::{PgExecutor, PgPool};
+use tessera_core::audit::AuditEvent;
 use tessera_core::store::{NewResource, Resource};
 use tessera_core::{Error, Result, Timestamp};
 
@@ -50,7 +51,7 @@ pub async fn add_maintainer(
     Ok(added)
 }
 
-pub async fn create(pool: &PgPool, r: &NewResource) -> Result<()> {
+pub async fn create(pool: &PgPool, r: &NewResource, audit: &[AuditEvent]) -> Result<()> {
     let mut tx = pool.begin().await.map_err(sql_error)?;
     sqlx::query("INSERT INTO resources (name, created_at) VALUES ($1, $2)")
         .bind(&r.name)
@@ -61,6 +62,7 @@ pub async fn create(pool: &PgPool, r: &NewResource) -> Result<()> {
     for username in &r.maintainers {
         add_maintainer(&mut *tx, &r.name, username, r.created_at).await?;
     }
+    super::audit::insert_all(&mut tx, audit).await?;
     tx.commit().await.map_err(sql_error)
 }
 
@@ -102,12 +104,16 @@ pub async fn list(pool: &PgPool, maintainer: Option<&str>) -> Result<Vec<Resourc
     Ok(out)
 }
 
-pub async fn remove_maintainer(pool: &PgPool, resource: &str, username: &str) -> Result<bool> {
+pub async fn remove_maintainer(
+    c: impl PgExecutor<'_>,
+    resource: &str,
+    username: &str,
+) -> Result<bool> {
     let done =
         sqlx::query("DELETE FROM resource_maintainers WHERE resource = $1 AND username = $2")
             .bind(resource)
             .bind(username)
-            .execute(pool)
+            .execute(c)
             .await
             .map_err(sql_error)?;
     Ok(done.rows_affected() == 1)

@@ -4,12 +4,13 @@
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
 use sqlx::{PgExecutor, PgPool, Row};
+use tessera_core::audit::AuditEvent;
 use tessera_core::store::{
     NewResource, NewToken, Resource, ScopedTokenStore, TokenOwner, TokenRecord, TokenUse,
 };
 use tessera_core::{Error, Result, Timestamp};
 
-use super::{conflict_or_storage, resources, sql_error, users, PostgresStore};
+use super::{audit, conflict_or_storage, resources, sql_error, users, PostgresStore};
 use crate::rows::{owner_columns, token_owner, TOKEN_COLUMNS};
 
 fn record(row: PgRow) -> Result<TokenRecord> {
@@ -58,9 +59,9 @@ async fn create_token(c: impl PgExecutor<'_>, t: &NewToken) -> Result<()> {
 
 async fn execute(
     query: sqlx::query::Query<'_, sqlx::Postgres, sqlx::postgres::PgArguments>,
-    pool: &PgPool,
+    c: impl PgExecutor<'_>,
 ) -> Result<bool> {
-    let done = query.execute(pool).await.map_err(sql_error)?;
+    let done = query.execute(c).await.map_err(sql_error)?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -133,8 +134,12 @@ async fn revoke_user_tokens(pool: &PgPool, username: &str, now: Timestamp) -> Re
 
 #[async_trait]
 impl ScopedTokenStore for PostgresStore {
-    async fn create_resource(&self, resource: &NewResource) -> Result<()> {
-        resources::create(&self.pool, resource).await
+    async fn create_resource_audited(
+        &self,
+        resource: &NewResource,
+        audit: &[AuditEvent],
+    ) -> Result<()> {
+        resources::create(&self.pool, resource, audit).await
     }
     async fn resource(&self, name: &str) -> Result<Option<Resource>> {
         resources::get(&self.pool, name).await
@@ -142,19 +147,41 @@ impl ScopedTokenStore for PostgresStore {
     async fn list_resources(&self, maintainer: Option<&str>) -> Result<Vec<Resource>> {
         resources::list(&self.pool, maintainer).await
     }
-    async fn add_maintainer(&self, resource: &str, username: &str, now: Timestamp) -> Result<bool> {
-        resources::add_maintainer(&self.pool, resource, username, now).await
-    }
-    async fn remove_maintainer(&self, resource: &str, username: &str) -> Result<bool> {
-        resources::remove_maintainer(&self.pool, resource, username).await
-    }
-    async fn create_token(&self, token: &NewToken) -> Result<()> {
-        let Some(requires) = &token.requires else {
-            return create_token(&self.pool, token).await;
-        };
+    async fn add_maintainer_audited(
+        &self,
+        resource: &str,
+        username: &str,
+        now: Timestamp,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
         let mut tx = self.pool.begin().await.map_err(sql_error)?;
-        users::check_unchanged(&mut tx, requires).await?;
+        let added = resources::add_maintainer(&mut *tx, resource, username, now).await?;
+        audit::insert_if(&mut tx, added, audit).await?;
+        tx.commit().await.map_err(sql_error)?;
+        Ok(added)
+    }
+    async fn remove_maintainer_audited(
+        &self,
+        resource: &str,
+        username: &str,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await.map_err(sql_error)?;
+        let removed = resources::remove_maintainer(&mut *tx, resource, username).await?;
+        audit::insert_if(&mut tx, removed, audit).await?;
+        tx.commit().await.map_err(sql_error)?;
+        Ok(removed)
+    }
+    async fn create_token_audited(&self, token: &NewToken, audit: &[AuditEvent]) -> Result<()> {
+        if token.requires.is_none() && audit.is_empty() {
+            return create_token(&self.pool, token).await;
+        }
+        let mut tx = self.pool.begin().await.map_err(sql_error)?;
+        if let Some(requires) = &token.requires {
+            users::check_unchanged(&mut tx, requires).await?;
+        }
         create_token(&mut *tx, token).await?;
+        audit::insert_all(&mut tx, audit).await?;
         tx.commit().await.map_err(sql_error)
     }
     async fn token_by_hash(&self, hash: &[u8]) -> Result<Option<TokenRecord>> {
@@ -174,13 +201,22 @@ impl ScopedTokenStore for PostgresStore {
         .bind(description.to_string());
         execute(q, &self.pool).await
     }
-    async fn revoke_token(&self, id: &str, now: Timestamp) -> Result<bool> {
+    async fn revoke_token_audited(
+        &self,
+        id: &str,
+        now: Timestamp,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
         let q = sqlx::query(
             "UPDATE scoped_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
         )
         .bind(id.to_string())
         .bind(now);
-        execute(q, &self.pool).await
+        let mut tx = self.pool.begin().await.map_err(sql_error)?;
+        let revoked = execute(q, &mut *tx).await?;
+        audit::insert_if(&mut tx, revoked, audit).await?;
+        tx.commit().await.map_err(sql_error)?;
+        Ok(revoked)
     }
     async fn revoke_user_tokens(&self, username: &str, now: Timestamp) -> Result<Vec<String>> {
         revoke_user_tokens(&self.pool, username, now).await

@@ -4,11 +4,12 @@
 
 use async_trait::async_trait;
 use sqlx::{PgExecutor, PgPool};
+use tessera_core::audit::AuditEvent;
 use tessera_core::settings::SessionLimitPolicy;
 use tessera_core::store::{NewSession, NextRefresh, RevokeReason, Rotation, SessionStore};
 use tessera_core::{Error, Result, Timestamp};
 
-use super::{session_rotation, sql_error, users, PostgresStore};
+use super::{audit, session_rotation, sql_error, users, PostgresStore};
 
 /// Sessions per statement in a bulk insert.
 const BULK_CHUNK: usize = 5_000;
@@ -73,8 +74,9 @@ pub async fn create(
     s: &NewSession,
     max_sessions: u32,
     policy: SessionLimitPolicy,
+    audit: &[AuditEvent],
 ) -> Result<Vec<String>> {
-    if max_sessions == 0 && s.requires.is_none() {
+    if max_sessions == 0 && s.requires.is_none() && audit.is_empty() {
         insert(pool, s).await?;
         return Ok(Vec::new());
     }
@@ -111,6 +113,11 @@ pub async fn create(
         evicted.extend(oldest.iter().filter(|id| revoked.contains(id)).cloned());
     }
     insert(&mut *tx, s).await?;
+    audit::insert_all(&mut tx, audit).await?;
+    if let Some(first) = audit.first() {
+        let evictions: Vec<_> = evicted.iter().map(|id| first.evicted(id)).collect();
+        audit::insert_all(&mut tx, &evictions).await?;
+    }
     tx.commit().await.map_err(sql_error)?;
     Ok(evicted)
 }
@@ -164,6 +171,7 @@ pub async fn revoke_user(
     username: &str,
     now: Timestamp,
     reason: RevokeReason,
+    audit: &[AuditEvent],
 ) -> Result<Vec<String>> {
     let mut tx = pool.begin().await.map_err(sql_error)?;
     lock_user(&mut *tx, username).await?;
@@ -177,6 +185,7 @@ pub async fn revoke_user(
     .fetch_all(&mut *tx)
     .await
     .map_err(sql_error)?;
+    audit::insert_if(&mut tx, !ids.is_empty(), audit).await?;
     tx.commit().await.map_err(sql_error)?;
     Ok(ids)
 }
@@ -204,13 +213,14 @@ pub async fn purge(pool: &PgPool, now: Timestamp, revoked_before: Timestamp) -> 
 
 #[async_trait]
 impl SessionStore for PostgresStore {
-    async fn create_session(
+    async fn create_session_audited(
         &self,
         session: &NewSession,
         max_sessions: u32,
         policy: SessionLimitPolicy,
+        audit: &[AuditEvent],
     ) -> Result<Vec<String>> {
-        create(&self.pool, session, max_sessions, policy).await
+        create(&self.pool, session, max_sessions, policy, audit).await
     }
     async fn rotate_refresh(
         &self,
@@ -227,21 +237,30 @@ impl SessionStore for PostgresStore {
     ) -> Result<Option<(String, String)>> {
         of_refresh(&self.pool, hash, now).await
     }
-    async fn revoke_session(
+    async fn revoke_session_audited(
         &self,
         session_id: &str,
         now: Timestamp,
         reason: RevokeReason,
+        audit: &[AuditEvent],
     ) -> Result<bool> {
-        revoke(&self.pool, session_id, now, reason).await
+        if audit.is_empty() {
+            return revoke(&self.pool, session_id, now, reason).await;
+        }
+        let mut tx = self.pool.begin().await.map_err(sql_error)?;
+        let revoked = revoke(&mut *tx, session_id, now, reason).await?;
+        audit::insert_if(&mut tx, revoked, audit).await?;
+        tx.commit().await.map_err(sql_error)?;
+        Ok(revoked)
     }
-    async fn revoke_user_sessions(
+    async fn revoke_user_sessions_audited(
         &self,
         username: &str,
         now: Timestamp,
         reason: RevokeReason,
+        audit: &[AuditEvent],
     ) -> Result<Vec<String>> {
-        revoke_user(&self.pool, username, now, reason).await
+        revoke_user(&self.pool, username, now, reason, audit).await
     }
     async fn is_session_revoked(&self, session_id: &str) -> Result<bool> {
         is_revoked(&self.pool, session_id).await

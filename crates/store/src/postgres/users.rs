@@ -3,11 +3,12 @@
 
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
-use sqlx::{PgConnection, PgPool, Row};
+use sqlx::{PgConnection, PgExecutor, PgPool, Row};
+use tessera_core::audit::{new_uid, AuditEvent};
 use tessera_core::store::{NewUser, Unchanged, UserChange, UserStore};
 use tessera_core::{Error, Result, Role, Timestamp, User};
 
-use super::{conflict_or_storage, sql_error, PostgresStore};
+use super::{audit, conflict_or_storage, sql_error, PostgresStore};
 use crate::rows::{UserRow, USER_COLUMNS};
 
 fn user(row: PgRow) -> Result<User> {
@@ -26,17 +27,18 @@ fn user(row: PgRow) -> Result<User> {
     .into_user()
 }
 
-pub async fn create(pool: &PgPool, u: &NewUser) -> Result<()> {
+pub async fn create(c: impl PgExecutor<'_>, u: &NewUser) -> Result<()> {
     sqlx::query(
-        "INSERT INTO users (username, fullname, password_hash, role, created_at)
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO users (username, fullname, password_hash, role, created_at, uid)
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(u.username.as_str())
     .bind(&u.fullname)
     .bind(&u.password_hash)
     .bind(u.role.as_str())
     .bind(u.created_at)
-    .execute(pool)
+    .bind(new_uid())
+    .execute(c)
     .await
     .map_err(|e| conflict_or_storage(e, &format!("user {} already exists", u.username)))?;
     Ok(())
@@ -74,14 +76,14 @@ pub async fn count(pool: &PgPool) -> Result<u64> {
     Ok(n as u64)
 }
 
-pub async fn set_password_hash(pool: &PgPool, username: &str, hash: &str) -> Result<bool> {
+pub async fn set_password_hash(c: impl PgExecutor<'_>, username: &str, hash: &str) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE users SET password_hash = $2, security_stamp = security_stamp + 1
          WHERE username = $1",
     )
     .bind(username)
     .bind(hash)
-    .execute(pool)
+    .execute(c)
     .await
     .map_err(sql_error)?;
     Ok(done.rows_affected() == 1)
@@ -134,20 +136,25 @@ pub async fn check_unchanged(c: &mut PgConnection, u: &Unchanged) -> Result<()> 
     Ok(())
 }
 
-pub async fn set_disabled(pool: &PgPool, username: &str, disabled: bool) -> Result<bool> {
+pub async fn set_disabled(c: impl PgExecutor<'_>, username: &str, disabled: bool) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE users SET disabled = $2, security_stamp = security_stamp + 1 WHERE username = $1",
     )
     .bind(username)
     .bind(disabled)
-    .execute(pool)
+    .execute(c)
     .await
     .map_err(sql_error)?;
     Ok(done.rows_affected() == 1)
 }
 
 /// One statement: the change is recorded only when the user exists; false if not.
-pub async fn set_role(pool: &PgPool, username: &str, role: Role, now: Timestamp) -> Result<bool> {
+pub async fn set_role(
+    c: impl PgExecutor<'_>,
+    username: &str,
+    role: Role,
+    now: Timestamp,
+) -> Result<bool> {
     let changed: Option<String> = sqlx::query_scalar(
         "WITH u AS (UPDATE users SET role = $2, security_stamp = security_stamp + 1
                     WHERE username = $1 RETURNING username)
@@ -158,7 +165,7 @@ pub async fn set_role(pool: &PgPool, username: &str, role: Role, now: Timestamp)
     .bind(username)
     .bind(role.as_str())
     .bind(now)
-    .fetch_optional(pool)
+    .fetch_optional(c)
     .await
     .map_err(sql_error)?;
     Ok(changed.is_some())
@@ -182,8 +189,11 @@ pub async fn changed_since(pool: &PgPool, since: Timestamp) -> Result<Vec<UserCh
 
 #[async_trait]
 impl UserStore for PostgresStore {
-    async fn create_user(&self, user: &NewUser) -> Result<()> {
-        create(&self.pool, user).await
+    async fn create_user_audited(&self, user: &NewUser, audit: &[AuditEvent]) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(sql_error)?;
+        create(&mut *tx, user).await?;
+        audit::insert_all(&mut tx, audit).await?;
+        tx.commit().await.map_err(sql_error)
     }
     async fn user(&self, username: &str) -> Result<Option<User>> {
         get(&self.pool, username).await
@@ -194,17 +204,45 @@ impl UserStore for PostgresStore {
     async fn count_users(&self) -> Result<u64> {
         count(&self.pool).await
     }
-    async fn set_password_hash(&self, username: &str, hash: &str) -> Result<bool> {
-        set_password_hash(&self.pool, username, hash).await
+    async fn set_password_hash_audited(
+        &self,
+        username: &str,
+        hash: &str,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await.map_err(sql_error)?;
+        let done = set_password_hash(&mut *tx, username, hash).await?;
+        audit::insert_if(&mut tx, done, audit).await?;
+        tx.commit().await.map_err(sql_error)?;
+        Ok(done)
     }
     async fn upgrade_password_hash(&self, username: &str, old: &str, new: &str) -> Result<bool> {
         upgrade_password_hash(&self.pool, username, old, new).await
     }
-    async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool> {
-        set_disabled(&self.pool, username, disabled).await
+    async fn set_disabled_audited(
+        &self,
+        username: &str,
+        disabled: bool,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await.map_err(sql_error)?;
+        let done = set_disabled(&mut *tx, username, disabled).await?;
+        audit::insert_if(&mut tx, done, audit).await?;
+        tx.commit().await.map_err(sql_error)?;
+        Ok(done)
     }
-    async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool> {
-        set_role(&self.pool, username, role, now).await
+    async fn set_user_role_audited(
+        &self,
+        username: &str,
+        role: Role,
+        now: Timestamp,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await.map_err(sql_error)?;
+        let done = set_role(&mut *tx, username, role, now).await?;
+        audit::insert_if(&mut tx, done, audit).await?;
+        tx.commit().await.map_err(sql_error)?;
+        Ok(done)
     }
     async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>> {
         changed_since(&self.pool, since).await

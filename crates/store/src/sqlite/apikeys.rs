@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Row};
+use tessera_core::audit::AuditEvent;
 use tessera_core::store::{
     ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, NewApiKey, NextApiKey,
 };
@@ -10,7 +11,7 @@ use tessera_core::{Error, Result, Timestamp};
 
 use super::helpers::hash_exists;
 use super::{
-    apikey_revocation, apikey_rotation, conflict_or_storage, sql_error, users, SqliteStore,
+    apikey_revocation, apikey_rotation, audit, conflict_or_storage, sql_error, users, SqliteStore,
 };
 use crate::rows::APIKEY_COLUMNS;
 
@@ -103,13 +104,14 @@ fn check_user_limit(c: &Connection, key: &NewApiKey) -> Result<()> {
 
 #[async_trait]
 impl ApiKeyStore for SqliteStore {
-    async fn create_apikey(&self, key: &NewApiKey) -> Result<()> {
-        let key = key.clone();
+    async fn create_apikey_audited(&self, key: &NewApiKey, audit: &[AuditEvent]) -> Result<()> {
+        let (key, audit) = (key.clone(), audit.to_vec());
         self.writer
             .write(move |c| {
                 users::check_unchanged(c, key.requires.as_ref())?;
                 check_user_limit(c, &key)?;
-                insert(c, &key)
+                insert(c, &key)?;
+                audit::insert_all(c, &audit)
             })
             .await
     }
@@ -142,15 +144,20 @@ impl ApiKeyStore for SqliteStore {
         let username = username.to_string();
         self.readers.read(move |c| list(c, &username, now)).await
     }
-    async fn revoke_apikey_chain(
+    async fn revoke_apikey_chain_audited(
         &self,
         id: &str,
         now: Timestamp,
         reason: ApiKeyRevokeReason,
+        audit: &[AuditEvent],
     ) -> Result<Vec<String>> {
-        let id = id.to_string();
+        let (id, audit) = (id.to_string(), audit.to_vec());
         self.writer
-            .write(move |c| apikey_revocation::revoke_chain(c, &id, now, reason))
+            .write(move |c| {
+                let revoked = apikey_revocation::revoke_chain(c, &id, now, reason)?;
+                audit::insert_if(c, !revoked.is_empty(), &audit)?;
+                Ok(revoked)
+            })
             .await
     }
     async fn revoke_user_apikeys(

@@ -3,13 +3,14 @@
 
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Row};
+use tessera_core::audit::AuditEvent;
 use tessera_core::store::{
     NewResource, NewToken, Resource, ScopedTokenStore, TokenOwner, TokenRecord, TokenUse,
 };
 use tessera_core::{Error, Result, Timestamp};
 
 use super::helpers::{exec, exists, strings, user_exists};
-use super::{conflict_or_storage, resources, sql_error, users, SqliteStore};
+use super::{audit, conflict_or_storage, resources, sql_error, users, SqliteStore};
 use crate::rows::{owner_columns, token_owner, TOKEN_COLUMNS};
 
 fn record(r: &Row<'_>) -> rusqlite::Result<TokenRecord> {
@@ -115,9 +116,18 @@ fn revoke_user_tokens(c: &Connection, username: &str, now: Timestamp) -> Result<
 
 #[async_trait]
 impl ScopedTokenStore for SqliteStore {
-    async fn create_resource(&self, resource: &NewResource) -> Result<()> {
-        let r = resource.clone();
-        self.writer.write(move |c| resources::create(c, &r)).await
+    async fn create_resource_audited(
+        &self,
+        resource: &NewResource,
+        audit: &[AuditEvent],
+    ) -> Result<()> {
+        let (r, audit) = (resource.clone(), audit.to_vec());
+        self.writer
+            .write(move |c| {
+                resources::create(c, &r)?;
+                audit::insert_all(c, &audit)
+            })
+            .await
     }
     async fn resource(&self, name: &str) -> Result<Option<Resource>> {
         let name = name.to_string();
@@ -129,24 +139,46 @@ impl ScopedTokenStore for SqliteStore {
             .read(move |c| resources::list(c, maintainer.as_deref()))
             .await
     }
-    async fn add_maintainer(&self, resource: &str, username: &str, now: Timestamp) -> Result<bool> {
-        let (r, u) = (resource.to_string(), username.to_string());
-        self.writer
-            .write(move |c| resources::add_maintainer(c, &r, &u, now))
-            .await
-    }
-    async fn remove_maintainer(&self, resource: &str, username: &str) -> Result<bool> {
-        let (r, u) = (resource.to_string(), username.to_string());
+    async fn add_maintainer_audited(
+        &self,
+        resource: &str,
+        username: &str,
+        now: Timestamp,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        let (r, u, audit) = (resource.to_string(), username.to_string(), audit.to_vec());
         self.writer
             .write(move |c| {
-                let sql = "DELETE FROM resource_maintainers WHERE resource = ?1 AND username = ?2";
-                Ok(exec(c, sql, params![r, u])? == 1)
+                let added = resources::add_maintainer(c, &r, &u, now)?;
+                audit::insert_if(c, added, &audit)?;
+                Ok(added)
             })
             .await
     }
-    async fn create_token(&self, token: &NewToken) -> Result<()> {
-        let t = token.clone();
-        self.writer.write(move |c| create_token(c, &t)).await
+    async fn remove_maintainer_audited(
+        &self,
+        resource: &str,
+        username: &str,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        let (r, u, audit) = (resource.to_string(), username.to_string(), audit.to_vec());
+        self.writer
+            .write(move |c| {
+                let sql = "DELETE FROM resource_maintainers WHERE resource = ?1 AND username = ?2";
+                let removed = exec(c, sql, params![r, u])? == 1;
+                audit::insert_if(c, removed, &audit)?;
+                Ok(removed)
+            })
+            .await
+    }
+    async fn create_token_audited(&self, token: &NewToken, audit: &[AuditEvent]) -> Result<()> {
+        let (t, audit) = (token.clone(), audit.to_vec());
+        self.writer
+            .write(move |c| {
+                create_token(c, &t)?;
+                audit::insert_all(c, &audit)
+            })
+            .await
     }
     async fn token_by_hash(&self, hash: &[u8]) -> Result<Option<TokenRecord>> {
         let hash = hash.to_vec();
@@ -170,13 +202,20 @@ impl ScopedTokenStore for SqliteStore {
             })
             .await
     }
-    async fn revoke_token(&self, id: &str, now: Timestamp) -> Result<bool> {
-        let id = id.to_string();
+    async fn revoke_token_audited(
+        &self,
+        id: &str,
+        now: Timestamp,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        let (id, audit) = (id.to_string(), audit.to_vec());
         self.writer
             .write(move |c| {
                 let sql = "UPDATE scoped_tokens SET revoked_at = ?2
                            WHERE id = ?1 AND revoked_at IS NULL";
-                Ok(exec(c, sql, params![id, now])? == 1)
+                let revoked = exec(c, sql, params![id, now])? == 1;
+                audit::insert_if(c, revoked, &audit)?;
+                Ok(revoked)
             })
             .await
     }

@@ -3,12 +3,13 @@
 
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension};
+use tessera_core::audit::AuditEvent;
 use tessera_core::settings::SessionLimitPolicy;
 use tessera_core::store::{NewSession, NextRefresh, RevokeReason, Rotation, SessionStore};
 use tessera_core::{Error, Result, Timestamp};
 
 use super::helpers::{exec, hash_exists, strings};
-use super::{session_rotation, sql_error, users, SqliteStore};
+use super::{audit, session_rotation, sql_error, users, SqliteStore};
 
 /// Inserts a session and its first refresh token.
 pub fn insert(c: &Connection, s: &NewSession) -> Result<()> {
@@ -130,15 +131,24 @@ pub fn purge(c: &Connection, now: Timestamp, revoked_before: Timestamp) -> Resul
 
 #[async_trait]
 impl SessionStore for SqliteStore {
-    async fn create_session(
+    async fn create_session_audited(
         &self,
         session: &NewSession,
         max_sessions: u32,
         policy: SessionLimitPolicy,
+        audit: &[AuditEvent],
     ) -> Result<Vec<String>> {
-        let session = session.clone();
+        let (session, audit) = (session.clone(), audit.to_vec());
         self.writer
-            .write(move |c| create(c, &session, max_sessions, policy))
+            .write(move |c| {
+                let evicted = create(c, &session, max_sessions, policy)?;
+                audit::insert_all(c, &audit)?;
+                if let Some(first) = audit.first() {
+                    let evictions: Vec<_> = evicted.iter().map(|id| first.evicted(id)).collect();
+                    audit::insert_all(c, &evictions)?;
+                }
+                Ok(evicted)
+            })
             .await
     }
     async fn rotate_refresh(
@@ -170,26 +180,36 @@ impl SessionStore for SqliteStore {
         let hash = hash.to_vec();
         self.readers.read(move |c| of_refresh(c, &hash, now)).await
     }
-    async fn revoke_session(
+    async fn revoke_session_audited(
         &self,
         session_id: &str,
         now: Timestamp,
         reason: RevokeReason,
+        audit: &[AuditEvent],
     ) -> Result<bool> {
-        let id = session_id.to_string();
+        let (id, audit) = (session_id.to_string(), audit.to_vec());
         self.writer
-            .write(move |c| revoke(c, &id, now, reason))
+            .write(move |c| {
+                let revoked = revoke(c, &id, now, reason)?;
+                audit::insert_if(c, revoked, &audit)?;
+                Ok(revoked)
+            })
             .await
     }
-    async fn revoke_user_sessions(
+    async fn revoke_user_sessions_audited(
         &self,
         username: &str,
         now: Timestamp,
         reason: RevokeReason,
+        audit: &[AuditEvent],
     ) -> Result<Vec<String>> {
-        let username = username.to_string();
+        let (username, audit) = (username.to_string(), audit.to_vec());
         self.writer
-            .write(move |c| revoke_user(c, &username, now, reason))
+            .write(move |c| {
+                let revoked = revoke_user(c, &username, now, reason)?;
+                audit::insert_if(c, !revoked.is_empty(), &audit)?;
+                Ok(revoked)
+            })
             .await
     }
     async fn is_session_revoked(&self, session_id: &str) -> Result<bool> {

@@ -3,11 +3,12 @@
 
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Row};
+use tessera_core::audit::{new_uid, AuditEvent};
 use tessera_core::store::{NewUser, Unchanged, UserChange, UserStore};
 use tessera_core::{Result, Role, Timestamp, User};
 
 use super::helpers::{exec, exists};
-use super::{conflict_or_storage, sql_error, SqliteStore};
+use super::{audit, conflict_or_storage, sql_error, SqliteStore};
 use crate::rows::{UserRow, USER_COLUMNS};
 
 fn row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
@@ -26,10 +27,18 @@ fn row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
 
 pub fn create(c: &Connection, u: &NewUser) -> Result<()> {
     c.prepare_cached(
-        "INSERT INTO users (username, fullname, password_hash, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO users (username, fullname, password_hash, role, created_at, uid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )
     .and_then(|mut s| {
-        s.execute(params![u.username.as_str(), u.fullname, u.password_hash, u.role.as_str(), u.created_at])
+        s.execute(params![
+            u.username.as_str(),
+            u.fullname,
+            u.password_hash,
+            u.role.as_str(),
+            u.created_at,
+            new_uid()
+        ])
     })
     .map_err(|e| conflict_or_storage(e, &format!("user {} already exists", u.username)))?;
     Ok(())
@@ -150,9 +159,14 @@ pub fn changed_since(c: &Connection, since: Timestamp) -> Result<Vec<UserChange>
 
 #[async_trait]
 impl UserStore for SqliteStore {
-    async fn create_user(&self, user: &NewUser) -> Result<()> {
-        let user = user.clone();
-        self.writer.write(move |c| create(c, &user)).await
+    async fn create_user_audited(&self, user: &NewUser, audit: &[AuditEvent]) -> Result<()> {
+        let (user, audit) = (user.clone(), audit.to_vec());
+        self.writer
+            .write(move |c| {
+                create(c, &user)?;
+                audit::insert_all(c, &audit)
+            })
+            .await
     }
     async fn user(&self, username: &str) -> Result<Option<User>> {
         let username = username.to_string();
@@ -164,10 +178,19 @@ impl UserStore for SqliteStore {
     async fn count_users(&self) -> Result<u64> {
         self.readers.read(count).await
     }
-    async fn set_password_hash(&self, username: &str, hash: &str) -> Result<bool> {
-        let (username, hash) = (username.to_string(), hash.to_string());
+    async fn set_password_hash_audited(
+        &self,
+        username: &str,
+        hash: &str,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        let (username, hash, audit) = (username.to_string(), hash.to_string(), audit.to_vec());
         self.writer
-            .write(move |c| set_password_hash(c, &username, &hash))
+            .write(move |c| {
+                let done = set_password_hash(c, &username, &hash)?;
+                audit::insert_if(c, done, &audit)?;
+                Ok(done)
+            })
             .await
     }
     async fn upgrade_password_hash(&self, username: &str, old: &str, new: &str) -> Result<bool> {
@@ -176,15 +199,36 @@ impl UserStore for SqliteStore {
             .write(move |c| upgrade_password_hash(c, &u, &old, &new))
             .await
     }
-    async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool> {
-        let username = username.to_string();
+    async fn set_disabled_audited(
+        &self,
+        username: &str,
+        disabled: bool,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        let (username, audit) = (username.to_string(), audit.to_vec());
         self.writer
-            .write(move |c| set_disabled(c, &username, disabled))
+            .write(move |c| {
+                let done = set_disabled(c, &username, disabled)?;
+                audit::insert_if(c, done, &audit)?;
+                Ok(done)
+            })
             .await
     }
-    async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool> {
-        let u = username.to_string();
-        self.writer.write(move |c| set_role(c, &u, role, now)).await
+    async fn set_user_role_audited(
+        &self,
+        username: &str,
+        role: Role,
+        now: Timestamp,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        let (u, audit) = (username.to_string(), audit.to_vec());
+        self.writer
+            .write(move |c| {
+                let done = set_role(c, &u, role, now)?;
+                audit::insert_if(c, done, &audit)?;
+                Ok(done)
+            })
+            .await
     }
     async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>> {
         self.readers.read(move |c| changed_since(c, since)).await

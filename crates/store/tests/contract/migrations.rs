@@ -96,6 +96,17 @@ pub async fn a_database_with_only_the_first_migration_gets_the_later_ones() {
         .await
         .expect("the scoped-token tables exist");
     drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let uid: String = conn
+        .query_row("SELECT uid FROM users WHERE username = 'anna'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(
+        uid.len() == 32 && uid.bytes().all(|b| b.is_ascii_hexdigit()),
+        "an existing user gets a uid: {uid}"
+    );
+    drop(conn);
     let recorded = recorded(&path);
     let sums: Vec<_> = recorded.iter().map(|(v, c, _)| (*v, c.clone())).collect();
     assert_eq!(sums, checksums("sqlite"));

@@ -1,6 +1,7 @@
 //! `FlakyStore` for sessions, API keys, scoped tokens and the revocation log.
 
 use async_trait::async_trait;
+use tessera_core::audit::AuditEvent;
 use tessera_core::settings::SessionLimitPolicy;
 use tessera_core::store::{
     ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, LogCursor, LogRead, NewApiKey,
@@ -14,13 +15,14 @@ use super::FlakyStore;
 
 #[async_trait]
 impl SessionStore for FlakyStore {
-    async fn create_session(
+    async fn create_session_audited(
         &self,
         session: &NewSession,
         max_sessions: u32,
         policy: SessionLimitPolicy,
+        audit: &[AuditEvent],
     ) -> Result<Vec<String>> {
-        pass!(self.create_session(session, max_sessions, policy))
+        pass!(self.create_session_audited(session, max_sessions, policy, audit) as create_session)
     }
     async fn rotate_refresh(
         &self,
@@ -37,21 +39,25 @@ impl SessionStore for FlakyStore {
     ) -> Result<Option<(String, String)>> {
         pass!(self.session_of_refresh(hash, now))
     }
-    async fn revoke_session(
+    async fn revoke_session_audited(
         &self,
         session_id: &str,
         now: Timestamp,
         reason: RevokeReason,
+        audit: &[AuditEvent],
     ) -> Result<bool> {
-        pass!(self.revoke_session(session_id, now, reason))
+        pass!(self.revoke_session_audited(session_id, now, reason, audit) as revoke_session)
     }
-    async fn revoke_user_sessions(
+    async fn revoke_user_sessions_audited(
         &self,
         username: &str,
         now: Timestamp,
         reason: RevokeReason,
+        audit: &[AuditEvent],
     ) -> Result<Vec<String>> {
-        pass!(self.revoke_user_sessions(username, now, reason))
+        pass!(
+            self.revoke_user_sessions_audited(username, now, reason, audit) as revoke_user_sessions
+        )
     }
     async fn is_session_revoked(&self, session_id: &str) -> Result<bool> {
         pass!(self.is_session_revoked(session_id))
@@ -63,8 +69,8 @@ impl SessionStore for FlakyStore {
 
 #[async_trait]
 impl ApiKeyStore for FlakyStore {
-    async fn create_apikey(&self, key: &NewApiKey) -> Result<()> {
-        pass!(self.create_apikey(key))
+    async fn create_apikey_audited(&self, key: &NewApiKey, audit: &[AuditEvent]) -> Result<()> {
+        pass!(self.create_apikey_audited(key, audit) as create_apikey)
     }
     async fn rotate_apikey(
         &self,
@@ -80,13 +86,14 @@ impl ApiKeyStore for FlakyStore {
     async fn list_apikeys(&self, username: &str, now: Timestamp) -> Result<Vec<ApiKeyRecord>> {
         pass!(self.list_apikeys(username, now))
     }
-    async fn revoke_apikey_chain(
+    async fn revoke_apikey_chain_audited(
         &self,
         id: &str,
         now: Timestamp,
         reason: ApiKeyRevokeReason,
+        audit: &[AuditEvent],
     ) -> Result<Vec<String>> {
-        pass!(self.revoke_apikey_chain(id, now, reason))
+        pass!(self.revoke_apikey_chain_audited(id, now, reason, audit) as revoke_apikey_chain)
     }
     async fn revoke_user_apikeys(
         &self,
@@ -106,8 +113,12 @@ impl ApiKeyStore for FlakyStore {
 
 #[async_trait]
 impl ScopedTokenStore for FlakyStore {
-    async fn create_resource(&self, resource: &NewResource) -> Result<()> {
-        pass!(self.create_resource(resource))
+    async fn create_resource_audited(
+        &self,
+        resource: &NewResource,
+        audit: &[AuditEvent],
+    ) -> Result<()> {
+        pass!(self.create_resource_audited(resource, audit) as create_resource)
     }
     async fn resource(&self, name: &str) -> Result<Option<Resource>> {
         pass!(self.resource(name))
@@ -115,14 +126,25 @@ impl ScopedTokenStore for FlakyStore {
     async fn list_resources(&self, maintainer: Option<&str>) -> Result<Vec<Resource>> {
         pass!(self.list_resources(maintainer))
     }
-    async fn add_maintainer(&self, resource: &str, username: &str, now: Timestamp) -> Result<bool> {
-        pass!(self.add_maintainer(resource, username, now))
+    async fn add_maintainer_audited(
+        &self,
+        resource: &str,
+        username: &str,
+        now: Timestamp,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        pass!(self.add_maintainer_audited(resource, username, now, audit) as add_maintainer)
     }
-    async fn remove_maintainer(&self, resource: &str, username: &str) -> Result<bool> {
-        pass!(self.remove_maintainer(resource, username))
+    async fn remove_maintainer_audited(
+        &self,
+        resource: &str,
+        username: &str,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        pass!(self.remove_maintainer_audited(resource, username, audit) as remove_maintainer)
     }
-    async fn create_token(&self, token: &NewToken) -> Result<()> {
-        pass!(self.create_token(token))
+    async fn create_token_audited(&self, token: &NewToken, audit: &[AuditEvent]) -> Result<()> {
+        pass!(self.create_token_audited(token, audit) as create_token)
     }
     async fn token_by_hash(&self, hash: &[u8]) -> Result<Option<TokenRecord>> {
         pass!(self.token_by_hash(hash))
@@ -136,8 +158,13 @@ impl ScopedTokenStore for FlakyStore {
     async fn set_token_description(&self, id: &str, description: &str) -> Result<bool> {
         pass!(self.set_token_description(id, description))
     }
-    async fn revoke_token(&self, id: &str, now: Timestamp) -> Result<bool> {
-        pass!(self.revoke_token(id, now))
+    async fn revoke_token_audited(
+        &self,
+        id: &str,
+        now: Timestamp,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        pass!(self.revoke_token_audited(id, now, audit) as revoke_token)
     }
     async fn revoke_user_tokens(&self, username: &str, now: Timestamp) -> Result<Vec<String>> {
         pass!(self.revoke_user_tokens(username, now))

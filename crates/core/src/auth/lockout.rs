@@ -65,6 +65,33 @@ impl Auth {
             .await
     }
 
+    /// When a failed attempt's count is locked at `now` (it was not when the attempt was
+    /// reserved, so that attempt, or one beside it, locked it): until when.
+    pub(super) async fn locked_by(
+        &self,
+        user: &User,
+        client: &ClientKey,
+        familiar: bool,
+        now: Timestamp,
+    ) -> Result<Option<Timestamp>> {
+        if self.settings.lockout_threshold == 0 {
+            return Ok(None);
+        }
+        let until = if familiar {
+            let since = now - self.settings.familiar_client_secs;
+            self.store
+                .familiar_client(user.username.as_str(), client.as_str(), since)
+                .await?
+                .and_then(|f| f.locked_until)
+        } else {
+            self.store
+                .user(user.username.as_str())
+                .await?
+                .and_then(|u| u.locked_until)
+        };
+        Ok(until.filter(|until| *until > now))
+    }
+
     /// Forgets the clients that are no longer familiar (the background purge).
     pub(super) async fn forget_stale_clients(&self, now: Timestamp) -> Result<u64> {
         let window = self.settings.familiar_client_secs;

@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use tracing::{info, warn};
 
 use super::{stamp, Auth};
+use crate::audit::{unknown_name, AuditEvent, AuditKind};
 use crate::client_key::ClientKey;
 use crate::error::{Error, Result};
 use crate::jwt::{Claims, ACCESS_TYP, ACCESS_TYPE};
@@ -68,18 +69,31 @@ impl Auth {
             Ok(n) => self.store.user(n.as_str()).await?,
             Err(_) => None,
         };
+        let now = self.clock.now();
+        let failed = |subject: String, reason: &str| {
+            AuditEvent::new(AuditKind::LoginFailed, now)
+                .subject(subject)
+                .ip(Some(client_ip))
+                .failed()
+                .detail("reason", reason)
+        };
         let Some(user) = user else {
             self.passwords.verify(password.to_string(), None).await?;
+            let subject = unknown_name(&self.jwt, &name);
+            self.store
+                .append_audit(&[failed(subject, "unknown_user")])
+                .await?;
             return Err(Error::InvalidCredentials);
         };
+        let failed_here = |reason: &str| failed(user.username.to_string(), reason);
         if user.disabled {
             self.passwords
-                .verify(password.to_string(), Some(user.password_hash))
+                .verify(password.to_string(), Some(user.password_hash.clone()))
                 .await?;
             info!(username = %user.username, "login refused: account disabled");
+            self.store.append_audit(&[failed_here("disabled")]).await?;
             return Err(Error::InvalidCredentials);
         }
-        let now = self.clock.now();
         let client = ClientKey::of(client_ip);
         let familiar = self.familiar_client(&user, &client, now).await?;
         let slot_key = match familiar {
@@ -102,6 +116,7 @@ impl Auth {
                 .verify_and_forget(password.to_string(), user.password_hash)
                 .await?;
             info!(username = %user.username, familiar = familiar.is_some(), "login refused: locked for this client");
+            self.store.append_audit(&[failed_here("locked")]).await?;
             return Err(Error::InvalidCredentials);
         }
         let verified = self
@@ -110,6 +125,20 @@ impl Auth {
             .await?;
         if !verified.ok {
             info!(username = %user.username, familiar = familiar.is_some(), "login failed: wrong password");
+            let mut events = vec![failed_here("wrong_password")];
+            if let Some(until) = self
+                .locked_by(&user, &client, familiar.is_some(), now)
+                .await?
+            {
+                events.push(
+                    AuditEvent::new(AuditKind::AccountLocked, now)
+                        .subject(user.username.to_string())
+                        .ip(Some(client_ip))
+                        .detail("until", crate::iso8601::format(until))
+                        .detail("per_client", familiar.is_some()),
+                );
+            }
+            self.store.append_audit(&events).await?;
             return Err(Error::InvalidCredentials);
         }
         self.attempt_succeeded(&user, &client, familiar.is_some(), now)
@@ -132,7 +161,10 @@ impl Auth {
             stamp: user.security_stamp,
             session_id: None,
         };
-        self.open_session(&user.username, fullname, requires, now)
+        let audit = AuditEvent::new(AuditKind::LoginSucceeded, now)
+            .user(user.username.to_string())
+            .ip(Some(client_ip));
+        self.open_session(&user.username, fullname, requires, now, audit)
             .await
             .map_err(stamp::login_refusal)
     }
@@ -143,12 +175,14 @@ impl Auth {
         fullname: String,
         requires: Unchanged,
         now: Timestamp,
+        audit: AuditEvent,
     ) -> Result<LoginOutcome> {
         let session_id = random_b64(16);
         let refresh = new_secret(REFRESH_PREFIX);
+        let audit = audit.detail("session_id", session_id.clone());
         let evicted = self
             .store
-            .create_session(
+            .create_session_audited(
                 &NewSession {
                     id: session_id.clone(),
                     username: username.clone(),
@@ -160,6 +194,7 @@ impl Auth {
                 },
                 self.settings.max_sessions,
                 self.settings.session_limit_policy,
+                &[audit],
             )
             .await?;
         if !evicted.is_empty() {

@@ -23,6 +23,7 @@ mod verified;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use crate::audit::{AuditEvent, AuditKind};
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::feed::{Revocation, RevocationPublisher};
@@ -150,6 +151,11 @@ impl Auth {
                 tracing::warn!(error = %e, "cannot publish a revocation; other instances will read it from the store");
             }
         }
+    }
+
+    /// A successful `kind` now, from the client of the request being handled (if any).
+    pub(crate) fn event(&self, kind: AuditKind) -> AuditEvent {
+        AuditEvent::new(kind, self.clock.now()).ip(crate::audit::client_ip())
     }
 
     pub fn settings(&self) -> &AuthSettings {

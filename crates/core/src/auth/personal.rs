@@ -5,6 +5,7 @@ use tracing::info;
 
 use super::tokens::Validated;
 use super::Auth;
+use crate::audit::AuditKind;
 use crate::error::{Error, Result};
 use crate::scoped_secret::{new_scoped_secret, new_token_id};
 use crate::scopes::Scopes;
@@ -51,18 +52,29 @@ impl Auth {
     ) -> Result<CreatedToken> {
         let id = new_token_id();
         let secret = new_scoped_secret();
+        let audit = match &owner {
+            TokenOwner::User(user) => self.event(AuditKind::TokenCreated).subject(user),
+            TokenOwner::Resource(resource) => self
+                .event(AuditKind::TokenCreated)
+                .detail("resource", resource.as_str()),
+        }
+        .actor(by)
+        .detail("id", id.clone());
         self.store
-            .create_token(&NewToken {
-                id: id.clone(),
-                hash: secret.hash.clone(),
-                owner,
-                description: description.clone(),
-                scopes: scopes.to_json(),
-                created_by: by.to_string(),
-                created_at: self.clock.now(),
-                expires_at,
-                requires,
-            })
+            .create_token_audited(
+                &NewToken {
+                    id: id.clone(),
+                    hash: secret.hash.clone(),
+                    owner,
+                    description: description.clone(),
+                    scopes: scopes.to_json(),
+                    created_by: by.to_string(),
+                    created_at: self.clock.now(),
+                    expires_at,
+                    requires,
+                },
+                &[audit],
+            )
             .await?;
         Ok(CreatedToken {
             id,
@@ -135,10 +147,15 @@ impl Auth {
             }
             _ => false,
         };
-        if !visible {
+        let Some(TokenOwner::User(owner)) = record.map(|r| r.owner).filter(|_| visible) else {
             return Err(Error::NotFound(format!("no personal token {id}")));
-        }
-        self.revoke_scoped(id).await?;
+        };
+        let audit = self
+            .event(AuditKind::TokenRevoked)
+            .actor(&caller.username)
+            .subject(owner)
+            .detail("id", id);
+        self.revoke_scoped(id, audit).await?;
         info!(by = %caller.username, token = %id, "personal token revoked");
         Ok(())
     }

@@ -6,6 +6,7 @@ use base64::Engine;
 use tracing::{info, warn};
 
 use super::Auth;
+use crate::audit::AuditKind;
 use crate::error::{Error, Rejection, Result};
 use crate::revocation_key::RevocationKey;
 use crate::secret::{self, REFRESH_PREFIX};
@@ -74,6 +75,12 @@ impl Auth {
                 username,
             } => {
                 warn!(%username, "refresh token reuse: session revoked");
+                let audit = self
+                    .event(AuditKind::RefreshReuseDetected)
+                    .user(username)
+                    .failed()
+                    .detail("session_id", session_id.clone());
+                self.store.append_audit(&[audit]).await?;
                 self.revoked_here(&[RevocationKey::Session(session_id)], now)
                     .await;
                 return Err(Error::RefreshReuse);

@@ -6,6 +6,7 @@ use tracing::info;
 use super::personal::{check_description, CreatedToken, MAX_LIFETIME};
 use super::tokens::Validated;
 use super::Auth;
+use crate::audit::AuditKind;
 use crate::error::{Error, Result};
 use crate::scopes::Scopes;
 use crate::store::{TokenOwner, TokenRecord};
@@ -111,7 +112,12 @@ impl Auth {
     ) -> Result<()> {
         let owner = self.maintained(caller, name).await?;
         self.token_of(&owner, id).await?;
-        self.revoke_scoped(id).await?;
+        let audit = self
+            .event(AuditKind::TokenRevoked)
+            .actor(&caller.username)
+            .detail("id", id)
+            .detail("resource", name);
+        self.revoke_scoped(id, audit).await?;
         info!(resource = %name, by = %caller.username, token = %id, "resource token revoked");
         Ok(())
     }

@@ -5,6 +5,7 @@ use tracing::info;
 
 use super::caller::Caller;
 use super::Auth;
+use crate::audit::AuditKind;
 use crate::error::{Error, Result};
 use crate::store::{NewResource, Resource};
 use crate::user::Username;
@@ -52,12 +53,20 @@ impl Auth {
                 users.push(u);
             }
         }
+        let mut audit = self
+            .event(AuditKind::ResourceCreated)
+            .detail("resource", name.clone())
+            .detail("maintainers", users.clone());
+        audit.actor = caller.username().map(str::to_string);
         self.store
-            .create_resource(&NewResource {
-                name: name.clone(),
-                created_at: self.clock.now(),
-                maintainers: users,
-            })
+            .create_resource_audited(
+                &NewResource {
+                    name: name.clone(),
+                    created_at: self.clock.now(),
+                    maintainers: users,
+                },
+                &[audit],
+            )
             .await?;
         info!(resource = %name, "resource created");
         self.resource_named(&name).await
@@ -112,9 +121,14 @@ impl Auth {
     ) -> Result<bool> {
         self.managed(caller, name).await?;
         let username = Username::parse(username)?;
+        let mut audit = self
+            .event(AuditKind::MaintainerAdded)
+            .subject(username.to_string())
+            .detail("resource", name);
+        audit.actor = caller.username().map(str::to_string);
         let added = self
             .store
-            .add_maintainer(name, username.as_str(), self.clock.now())
+            .add_maintainer_audited(name, username.as_str(), self.clock.now(), &[audit])
             .await?;
         info!(resource = %name, maintainer = %username, "maintainer added");
         Ok(added)
@@ -128,7 +142,16 @@ impl Auth {
     ) -> Result<()> {
         self.managed(caller, name).await?;
         let username = crate::user::normalise(username);
-        if !self.store.remove_maintainer(name, &username).await? {
+        let mut audit = self
+            .event(AuditKind::MaintainerRemoved)
+            .subject(username.clone())
+            .detail("resource", name);
+        audit.actor = caller.username().map(str::to_string);
+        if !self
+            .store
+            .remove_maintainer_audited(name, &username, &[audit])
+            .await?
+        {
             return Err(Error::NotFound(format!(
                 "{username} is not a maintainer of {name}"
             )));

@@ -6,6 +6,7 @@ use std::net::IpAddr;
 
 use super::tokens::{fail_closed, Validated};
 use super::Auth;
+use crate::audit::AuditEvent;
 use crate::error::{Error, Result};
 use crate::revocation_key::RevocationKey;
 use crate::scoped_secret::is_well_formed;
@@ -185,9 +186,9 @@ impl Auth {
     }
 
     /// Revokes a scoped token in the store, then here and on every instance at once.
-    pub(super) async fn revoke_scoped(&self, id: &str) -> Result<()> {
+    pub(super) async fn revoke_scoped(&self, id: &str, audit: AuditEvent) -> Result<()> {
         let now = self.clock.now();
-        if !self.store.revoke_token(id, now).await? {
+        if !self.store.revoke_token_audited(id, now, &[audit]).await? {
             return Err(Error::NotFound(format!("no live token {id}")));
         }
         self.revoked_here(&[RevocationKey::ScopedToken(id.to_string())], now)

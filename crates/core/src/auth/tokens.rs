@@ -6,6 +6,7 @@ use tracing::warn;
 
 use super::profiles::Profile;
 use super::Auth;
+use crate::audit::AuditKind;
 use crate::error::{Error, Result};
 use crate::revocation_key::RevocationKey;
 use crate::secret;
@@ -125,8 +126,12 @@ impl Auth {
             let v = self.validate_access(token).await?;
             (v.session_id, v.username)
         };
+        let audit = self
+            .event(AuditKind::Logout)
+            .user(username.clone())
+            .detail("session_id", session_id.clone());
         self.store
-            .revoke_session(&session_id, now, RevokeReason::Logout)
+            .revoke_session_audited(&session_id, now, RevokeReason::Logout, &[audit])
             .await?;
         self.revoked_here(&[RevocationKey::Session(session_id)], now)
             .await;

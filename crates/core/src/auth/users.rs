@@ -4,6 +4,7 @@ use tracing::info;
 
 use super::tokens::Validated;
 use super::Auth;
+use crate::audit::{AuditEvent, AuditKind};
 use crate::error::{Error, Result};
 use crate::revocation_key::RevocationKey;
 use crate::store::ApiKeyRevokeReason;
@@ -59,7 +60,8 @@ impl Auth {
         let username = Username::parse(username)?;
         check_password(password)?;
         let hash = self.passwords.hash(password.to_string()).await?;
-        self.insert_user(&username, fullname, hash, Role::Reader)
+        let audit = self.event(AuditKind::UserCreated).actor(&caller.username);
+        self.insert_user(&username, fullname, hash, Role::Reader, audit)
             .await?;
         info!(username = %username, by = %caller.username, "user registered");
         Ok(username)
@@ -80,7 +82,9 @@ impl Auth {
             check_password(password)?;
         }
         let hash = self.passwords.hash(password.to_string()).await?;
-        self.insert_user(&username, fullname, hash, role).await?;
+        let audit = self.event(AuditKind::UserCreated);
+        self.insert_user(&username, fullname, hash, role, audit)
+            .await?;
         Ok(username)
     }
 
@@ -90,16 +94,23 @@ impl Auth {
         fullname: &str,
         password_hash: String,
         role: Role,
+        audit: AuditEvent,
     ) -> Result<()> {
         let fullname = check_fullname(fullname)?;
+        let audit = audit
+            .subject(username.to_string())
+            .detail("role", role.as_str());
         self.store
-            .create_user(&NewUser {
-                username: username.clone(),
-                fullname,
-                password_hash,
-                role,
-                created_at: self.clock.now(),
-            })
+            .create_user_audited(
+                &NewUser {
+                    username: username.clone(),
+                    fullname,
+                    password_hash,
+                    role,
+                    created_at: self.clock.now(),
+                },
+                &[audit],
+            )
             .await
     }
 
@@ -110,7 +121,12 @@ impl Auth {
     pub async fn set_password(&self, username: &str, password: &str) -> Result<()> {
         check_password(password)?;
         let hash = self.passwords.hash(password.to_string()).await?;
-        if !self.store.set_password_hash(username, &hash).await? {
+        let audit = self.event(AuditKind::PasswordChanged).subject(username);
+        if !self
+            .store
+            .set_password_hash_audited(username, &hash, &[audit])
+            .await?
+        {
             return Err(Error::NotFound(format!("no user {username}")));
         }
         self.store.clear_login_failures(username).await?;
@@ -125,7 +141,17 @@ impl Auth {
     /// API keys and personal tokens: disabling so that none is left, re-enabling so that
     /// nothing a disabling left behind (one that failed half-way) comes back.
     pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<()> {
-        if !self.store.set_disabled(username, disabled).await? {
+        let kind = if disabled {
+            AuditKind::UserDisabled
+        } else {
+            AuditKind::UserEnabled
+        };
+        let audit = self.event(kind).subject(username);
+        if !self
+            .store
+            .set_disabled_audited(username, disabled, &[audit])
+            .await?
+        {
             return Err(Error::NotFound(format!("no user {username}")));
         }
         self.profiles.forget(username);
@@ -142,7 +168,15 @@ impl Auth {
     /// catch-up sync reading the store's record of the change.
     pub async fn set_role(&self, username: &str, role: Role) -> Result<()> {
         let now = self.clock.now();
-        if !self.store.set_user_role(username, role, now).await? {
+        let audit = self
+            .event(AuditKind::RoleChanged)
+            .subject(username)
+            .detail("role", role.as_str());
+        if !self
+            .store
+            .set_user_role_audited(username, role, now, &[audit])
+            .await?
+        {
             return Err(Error::NotFound(format!("no user {username}")));
         }
         let changed = RevocationKey::UserChanged(username.to_string());
@@ -160,9 +194,13 @@ impl Auth {
 
     async fn revoke_user(&self, username: &str, reason: RevokeReason) -> Result<()> {
         let now = self.clock.now();
+        let audit = self
+            .event(AuditKind::SessionRevoked)
+            .subject(username)
+            .detail("reason", reason.as_str());
         let revoked = self
             .store
-            .revoke_user_sessions(username, now, reason)
+            .revoke_user_sessions_audited(username, now, reason, &[audit])
             .await?;
         let keys: Vec<RevocationKey> = revoked.into_iter().map(RevocationKey::Session).collect();
         self.revoked_here(&keys, now).await;

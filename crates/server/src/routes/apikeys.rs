@@ -18,6 +18,7 @@ use tessera_core::Error;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, ClientIp, JsonObject};
 use crate::state::AppState;
+use tessera_core::audit::from_client;
 
 fn required(value: Option<String>, what: &str) -> ApiResult<String> {
     value
@@ -83,7 +84,7 @@ pub async fn create(
         refresh_expires_in: req.refresh_expires_in,
         refresh_not_before: req.refresh_not_before,
     };
-    let key = state.auth.create_apikey(&caller, &request).await?;
+    let key = from_client(ip, state.auth.create_apikey(&caller, &request)).await?;
     Ok((
         StatusCode::CREATED,
         Json(issued("API key generated successfully", key)),
@@ -133,7 +134,7 @@ pub async fn refresh(
 ) -> ApiResult<Json<ApiKeyResponse>> {
     let JsonObject(req) = body?;
     let token = required(req.refresh_token, "refresh_token")?;
-    let lookup = state.auth.refresh_apikey(token.trim());
+    let lookup = from_client(ip, state.auth.refresh_apikey(token.trim()));
     let key = state
         .limits
         .failed_lookups
@@ -168,10 +169,11 @@ pub async fn list(
 /// `DELETE /auth/apikeys/{id}`: the owner or an admin.
 pub async fn revoke(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     AuthUser(caller): AuthUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<MessageResponse>> {
-    state.auth.revoke_apikey(&caller, &id).await?;
+    from_client(ip, state.auth.revoke_apikey(&caller, &id)).await?;
     Ok(Json(MessageResponse {
         message: format!("API key {id} revoked"),
     }))
@@ -180,13 +182,14 @@ pub async fn revoke(
 /// `POST /auth/apikeys/revoke-all`: the caller's keys, or (admins) those of `username`.
 pub async fn revoke_all(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     AuthUser(caller): AuthUser,
     JsonObject(req): JsonObject<RevokeAllApiKeysRequest, true>,
 ) -> ApiResult<Json<RevokeAllApiKeysResponse>> {
-    let (username, revoked) = state
+    let revoking = state
         .auth
-        .revoke_all_apikeys(&caller, req.username.as_deref())
-        .await?;
+        .revoke_all_apikeys(&caller, req.username.as_deref());
+    let (username, revoked) = from_client(ip, revoking).await?;
     Ok(Json(RevokeAllApiKeysResponse {
         message: format!("API keys of {username} revoked"),
         revoked,

@@ -15,6 +15,7 @@ use tessera_core::{classify, Error, TokenKind};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, Bearer, ClientIp, JsonObject};
 use crate::state::AppState;
+use tessera_core::audit::from_client;
 
 fn present(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.trim().is_empty())
@@ -69,6 +70,7 @@ pub async fn login(
 /// `POST /auth/logout`: ends the session of the access (or refresh) token presented.
 pub async fn logout(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Bearer(token): Bearer,
 ) -> ApiResult<Json<MessageResponse>> {
     let Some(token) = token else {
@@ -77,13 +79,15 @@ pub async fn logout(
             "Logout failed, no active session!",
         ));
     };
-    let username = state.auth.logout(&token).await.map_err(|e| {
-        let mut err = ApiError::from(e);
-        if err.status == StatusCode::UNAUTHORIZED {
-            err.message = "Logout failed".into();
-        }
-        err
-    })?;
+    let username = from_client(ip, state.auth.logout(&token))
+        .await
+        .map_err(|e| {
+            let mut err = ApiError::from(e);
+            if err.status == StatusCode::UNAUTHORIZED {
+                err.message = "Logout failed".into();
+            }
+            err
+        })?;
     Ok(Json(MessageResponse {
         message: format!("Logout successful from {username}"),
     }))
@@ -109,10 +113,10 @@ pub async fn register(
             "Missing username, fullname or password",
         ));
     };
-    let username = state
+    let registered = state
         .auth
-        .register(&caller, &username, &fullname, &password)
-        .await?;
+        .register(&caller, &username, &fullname, &password);
+    let username = from_client(ip, registered).await?;
     Ok((
         StatusCode::CREATED,
         Json(MessageResponse {
@@ -176,7 +180,7 @@ pub async fn refresh(
     let token = present(req.refresh_token)
         .ok_or(Error::MissingCredential("missing refresh_token"))
         .map_err(prefixed)?;
-    let lookup = state.auth.refresh(token.trim());
+    let lookup = from_client(ip, state.auth.refresh(token.trim()));
     let pair = state
         .limits
         .failed_lookups

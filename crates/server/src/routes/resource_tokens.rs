@@ -11,13 +11,15 @@ use tessera_api::MessageResponse;
 
 use super::tokens::token_list;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{AuthUser, JsonObject};
+use crate::extract::{AuthUser, ClientIp, JsonObject};
 use crate::plantdb;
 use crate::state::AppState;
+use tessera_core::audit::from_client;
 
 /// `POST /resources/{name}/tokens`: the only answer that shows the token.
 pub async fn create(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     AuthUser(caller): AuthUser,
     Path(name): Path<String>,
     body: Result<JsonObject<CreateResourceTokenRequest>, ApiError>,
@@ -27,19 +29,17 @@ pub async fn create(
         .may_manage_resource_tokens(&caller, &name)
         .await?;
     let JsonObject(req) = body?;
-    let created = state
-        .auth
-        .create_resource_token(
-            &caller,
-            &name,
-            req.description.as_deref(),
-            plantdb::permissions(req.scopes.as_ref().unwrap_or(&Value::Null)),
-            req.expires_in
-                .as_ref()
-                .map(|secs| plantdb::lifetime(Some(secs), "expires_in"))
-                .transpose(),
-        )
-        .await?;
+    let creating = state.auth.create_resource_token(
+        &caller,
+        &name,
+        req.description.as_deref(),
+        plantdb::permissions(req.scopes.as_ref().unwrap_or(&Value::Null)),
+        req.expires_in
+            .as_ref()
+            .map(|secs| plantdb::lifetime(Some(secs), "expires_in"))
+            .transpose(),
+    );
+    let created = from_client(ip, creating).await?;
     Ok((
         StatusCode::CREATED,
         Json(ResourceTokenCreated {
@@ -86,13 +86,11 @@ pub async fn describe(
 /// `DELETE /resources/{name}/tokens/{id}`
 pub async fn revoke(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     AuthUser(caller): AuthUser,
     Path((name, id)): Path<(String, String)>,
 ) -> ApiResult<Json<MessageResponse>> {
-    state
-        .auth
-        .revoke_resource_token(&caller, &name, &id)
-        .await?;
+    from_client(ip, state.auth.revoke_resource_token(&caller, &name, &id)).await?;
     Ok(Json(MessageResponse {
         message: format!("Token {id} revoked"),
     }))

@@ -11,8 +11,9 @@ use tessera_core::auth::Caller;
 use tessera_core::store::Resource;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{AuthUser, JsonObject};
+use crate::extract::{AuthUser, ClientIp, JsonObject};
 use crate::state::AppState;
+use tessera_core::audit::from_client;
 
 fn info(r: Resource) -> ResourceInfo {
     ResourceInfo {
@@ -25,6 +26,7 @@ fn info(r: Resource) -> ResourceInfo {
 /// `POST /resources`: admins.
 pub async fn create(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     AuthUser(caller): AuthUser,
     body: Result<JsonObject<CreateResourceRequest>, ApiError>,
 ) -> ApiResult<(StatusCode, Json<ResourceResponse>)> {
@@ -34,10 +36,10 @@ pub async fn create(
         .name
         .ok_or_else(|| ApiError::bad_request("Missing name"))?;
     let maintainers = req.maintainers.unwrap_or_default();
-    let resource = state
+    let creating = state
         .auth
-        .create_resource(Caller::User(&caller), &name, &maintainers)
-        .await?;
+        .create_resource(Caller::User(&caller), &name, &maintainers);
+    let resource = from_client(ip, creating).await?;
     Ok((
         StatusCode::CREATED,
         Json(ResourceResponse {
@@ -61,6 +63,7 @@ pub async fn list(
 /// `POST /resources/{name}/maintainers`
 pub async fn add_maintainer(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     AuthUser(caller): AuthUser,
     Path(name): Path<String>,
     body: Result<JsonObject<MaintainerRequest>, ApiError>,
@@ -73,10 +76,10 @@ pub async fn add_maintainer(
     let Some(username) = req.username else {
         return Err(ApiError::bad_request("Missing username"));
     };
-    let added = state
+    let adding = state
         .auth
-        .add_maintainer(Caller::User(&caller), &name, &username)
-        .await?;
+        .add_maintainer(Caller::User(&caller), &name, &username);
+    let added = from_client(ip, adding).await?;
     let username = tessera_core::user::normalise(&username);
     let message = if added {
         format!("{username} now maintains {name}")
@@ -89,13 +92,14 @@ pub async fn add_maintainer(
 /// `DELETE /resources/{name}/maintainers/{username}`
 pub async fn remove_maintainer(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     AuthUser(caller): AuthUser,
     Path((name, username)): Path<(String, String)>,
 ) -> ApiResult<Json<MessageResponse>> {
-    state
+    let removing = state
         .auth
-        .remove_maintainer(Caller::User(&caller), &name, &username)
-        .await?;
+        .remove_maintainer(Caller::User(&caller), &name, &username);
+    from_client(ip, removing).await?;
     Ok(Json(MessageResponse {
         message: format!("{username} no longer maintains {name}"),
     }))

@@ -9,9 +9,10 @@ use tessera_core::scopes::Scopes;
 use tessera_core::store::TokenRecord;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{AuthUser, JsonObject};
+use crate::extract::{AuthUser, ClientIp, JsonObject};
 use crate::plantdb;
 use crate::state::AppState;
+use tessera_core::audit::from_client;
 
 /// A stored token as lists show it: metadata only.
 pub fn token_info(t: TokenRecord) -> ApiResult<TokenInfo> {
@@ -40,6 +41,7 @@ pub fn token_list(records: Vec<TokenRecord>) -> ApiResult<Json<TokenList>> {
 /// `POST /auth/token/create-api-token`
 pub async fn create_api_token(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     caller: Result<AuthUser, ApiError>,
     body: Result<JsonObject<CreateApiTokenRequest>, ApiError>,
 ) -> ApiResult<Json<CreateApiTokenResponse>> {
@@ -47,10 +49,11 @@ pub async fn create_api_token(
     let JsonObject(req) = body?;
     let lifetime = plantdb::lifetime(req.token_exp.as_ref(), "token_exp")?;
     let datasets = plantdb::datasets(req.datasets.as_ref())?;
-    let created = state
-        .auth
-        .create_personal_token(&caller, datasets, lifetime, req.description.as_deref())
-        .await?;
+    let creating =
+        state
+            .auth
+            .create_personal_token(&caller, datasets, lifetime, req.description.as_deref());
+    let created = from_client(ip, creating).await?;
     Ok(Json(CreateApiTokenResponse {
         message: "API Token generated successfully".into(),
         api_token: created.secret.plain,
@@ -70,10 +73,11 @@ pub async fn list(
 /// `DELETE /auth/tokens/{id}`: the owner or an admin.
 pub async fn revoke(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     AuthUser(caller): AuthUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<MessageResponse>> {
-    state.auth.revoke_personal_token(&caller, &id).await?;
+    from_client(ip, state.auth.revoke_personal_token(&caller, &id)).await?;
     Ok(Json(MessageResponse {
         message: format!("Token {id} revoked"),
     }))

@@ -5,6 +5,7 @@ use tracing::{info, warn};
 use super::{
     may_hold_apikeys, ApiKeyClaims, ApiKeyRequest, IssuedApiKey, APIKEY_TYPE, REFRESH_PREFIX,
 };
+use crate::audit::AuditKind;
 use crate::auth::{Auth, Validated};
 use crate::error::{Error, Rejection, Result};
 use crate::revocation_key::RevocationKey;
@@ -106,7 +107,13 @@ impl Auth {
             requires: Some(requires),
             user_limit: s.max_per_user,
         };
-        self.store.create_apikey(&key).await?;
+        let audit = self
+            .event(AuditKind::ApikeyCreated)
+            .actor(&caller.username)
+            .subject(&key.username)
+            .detail("id", key.id.clone())
+            .detail("audience", key.audience.clone());
+        self.store.create_apikey_audited(&key, &[audit]).await?;
         info!(username = %key.username, id = %key.id, audience = %key.audience, "API key issued");
         Ok(self.issued(&key, refresh.plain))
     }
@@ -176,6 +183,12 @@ impl Auth {
             ApiKeyRotation::NotPermitted => Err(not_permitted()),
             ApiKeyRotation::Reused { username, revoked } => {
                 warn!(%username, keys = revoked.len(), "API-key refresh token reuse: chain revoked");
+                let audit = self
+                    .event(AuditKind::ApikeyReuseDetected)
+                    .user(username)
+                    .failed()
+                    .detail("revoked", revoked.clone());
+                self.store.append_audit(&[audit]).await?;
                 self.apikeys_revoked_here(&revoked, now).await;
                 Err(Error::Rejected(
                     Rejection::Reused,

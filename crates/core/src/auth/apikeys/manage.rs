@@ -2,6 +2,7 @@
 
 use tracing::info;
 
+use crate::audit::AuditKind;
 use crate::auth::{Auth, Validated};
 use crate::error::{Error, Result};
 use crate::store::{ApiKeyRecord, ApiKeyRevokeReason};
@@ -29,9 +30,14 @@ impl Auth {
             return Err(not_found());
         }
         let now = self.clock.now();
+        let audit = self
+            .event(AuditKind::ApikeyRevoked)
+            .actor(&caller.username)
+            .subject(&key.username)
+            .detail("id", id);
         let revoked = self
             .store
-            .revoke_apikey_chain(id, now, ApiKeyRevokeReason::Revoked)
+            .revoke_apikey_chain_audited(id, now, ApiKeyRevokeReason::Revoked, &[audit])
             .await?;
         if revoked.is_empty() {
             return Err(not_found());
@@ -65,6 +71,14 @@ impl Auth {
         let n = self
             .end_user_apikeys(&username, ApiKeyRevokeReason::RevokedAll)
             .await?;
+        if n > 0 {
+            let audit = self
+                .event(AuditKind::ApikeyRevoked)
+                .actor(&caller.username)
+                .subject(&username)
+                .detail("all", n);
+            self.store.append_audit(&[audit]).await?;
+        }
         info!(%username, by = %caller.username, keys = n, "API keys revoked");
         Ok((username, n))
     }

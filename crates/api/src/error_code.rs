@@ -57,6 +57,9 @@ error_codes! {
     SessionExpired => "session_expired",
     Forbidden => "forbidden",
     BadRequest => "bad_request",
+    /// A new password the password policy refuses (too short, common, or holding the
+    /// username); the `error` text says which.
+    WeakPassword => "weak_password",
     NotFound => "not_found",
     MethodNotAllowed => "method_not_allowed",
     Conflict => "conflict",

@@ -32,6 +32,9 @@ pub enum Error {
     /// Input that breaks the rules.
     #[error("{0}")]
     BadRequest(String),
+    /// A new password the password policy refuses, and why.
+    #[error("{0}")]
+    WeakPassword(#[from] crate::password_policy::WeakPassword),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]

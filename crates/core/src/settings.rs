@@ -1,5 +1,7 @@
 //! The domain's tunables, already validated.
 
+use crate::password_policy::PasswordPolicy;
+
 /// What to do when a user already has `max_sessions` live sessions and logs in again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionLimitPolicy {
@@ -47,6 +49,8 @@ pub struct AuthSettings {
     /// Failures per user and hour from unfamiliar clients, whatever their addresses; beyond
     /// it they are refused until the hour is over. 0 = no ceiling.
     pub unfamiliar_failures_per_hour: u32,
+    /// What a new password must be.
+    pub password_policy: PasswordPolicy,
 }
 
 impl Default for AuthSettings {
@@ -64,6 +68,7 @@ impl Default for AuthSettings {
             logins_in_flight: LOGINS_IN_FLIGHT,
             familiar_client_secs: 30 * 86_400,
             unfamiliar_failures_per_hour: 10,
+            password_policy: PasswordPolicy::default(),
         }
     }
 }

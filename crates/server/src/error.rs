@@ -82,6 +82,7 @@ impl From<Error> for ApiError {
             }
             Error::Forbidden(m) => Self::new(S::FORBIDDEN, C::Forbidden, m),
             Error::BadRequest(m) => Self::new(S::BAD_REQUEST, C::BadRequest, m),
+            Error::WeakPassword(why) => Self::new(S::BAD_REQUEST, C::WeakPassword, why.to_string()),
             Error::NotFound(m) => Self::new(S::NOT_FOUND, C::NotFound, m),
             Error::Conflict(m) => Self::new(S::CONFLICT, C::Conflict, m),
             e @ Error::SessionLimit => Self::new(S::CONFLICT, C::SessionLimit, e.to_string()),
@@ -161,6 +162,11 @@ mod tests {
             (Error::RefreshReuse, 401, "refresh_token_reused"),
             (Error::Forbidden("x".into()), 403, "forbidden"),
             (Error::BadRequest("x".into()), 400, "bad_request"),
+            (
+                Error::WeakPassword(tessera_core::WeakPassword::Common),
+                400,
+                "weak_password",
+            ),
             (Error::NotFound("x".into()), 404, "not_found"),
             (Error::Conflict("x".into()), 409, "conflict"),
             (Error::SessionLimit, 409, "session_limit"),

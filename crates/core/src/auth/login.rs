@@ -9,6 +9,7 @@ use crate::audit::{unknown_name, AuditEvent, AuditKind};
 use crate::client_key::ClientKey;
 use crate::error::{Error, Result};
 use crate::jwt::{Claims, ACCESS_TYP, ACCESS_TYPE};
+use crate::password_policy::MAX_PASSWORD_BYTES;
 use crate::revocation_key::RevocationKey;
 use crate::secret::{new_secret, random_b64, REFRESH_PREFIX};
 use crate::store::{NewSession, Unchanged};
@@ -35,9 +36,6 @@ impl std::fmt::Debug for LoginOutcome {
             .finish_non_exhaustive()
     }
 }
-
-/// Longest password accepted, so a huge body cannot make hashing expensive.
-pub const MAX_PASSWORD_BYTES: usize = 1024;
 
 impl Auth {
     /// Whether a user with this (normalised) name exists.

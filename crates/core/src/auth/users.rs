@@ -6,25 +6,11 @@ use super::tokens::Validated;
 use super::Auth;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::error::{Error, Result};
+use crate::password_policy;
 use crate::revocation_key::RevocationKey;
 use crate::store::ApiKeyRevokeReason;
 use crate::store::{NewUser, RevokeReason};
 use crate::user::{Permission, Role, Username};
-
-/// Shortest password accepted for new users.
-pub const MIN_PASSWORD_CHARS: usize = 8;
-
-fn check_password(password: &str) -> Result<()> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(Error::BadRequest(format!(
-            "password must be at least {MIN_PASSWORD_CHARS} characters"
-        )));
-    }
-    if password.len() > super::login::MAX_PASSWORD_BYTES {
-        return Err(Error::BadRequest("password is too long".into()));
-    }
-    Ok(())
-}
 
 fn check_fullname(fullname: &str) -> Result<String> {
     let fullname = fullname.trim();
@@ -38,6 +24,12 @@ fn check_fullname(fullname: &str) -> Result<String> {
 }
 
 impl Auth {
+    /// Checks a new password of `username` against the configured policy.
+    pub fn check_password(&self, password: &str, username: &str) -> Result<()> {
+        password_policy::check(password, username, &self.settings.password_policy)?;
+        Ok(())
+    }
+
     /// Whether the caller may register users (`manage_users`), checked before the body is read.
     pub fn may_register(&self, caller: &Validated) -> Result<()> {
         if !caller.role.has(Permission::ManageUsers) {
@@ -58,7 +50,7 @@ impl Auth {
     ) -> Result<Username> {
         self.may_register(caller)?;
         let username = Username::parse(username)?;
-        check_password(password)?;
+        self.check_password(password, username.as_str())?;
         let hash = self.passwords.hash(password.to_string()).await?;
         let audit = self.event(AuditKind::UserCreated).actor(&caller.username);
         self.insert_user(&username, fullname, hash, Role::Reader, audit)
@@ -79,7 +71,7 @@ impl Auth {
     ) -> Result<Username> {
         let username = Username::parse(username)?;
         if !allow_weak {
-            check_password(password)?;
+            self.check_password(password, username.as_str())?;
         }
         let hash = self.passwords.hash(password.to_string()).await?;
         let audit = self.event(AuditKind::UserCreated);
@@ -119,7 +111,7 @@ impl Auth {
     /// read the old stamp) stores nothing; sessions end before keys, so a key made by a session
     /// that was still live is ended with the others.
     pub async fn set_password(&self, username: &str, password: &str) -> Result<()> {
-        check_password(password)?;
+        self.check_password(password, username)?;
         let hash = self.passwords.hash(password.to_string()).await?;
         let audit = self.event(AuditKind::PasswordChanged).subject(username);
         if !self

@@ -13,7 +13,7 @@ use tessera_core::{Error, Permission, Role, Validated};
 use crate::support::{World, OWNER, PASSWORD, USER};
 
 const CARL: &str = "carl";
-const CARL_PASSWORD: &str = "carl's password";
+const CARL_PASSWORD: &str = "the contributor's password";
 const NEW_PASSWORD: &str = "a brand new password";
 
 /// The world, and carl, a contributor (who may make API keys) with a live session.

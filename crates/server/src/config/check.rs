@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use tessera_core::auth::apikeys::LONGEST_MAX_TTL;
 use tessera_core::password::HashParams;
+use tessera_core::password_policy::{PasswordPolicy, HIGHEST_MIN_LENGTH, LOWEST_MIN_LENGTH};
 use tessera_core::settings::{AuthSettings, SessionLimitPolicy, MAX_REFRESH_REUSE_GRACE};
 use tessera_core::ApiKeySettings;
 
@@ -172,6 +173,14 @@ impl Config {
         if self.familiar_client_seconds < 0 {
             problems.push("familiar_client_seconds must not be negative".into());
         }
+        if !(LOWEST_MIN_LENGTH..=HIGHEST_MIN_LENGTH).contains(&self.password_min_length) {
+            problems.push(format!(
+                "password_min_length must be between {LOWEST_MIN_LENGTH} and \
+                 {HIGHEST_MIN_LENGTH} characters (NIST SP 800-63B asks for at least \
+                 {LOWEST_MIN_LENGTH}), not {}",
+                self.password_min_length
+            ));
+        }
         problems.extend(self.session_limit_policy().err());
         problems
     }
@@ -194,6 +203,9 @@ impl Config {
             familiar_client_secs: self.familiar_client_seconds,
             unfamiliar_failures_per_hour: self.unfamiliar_failures_per_hour,
             logins_in_flight: self.logins_in_flight_per_account,
+            password_policy: PasswordPolicy {
+                min_length: self.password_min_length,
+            },
             leeway: self.jwt_leeway,
         })
     }

@@ -60,6 +60,11 @@ pub(super) const VARS: &[(&str, &str, Parse)] = &[
         one::<u32>,
     ),
     (
+        "TESSERA_PASSWORD_MIN_LENGTH",
+        "password_min_length",
+        one::<usize>,
+    ),
+    (
         "TESSERA_RATE_LOGIN_PER_MINUTE",
         "rate_login_per_minute",
         one::<u32>,

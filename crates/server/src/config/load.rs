@@ -198,6 +198,7 @@ settings!(
     familiar_client_seconds,
     unfamiliar_failures_per_hour,
     logins_in_flight_per_account,
+    password_min_length,
     rate_login_per_minute,
     rate_register_per_minute,
     rate_username_check_per_minute,

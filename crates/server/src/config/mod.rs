@@ -70,6 +70,8 @@ pub struct Config {
     pub unfamiliar_failures_per_hour: u32,
     /// Logins of one account checked at once on this instance; 0 = no cap.
     pub logins_in_flight_per_account: u32,
+    /// Fewest characters a new password may have (at least 8).
+    pub password_min_length: usize,
     pub rate_login_per_minute: u32,
     pub rate_register_per_minute: u32,
     pub rate_username_check_per_minute: u32,
@@ -140,6 +142,7 @@ impl Default for Config {
             familiar_client_seconds: auth.familiar_client_secs,
             unfamiliar_failures_per_hour: auth.unfamiliar_failures_per_hour,
             logins_in_flight_per_account: auth.logins_in_flight,
+            password_min_length: auth.password_policy.min_length,
             rate_login_per_minute: 20,
             rate_register_per_minute: 5,
             rate_username_check_per_minute: 120,

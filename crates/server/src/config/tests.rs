@@ -248,3 +248,24 @@ fn session_lifetime_and_reuse_grace_are_read_and_bounded() {
         "{err:?}"
     );
 }
+
+#[test]
+fn the_password_minimum_is_a_setting_of_at_least_eight() {
+    let cfg = load(None, &[("TESSERA_PASSWORD_MIN_LENGTH", "15")]).unwrap();
+    assert_eq!(cfg.auth_settings().unwrap().password_policy.min_length, 15);
+    assert_eq!(
+        Config::default()
+            .auth_settings()
+            .unwrap()
+            .password_policy
+            .min_length,
+        12
+    );
+    let err = load(Some("password_min_length = 7"), &[]).unwrap_err();
+    let shown = format!("{err:?}");
+    assert!(
+        shown.contains("password_min_length must be between 8 and 64"),
+        "{shown}"
+    );
+    assert!(shown.contains("not 7"), "{shown}");
+}

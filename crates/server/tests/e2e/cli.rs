@@ -7,6 +7,11 @@ use tessera_server::cli::{run_user, UserAction};
 use crate::common::{assert_refused, refused, test_config, TestServer};
 
 async fn user(s: &TestServer, action: UserAction, stdin: &str) -> String {
+    try_user(s, action, stdin).await.unwrap()
+}
+
+/// Runs a `tessera user` command on the server's database, `stdin` as its input.
+pub async fn try_user(s: &TestServer, action: UserAction, stdin: &str) -> anyhow::Result<String> {
     let clock: Arc<dyn Clock> = s.clock.clone();
     run_user(
         &test_config(&s.dir),
@@ -15,7 +20,6 @@ async fn user(s: &TestServer, action: UserAction, stdin: &str) -> String {
         &mut Cursor::new(stdin.as_bytes().to_vec()),
     )
     .await
-    .unwrap()
 }
 
 #[tokio::test]
@@ -28,10 +32,10 @@ async fn user_commands_work_on_the_database_of_a_running_server() {
         password_stdin: true,
     };
     assert_eq!(
-        user(&s, add, "alice-password\n").await,
+        user(&s, add, "harbour-lantern-bmjdf\n").await,
         "created user alice (contributor)\n"
     );
-    s.login("alice", "alice-password").await;
+    s.login("alice", "harbour-lantern-bmjdf").await;
 
     let (guest_access, _) = s.login("guest", "guest").await;
     let out = user(
@@ -76,7 +80,7 @@ async fn user_commands_work_on_the_database_of_a_running_server() {
         .unwrap();
     s.login("alice", generated).await;
     assert_eq!(
-        refused(&s.client().login("alice", "alice-password").await),
+        refused(&s.client().login("alice", "harbour-lantern-bmjdf").await),
         Some(401)
     );
 }

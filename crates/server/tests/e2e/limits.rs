@@ -67,11 +67,11 @@ async fn username_checks_and_registrations_have_their_own_limits() {
     );
     let admin = s.admin().await;
     admin
-        .register("dave", "Dave", "dave-password")
+        .register("dave", "Dave", "harbour-lantern-ebwf")
         .await
         .unwrap();
     let limited = admin
-        .register("erin", "Erin", "erin-password")
+        .register("erin", "Erin", "harbour-lantern-fsjo")
         .await
         .unwrap_err();
     assert_eq!(limited.code(), Some(ErrorCode::RateLimited));

@@ -37,7 +37,13 @@ async fn every_refused_login_looks_the_same() {
         .as_ref()
         .unwrap()
         .auth
-        .create_user("carol", "Carol", "carol-password", Role::Reader, false)
+        .create_user(
+            "carol",
+            "Carol",
+            "harbour-lantern-dbspm",
+            Role::Reader,
+            false,
+        )
         .await
         .unwrap();
     s.running
@@ -51,7 +57,7 @@ async fn every_refused_login_looks_the_same() {
     for (u, p) in [
         ("admin", "wrong"),
         ("nobody", "admin"),
-        ("carol", "carol-password"),
+        ("carol", "harbour-lantern-dbspm"),
     ] {
         let got = s
             .post(
@@ -79,13 +85,13 @@ async fn admins_register_readers_and_others_cannot() {
     let s = TestServer::start().await;
     let admin = s.admin().await;
     let created = admin
-        .register(" Bob ", "Bob Builder", "bob-password")
+        .register(" Bob ", "Bob Builder", "harbour-lantern-cpc")
         .await
         .unwrap();
     assert_eq!(created.message, "User bob successfully created");
     let bob = s.client();
     assert_eq!(
-        bob.login("BOB", "bob-password")
+        bob.login("BOB", "harbour-lantern-cpc")
             .await
             .unwrap()
             .user
@@ -94,7 +100,7 @@ async fn admins_register_readers_and_others_cannot() {
     );
 
     let dup = admin
-        .register("bob", "Bob Again", "bob-password")
+        .register("bob", "Bob Again", "harbour-lantern-cpc")
         .await
         .unwrap_err();
     assert_eq!(
@@ -107,7 +113,7 @@ async fn admins_register_readers_and_others_cannot() {
     let guest = s.client();
     guest.login("guest", "guest").await.unwrap();
     let refused = guest
-        .register("eve", "Eve", "eve-password")
+        .register("eve", "Eve", "harbour-lantern-fwf")
         .await
         .unwrap_err();
     assert_eq!(
@@ -116,7 +122,7 @@ async fn admins_register_readers_and_others_cannot() {
     );
     assert!(!s.client().check_username("eve").await.unwrap().exists);
 
-    let body = json!({"username": "eve", "fullname": "Eve", "password": "eve-password"});
+    let body = json!({"username": "eve", "fullname": "Eve", "password": "harbour-lantern-fwf"});
     assert_error(
         &s.post("/auth/register", None, Some(body)).await,
         401,
@@ -125,7 +131,7 @@ async fn admins_register_readers_and_others_cannot() {
     let (access, _) = s.login("admin", "admin").await;
     let garbage = s.bearer("garbage").await;
     assert_refused(
-        &garbage.register("eve", "Eve", "eve-password").await,
+        &garbage.register("eve", "Eve", "harbour-lantern-fwf").await,
         401,
         "invalid_token",
     );

@@ -12,6 +12,7 @@ mod forwarded;
 mod limits;
 mod login;
 mod panics;
+mod password_policy;
 mod redis_limits;
 mod refresh;
 mod request_id;

@@ -23,7 +23,7 @@ pub fn auth(s: &TestServer) -> &Auth {
 
 /// Creates a user with a role and logs in: their access token.
 pub async fn user(s: &TestServer, name: &str, role: Role) -> String {
-    let password = format!("{name}-password");
+    let password = "ochre-harbour-lantern".to_string();
     auth(s)
         .create_user(name, &format!("{name} full"), &password, role, false)
         .await

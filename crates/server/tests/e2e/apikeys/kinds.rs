@@ -12,7 +12,7 @@ async fn a_key_is_never_accepted_where_an_access_token_is_required() {
     assert_refused(&s.validate(&key).await, 401, "invalid_token");
     let as_key = s.bearer(&key).await;
     assert_refused(&as_key.logout().await, 401, "invalid_token");
-    let got = as_key.register("eve", "Eve", "eve-password").await;
+    let got = as_key.register("eve", "Eve", "harbour-lantern-fwf").await;
     assert_refused(&got, 401, "invalid_token");
     assert_refused(&as_key.create_apikey(&svc()).await, 401, "invalid_token");
     assert_refused(&as_key.list_apikeys().await, 401, "invalid_token");
@@ -28,7 +28,7 @@ async fn an_access_token_is_never_accepted_as_a_key() {
     let got = verify_key(&s, &carol).await;
     assert_refused(&got, 401, "invalid_token");
     assert!(reason(&got).contains("not an API key"));
-    let (_, session_refresh) = s.login("carol", "carol-password").await;
+    let (_, session_refresh) = s.login("carol", "ochre-harbour-lantern").await;
     assert_refused(
         &verify_key(&s, &session_refresh).await,
         401,
@@ -40,7 +40,7 @@ async fn an_access_token_is_never_accepted_as_a_key() {
 async fn session_and_key_refresh_tokens_are_not_interchangeable() {
     let s = TestServer::start().await;
     let carol = contributor(&s, "carol").await;
-    let (_, session_refresh) = s.login("carol", "carol-password").await;
+    let (_, session_refresh) = s.login("carol", "ochre-harbour-lantern").await;
     let body = create_ok(&s, &carol, svc()).await;
     let key_refresh = body.refresh_token;
 

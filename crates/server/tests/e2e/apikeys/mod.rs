@@ -22,7 +22,7 @@ use crate::common::{Answer, TestServer};
 
 /// Creates a contributor (who may create keys) and logs in: their access token.
 pub async fn contributor(s: &TestServer, name: &str) -> String {
-    let password = format!("{name}-password");
+    let password = "ochre-harbour-lantern".to_string();
     s.running
         .as_ref()
         .unwrap()

@@ -68,7 +68,7 @@ async fn a_revoked_key_stays_refused_after_the_longest_lifetime_is_lowered() {
     let got = verify_key(&s, &key.apikey).await;
     assert_refused(&got, 401, "invalid_token");
     assert!(reason(&got).contains("lifetime"), "{got:?}");
-    let (carol, _) = s.login("carol", "carol-password").await;
+    let (carol, _) = s.login("carol", "ochre-harbour-lantern").await;
     let short = create_ok(&s, &carol, svc()).await;
     verify_key(&s, &short.apikey).await.unwrap();
 }

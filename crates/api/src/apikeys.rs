@@ -6,15 +6,17 @@ use crate::UserInfo;
 
 /// `POST /auth/apikeys`. `api_version` may be a string or a number; `bind_ip` is `true` (bind
 /// to the caller's address), an address, or `false`/absent (unbound). Durations are seconds.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreateApiKeyRequest {
     #[serde(default)]
     pub audience: Option<String>,
     #[serde(default)]
     pub subject: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = crate::schema::string_or_number)]
     pub api_version: Option<serde_json::Value>,
     #[serde(default)]
+    #[schema(schema_with = crate::schema::bind_ip)]
     pub bind_ip: Option<serde_json::Value>,
     #[serde(default)]
     pub expires_in: Option<i64>,
@@ -27,7 +29,7 @@ pub struct CreateApiKeyRequest {
 }
 
 /// A key and its refresh token: the answer to creation and to refresh (shown once).
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ApiKeyResponse {
     pub message: String,
     pub apikey: String,
@@ -48,7 +50,7 @@ impl std::fmt::Debug for ApiKeyResponse {
 }
 
 /// `POST /auth/apikeys/verify`, sent by the audience service. Its `Debug` hides the key.
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct VerifyApiKeyRequest {
     #[serde(default)]
     pub apikey: Option<String>,
@@ -72,7 +74,7 @@ impl std::fmt::Debug for VerifyApiKeyRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct VerifyApiKeyResponse {
     pub message: String,
     pub valid: bool,
@@ -85,7 +87,7 @@ pub struct VerifyApiKeyResponse {
 }
 
 /// A key as listed: no secrets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ApiKeyInfo {
     pub id: String,
     pub audience: String,
@@ -98,19 +100,19 @@ pub struct ApiKeyInfo {
 }
 
 /// `GET /auth/apikeys`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ApiKeyList {
     pub apikeys: Vec<ApiKeyInfo>,
 }
 
 /// `POST /auth/apikeys/revoke-all`; admins may name another user.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RevokeAllApiKeysRequest {
     #[serde(default)]
     pub username: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RevokeAllApiKeysResponse {
     pub message: String,
     pub revoked: usize,

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 mod error_code;
+mod schema;
 pub mod tokens;
 
 pub use error_code::ErrorCode;
@@ -13,14 +14,14 @@ pub use error_code::ErrorCode;
 pub const API_PREFIX: &str = "/api/v1";
 
 /// `{"username", "fullname"}`: who a credential belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UserInfo {
     pub username: String,
     pub fullname: String,
 }
 
 /// Body of every error answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     pub error: String,
     pub code: ErrorCode,
@@ -30,20 +31,20 @@ pub struct ErrorBody {
 }
 
 /// A success answer that only says what happened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MessageResponse {
     pub message: String,
 }
 
 /// `GET /auth/login?username=U`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UsernameCheck {
     pub username: String,
     pub exists: bool,
 }
 
 /// `POST /auth/login`. Its `Debug` hides the password.
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
     #[serde(default)]
     pub username: Option<String>,
@@ -52,7 +53,7 @@ pub struct LoginRequest {
 }
 
 /// `Debug` leaves the tokens out.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LoginResponse {
     pub message: String,
     pub user: UserInfo,
@@ -61,7 +62,7 @@ pub struct LoginResponse {
 }
 
 /// `POST /auth/register`. Its `Debug` hides the password.
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RegisterRequest {
     #[serde(default)]
     pub username: Option<String>,
@@ -99,14 +100,14 @@ impl std::fmt::Debug for RegisterRequest {
 }
 
 /// `POST /auth/token/refresh` (and `/auth/apikeys/refresh`). Its `Debug` hides the token.
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RefreshRequest {
     #[serde(default)]
     pub refresh_token: Option<String>,
 }
 
 /// `Debug` leaves the tokens out.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RefreshResponse {
     pub message: String,
     pub access_token: String,
@@ -143,13 +144,13 @@ impl std::fmt::Debug for RefreshResponse {
 
 /// `POST /auth/token/validation`; the body is optional. With `resource`, any credential but a
 /// token of that resource is refused (403).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ValidationRequest {
     #[serde(default)]
     pub resource: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ValidationResponse {
     pub message: String,
     pub user: UserInfo,
@@ -169,7 +170,7 @@ pub struct ValidationResponse {
 }
 
 /// `GET /health`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HealthResponse {
     /// `healthy`, or `degraded` while revocations from other instances are not arriving.
     pub status: String,

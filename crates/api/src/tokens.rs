@@ -9,18 +9,20 @@ use serde_json::Value;
 
 /// `POST /auth/token/create-api-token`. The values are checked by the server, so they are
 /// taken as any JSON here.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreateApiTokenRequest {
     #[serde(default)]
+    #[schema(schema_with = crate::schema::datasets)]
     pub datasets: Option<Value>,
     #[serde(default)]
+    #[schema(schema_with = crate::schema::seconds)]
     pub token_exp: Option<Value>,
     #[serde(default)]
     pub description: Option<String>,
 }
 
 /// `Debug` leaves the token out.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreateApiTokenResponse {
     pub message: String,
     pub api_token: String,
@@ -40,7 +42,7 @@ impl std::fmt::Debug for CreateApiTokenResponse {
 }
 
 /// A token's metadata; never its secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TokenInfo {
     pub id: String,
     pub description: String,
@@ -57,13 +59,13 @@ pub struct TokenInfo {
 }
 
 /// `GET /auth/tokens`, `GET /resources/{name}/tokens`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TokenList {
     pub tokens: Vec<TokenInfo>,
 }
 
 /// `POST /resources`
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreateResourceRequest {
     #[serde(default)]
     pub name: Option<String>,
@@ -71,45 +73,48 @@ pub struct CreateResourceRequest {
     pub maintainers: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ResourceInfo {
     pub name: String,
     pub maintainers: Vec<String>,
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ResourceResponse {
     pub message: String,
     pub resource: ResourceInfo,
 }
 
 /// `GET /resources`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ResourceList {
     pub resources: Vec<ResourceInfo>,
 }
 
 /// `POST /resources/{name}/maintainers`
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MaintainerRequest {
     #[serde(default)]
     pub username: Option<String>,
 }
 
 /// `POST /resources/{name}/tokens`; `expires_in` absent or `null`: until revoked.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreateResourceTokenRequest {
     #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = crate::schema::permissions)]
     pub scopes: Option<Value>,
+    /// Seconds above 0; absent or `null`: until revoked.
     #[serde(default)]
+    #[schema(schema_with = crate::schema::seconds, nullable)]
     pub expires_in: Option<Value>,
 }
 
 /// `Debug` leaves the token out.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ResourceTokenCreated {
     pub message: String,
     /// The secret: shown here only.
@@ -159,7 +164,7 @@ mod tests {
 }
 
 /// `PATCH /resources/{name}/tokens/{id}`
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DescriptionRequest {
     #[serde(default)]
     pub description: Option<String>,

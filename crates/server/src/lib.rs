@@ -10,6 +10,7 @@ pub mod extract;
 pub mod feed;
 pub mod forwarded;
 pub mod keyfile;
+pub mod openapi;
 pub mod plantdb;
 pub mod private_files;
 pub mod ratelimit;

@@ -66,6 +66,19 @@ fn issued(message: &str, key: IssuedApiKey) -> ApiKeyResponse {
 }
 
 /// `POST /auth/apikeys`: for a user who may write (contributors and admins).
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/apikeys",
+    tag = "apikeys",
+    request_body = CreateApiKeyRequest,
+    security(("access_token" = []), ("bare_token" = [])),
+    responses(
+        (status = 201, description = "The key and its refresh token, shown once", body = ApiKeyResponse),
+        (status = 400, description = "`bad_request`: missing audience or subject, a lifetime out of range, a bad address"),
+        (status = 403, description = "`forbidden`: the caller's role lacks `write`"),
+        (status = 409, description = "`apikey_limit`: the user holds `apikey_max_per_user` live keys"),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -92,6 +105,18 @@ pub async fn create(
 }
 
 /// `POST /auth/apikeys/verify`: the audience service asks whether a key holds.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/apikeys/verify",
+    tag = "apikeys",
+    request_body = VerifyApiKeyRequest,
+    responses(
+        (status = 200, description = "The key holds", body = VerifyApiKeyResponse),
+        (status = 400, description = "`bad_request`: no `audience`"),
+        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`, `token_not_yet_valid`, `token_revoked`, `wrong_audience`, `wrong_subject`, `wrong_address`"),
+        (status = 403, description = "`forbidden`: the key's user no longer has `write`"),
+    )
+)]
 pub async fn verify(
     State(state): State<AppState>,
     body: Result<JsonObject<VerifyApiKeyRequest>, ApiError>,
@@ -127,6 +152,19 @@ pub async fn verify(
 }
 
 /// `POST /auth/apikeys/refresh`: spends the refresh token for a new key and refresh token.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/apikeys/refresh",
+    tag = "apikeys",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new key and refresh token with the same bindings", body = ApiKeyResponse),
+        (status = 400, description = "`bad_request`: no `refresh_token`"),
+        (status = 401, description = "`Invalid or expired refresh token: <reason>`: `invalid_token`, `token_expired`, `token_not_yet_valid`, `token_revoked`, `refresh_token_reused`"),
+        (status = 403, description = "`forbidden`: the user no longer has `write`"),
+        (status = 429, description = "`rate_limited`: too many failed lookups from this client"),
+    )
+)]
 pub async fn refresh(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -145,6 +183,13 @@ pub async fn refresh(
 }
 
 /// `GET /auth/apikeys`: the caller's live keys, without secrets.
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/apikeys",
+    tag = "apikeys",
+    security(("access_token" = []), ("bare_token" = [])),
+    responses((status = 200, description = "The caller's live keys, without secrets", body = ApiKeyList))
+)]
 pub async fn list(
     State(state): State<AppState>,
     AuthUser(caller): AuthUser,
@@ -167,6 +212,17 @@ pub async fn list(
 }
 
 /// `DELETE /auth/apikeys/{id}`: the owner or an admin.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/auth/apikeys/{id}",
+    tag = "apikeys",
+    params(("id" = String, Path, description = "The key's id (any id of its refresh chain)")),
+    security(("access_token" = []), ("bare_token" = [])),
+    responses(
+        (status = 200, description = "The key's chain is revoked", body = MessageResponse),
+        (status = 404, description = "`not_found`: unknown, someone else's, or no live key left"),
+    )
+)]
 pub async fn revoke(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -180,6 +236,20 @@ pub async fn revoke(
 }
 
 /// `POST /auth/apikeys/revoke-all`: the caller's keys, or (admins) those of `username`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/apikeys/revoke-all",
+    tag = "apikeys",
+    description = "Revokes the caller's live keys, or (admins) those of `username`. The body is \
+        optional and lenient: none, an empty or a malformed body (of any content type) reads as `{}`.",
+    request_body(content = Option<RevokeAllApiKeysRequest>, description = "Optional: `{\"username\"}` (admins)"),
+    security(("access_token" = []), ("bare_token" = [])),
+    responses(
+        (status = 200, description = "How many keys were revoked", body = RevokeAllApiKeysResponse),
+        (status = 403, description = "`forbidden`: a non-admin named a user"),
+        (status = 404, description = "`not_found`: unknown user"),
+    )
+)]
 pub async fn revoke_all(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

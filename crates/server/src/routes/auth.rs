@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use tessera_api::{
     ErrorCode, LoginRequest, LoginResponse, MessageResponse, RefreshRequest, RefreshResponse,
-    RegisterRequest, UserInfo, UsernameCheck, ValidationResponse,
+    RegisterRequest, UserInfo, UsernameCheck, ValidationRequest, ValidationResponse,
 };
 use tessera_core::user::normalise;
 use tessera_core::{classify, Error, TokenKind};
@@ -22,6 +22,17 @@ fn present(value: Option<String>) -> Option<String> {
 }
 
 /// `GET /auth/login?username=U`
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/login",
+    tag = "auth",
+    params(("username" = Option<String>, Query, description = "The username to look up (trimmed, lower-cased)")),
+    responses(
+        (status = 200, description = "Whether the user exists", body = UsernameCheck),
+        (status = 400, description = "`bad_request`: no or an empty `username`"),
+        (status = 429, description = "`rate_limited`: more than `rate_username_check_per_minute` from this client"),
+    )
+)]
 pub async fn check_username(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -38,6 +49,19 @@ pub async fn check_username(
 }
 
 /// `POST /auth/login`
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "A new session", body = LoginResponse),
+        (status = 400, description = "`bad_request` with `authenticated: false`: missing username or password, or a body that is not a JSON object"),
+        (status = 401, description = "`invalid_credentials` with `authenticated: false`: wrong password, unknown, disabled or locked user, alike"),
+        (status = 409, description = "`session_limit`: the user holds `MAX_SESSION` sessions and `session_limit_policy` is `refuse`"),
+        (status = 429, description = "`rate_limited`: more than `rate_login_per_minute` from this client, or too many logins of one account at once"),
+    )
+)]
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -68,6 +92,18 @@ pub async fn login(
 }
 
 /// `POST /auth/logout`: ends the session of the access (or refresh) token presented.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    tag = "auth",
+    description = "Ends the whole session of the access or refresh token presented. The body is not read: \
+        any body (none, empty, malformed) is accepted.",
+    security(("access_token" = []), ("bare_token" = [])),
+    responses(
+        (status = 200, description = "`Logout successful from <username>`", body = MessageResponse),
+        (status = 401, description = "`missing_token` (`Logout failed, no active session!`), or `invalid_token`, `token_expired`, `token_revoked` (`Logout failed`)"),
+    )
+)]
 pub async fn logout(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -94,6 +130,20 @@ pub async fn logout(
 }
 
 /// `POST /auth/register`: admins (manage_users) create readers.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/register",
+    tag = "auth",
+    request_body = RegisterRequest,
+    security(("access_token" = []), ("bare_token" = [])),
+    responses(
+        (status = 201, description = "`User <username> successfully created`: a reader", body = MessageResponse),
+        (status = 400, description = "`bad_request`: missing username, fullname or password, or one that is not allowed"),
+        (status = 403, description = "`forbidden`: the caller may not manage users"),
+        (status = 409, description = "`conflict`: the username is taken"),
+        (status = 429, description = "`rate_limited`: more than `rate_register_per_minute` from this client"),
+    )
+)]
 pub async fn register(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -127,6 +177,23 @@ pub async fn register(
 
 /// `POST /auth/token/validation`: any bearer credential (access or scoped token). An optional
 /// body `{"resource": NAME}` asks that it be a token of that resource (else 403).
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/token/validation",
+    tag = "auth",
+    description = "Validates the bearer credential: an access token, or a personal or resource token. \
+        The body is optional and lenient: none, an empty or a malformed body (of any content type) \
+        reads as `{}`.",
+    request_body(content = Option<ValidationRequest>, description = "Optional: `{\"resource\": NAME}` asks for a token of that resource"),
+    security(("access_token" = []), ("scoped_token" = []), ("bare_token" = [])),
+    responses(
+        (status = 200, description = "`Token validation successful`", body = ValidationResponse),
+        (status = 400, description = "`bad_request`: `resource` is not a string"),
+        (status = 401, description = "`Token validation failed: <reason>`: `missing_token`, `invalid_token`, `token_expired`, `token_revoked`"),
+        (status = 403, description = "`forbidden`: the credential is not a token of the `resource` asked for"),
+        (status = 429, description = "`rate_limited`: too many unknown scoped tokens from this client"),
+    )
+)]
 pub async fn validate(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -170,6 +237,17 @@ pub async fn validate(
 
 /// `POST /auth/token/refresh`: rotates the refresh token. Without one it is 401
 /// `missing_token`, as PlantDB answers (its clients expect a 401, not a 400).
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/token/refresh",
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new access token and refresh token; the one presented is spent", body = RefreshResponse),
+        (status = 401, description = "`Invalid or expired refresh token: <reason>`: `missing_token` (no `refresh_token`, as PlantDB answers `{}`), `invalid_token`, `token_expired`, `token_revoked`, `refresh_token_reused`, `session_expired`"),
+        (status = 429, description = "`rate_limited`: too many failed lookups from this client"),
+    )
+)]
 pub async fn refresh(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

@@ -4,6 +4,13 @@ use tessera_api::HealthResponse;
 
 use crate::state::AppState;
 
+/// `GET /health`
+#[utoipa::path(
+    get,
+    path = "/api/v1/health",
+    tag = "operations",
+    responses((status = 200, description = "`healthy`/`live`, or `degraded`/`down` while revocations from other instances are not arriving", body = HealthResponse))
+)]
 pub async fn health(State(state): State<AppState>) -> Json<HealthResponse> {
     let live = state.auth.feed_live();
     Json(HealthResponse {

@@ -1,4 +1,10 @@
 //! The HTTP routes under `/api/v1`.
+//!
+//! How to add a route: give the handler a `#[utoipa::path(...)]` (method, full path, tag,
+//! parameters, request body, every answer it gives, and `security` when it takes a credential)
+//! and register it in [`api`] with `.routes(routes!(module::handler))`: that one line puts it in
+//! the router and in the OpenAPI document (`GET /api/v1/openapi.json`). Never add a JSON route
+//! with a bare `.route(...)`: the e2e test `openapi` fails for a route the document lacks.
 
 mod apikeys;
 mod auth;
@@ -7,61 +13,39 @@ mod resource_tokens;
 mod resources;
 mod tokens;
 
-use axum::routing::{delete, get, post};
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 
-/// `path` under `/api/v1`.
-fn at(path: &str) -> String {
-    format!("{}{path}", tessera_api::API_PREFIX)
+/// Every route with its OpenAPI operation, at its full path: a nested router would strip the
+/// prefix from every request (rebuilding its URI) before handling it.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(crate::openapi::base())
+        .routes(routes!(health::health))
+        .routes(routes!(crate::openapi::serve))
+        .routes(routes!(auth::check_username, auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::validate))
+        .routes(routes!(auth::refresh))
+        .routes(routes!(apikeys::list, apikeys::create))
+        .routes(routes!(apikeys::verify))
+        .routes(routes!(apikeys::refresh))
+        .routes(routes!(apikeys::revoke_all))
+        .routes(routes!(apikeys::revoke))
+        .routes(routes!(tokens::create_api_token))
+        .routes(routes!(tokens::list))
+        .routes(routes!(tokens::revoke))
+        .routes(routes!(resources::list, resources::create))
+        .routes(routes!(resources::add_maintainer))
+        .routes(routes!(resources::remove_maintainer))
+        .routes(routes!(resource_tokens::list, resource_tokens::create))
+        .routes(routes!(resource_tokens::revoke, resource_tokens::describe))
 }
 
-/// Every route, at its full path: a nested router would strip the prefix from every
-/// request (rebuilding its URI) before handling it.
+/// The routes of [`api`], without their document.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(&at("/health"), get(health::health))
-        .route(
-            &at("/auth/login"),
-            get(auth::check_username).post(auth::login),
-        )
-        .route(&at("/auth/logout"), post(auth::logout))
-        .route(&at("/auth/register"), post(auth::register))
-        .route(&at("/auth/token/validation"), post(auth::validate))
-        .route(&at("/auth/token/refresh"), post(auth::refresh))
-        .route(
-            &at("/auth/apikeys"),
-            get(apikeys::list).post(apikeys::create),
-        )
-        .route(&at("/auth/apikeys/verify"), post(apikeys::verify))
-        .route(&at("/auth/apikeys/refresh"), post(apikeys::refresh))
-        .route(&at("/auth/apikeys/revoke-all"), post(apikeys::revoke_all))
-        .route(&at("/auth/apikeys/{id}"), delete(apikeys::revoke))
-        .route(
-            &at("/auth/token/create-api-token"),
-            post(tokens::create_api_token),
-        )
-        .route(&at("/auth/tokens"), get(tokens::list))
-        .route(&at("/auth/tokens/{id}"), delete(tokens::revoke))
-        .route(
-            &at("/resources"),
-            get(resources::list).post(resources::create),
-        )
-        .route(
-            &at("/resources/{name}/maintainers"),
-            post(resources::add_maintainer),
-        )
-        .route(
-            &at("/resources/{name}/maintainers/{username}"),
-            delete(resources::remove_maintainer),
-        )
-        .route(
-            &at("/resources/{name}/tokens"),
-            get(resource_tokens::list).post(resource_tokens::create),
-        )
-        .route(
-            &at("/resources/{name}/tokens/{id}"),
-            delete(resource_tokens::revoke).patch(resource_tokens::describe),
-        )
+    api().into()
 }

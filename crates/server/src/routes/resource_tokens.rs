@@ -17,6 +17,20 @@ use crate::state::AppState;
 use tessera_core::audit::from_client;
 
 /// `POST /resources/{name}/tokens`: the only answer that shows the token.
+#[utoipa::path(
+    post,
+    path = "/api/v1/resources/{name}/tokens",
+    tag = "resources",
+    params(("name" = String, Path, description = "The resource")),
+    request_body = CreateResourceTokenRequest,
+    security(("access_token" = []), ("bare_token" = [])),
+    responses(
+        (status = 201, description = "The token, shown only here", body = ResourceTokenCreated),
+        (status = 400, description = "`bad_request`: no description, no or unknown scopes, a bad lifetime"),
+        (status = 403, description = "`forbidden`: not a maintainer (also for an unknown resource), or a permission the caller's role lacks"),
+        (status = 404, description = "`not_found`: (for admins) unknown resource"),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -54,6 +68,18 @@ pub async fn create(
 }
 
 /// `GET /resources/{name}/tokens`: every live token of the resource, whoever made it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/resources/{name}/tokens",
+    tag = "resources",
+    params(("name" = String, Path, description = "The resource")),
+    security(("access_token" = []), ("bare_token" = [])),
+    responses(
+        (status = 200, description = "Every live token of the resource", body = TokenList),
+        (status = 403, description = "`forbidden`: not a maintainer (also for an unknown resource)"),
+        (status = 404, description = "`not_found`: (for admins) unknown resource"),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     AuthUser(caller): AuthUser,
@@ -63,6 +89,23 @@ pub async fn list(
 }
 
 /// `PATCH /resources/{name}/tokens/{id}`: a new description.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/resources/{name}/tokens/{id}",
+    tag = "resources",
+    params(
+        ("name" = String, Path, description = "The resource"),
+        ("id" = String, Path, description = "The token's id"),
+    ),
+    request_body = DescriptionRequest,
+    security(("access_token" = []), ("bare_token" = [])),
+    responses(
+        (status = 200, description = "The description is changed", body = MessageResponse),
+        (status = 400, description = "`bad_request`: no or an invalid description"),
+        (status = 403, description = "`forbidden`: not a maintainer (also for an unknown resource)"),
+        (status = 404, description = "`not_found`: unknown token, or (for admins) unknown resource"),
+    )
+)]
 pub async fn describe(
     State(state): State<AppState>,
     AuthUser(caller): AuthUser,
@@ -84,6 +127,21 @@ pub async fn describe(
 }
 
 /// `DELETE /resources/{name}/tokens/{id}`
+#[utoipa::path(
+    delete,
+    path = "/api/v1/resources/{name}/tokens/{id}",
+    tag = "resources",
+    params(
+        ("name" = String, Path, description = "The resource"),
+        ("id" = String, Path, description = "The token's id"),
+    ),
+    security(("access_token" = []), ("bare_token" = [])),
+    responses(
+        (status = 200, description = "Revoked everywhere", body = MessageResponse),
+        (status = 403, description = "`forbidden`: not a maintainer (also for an unknown resource)"),
+        (status = 404, description = "`not_found`: unknown token, or (for admins) unknown resource"),
+    )
+)]
 pub async fn revoke(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

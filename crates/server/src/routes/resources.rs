@@ -24,6 +24,20 @@ fn info(r: Resource) -> ResourceInfo {
 }
 
 /// `POST /resources`: admins.
+#[utoipa::path(
+    post,
+    path = "/api/v1/resources",
+    tag = "resources",
+    request_body = CreateResourceRequest,
+    security(("access_token" = []), ("bare_token" = [])),
+    responses(
+        (status = 201, description = "The resource", body = ResourceResponse),
+        (status = 400, description = "`bad_request`: no or an invalid name"),
+        (status = 403, description = "`forbidden`: not an admin (whatever the body)"),
+        (status = 404, description = "`not_found`: a maintainer who is not a user"),
+        (status = 409, description = "`conflict`: the resource exists"),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -50,6 +64,13 @@ pub async fn create(
 }
 
 /// `GET /resources`: all for admins, the maintained ones for others.
+#[utoipa::path(
+    get,
+    path = "/api/v1/resources",
+    tag = "resources",
+    security(("access_token" = []), ("bare_token" = [])),
+    responses((status = 200, description = "All resources for admins, the maintained ones for others", body = ResourceList))
+)]
 pub async fn list(
     State(state): State<AppState>,
     AuthUser(caller): AuthUser,
@@ -61,6 +82,20 @@ pub async fn list(
 }
 
 /// `POST /resources/{name}/maintainers`
+#[utoipa::path(
+    post,
+    path = "/api/v1/resources/{name}/maintainers",
+    tag = "resources",
+    params(("name" = String, Path, description = "The resource")),
+    request_body = MaintainerRequest,
+    security(("access_token" = []), ("bare_token" = [])),
+    responses(
+        (status = 200, description = "The user maintains the resource", body = MessageResponse),
+        (status = 400, description = "`bad_request`: no `username`"),
+        (status = 403, description = "`forbidden`: neither an admin nor a maintainer (also for an unknown resource)"),
+        (status = 404, description = "`not_found`: unknown user, or (for admins) unknown resource"),
+    )
+)]
 pub async fn add_maintainer(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -90,6 +125,21 @@ pub async fn add_maintainer(
 }
 
 /// `DELETE /resources/{name}/maintainers/{username}`
+#[utoipa::path(
+    delete,
+    path = "/api/v1/resources/{name}/maintainers/{username}",
+    tag = "resources",
+    params(
+        ("name" = String, Path, description = "The resource"),
+        ("username" = String, Path, description = "The maintainer"),
+    ),
+    security(("access_token" = []), ("bare_token" = [])),
+    responses(
+        (status = 200, description = "The user no longer maintains the resource", body = MessageResponse),
+        (status = 403, description = "`forbidden`: neither an admin nor a maintainer (also for an unknown resource)"),
+        (status = 404, description = "`not_found`: not a maintainer, or (for admins) unknown resource"),
+    )
+)]
 pub async fn remove_maintainer(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

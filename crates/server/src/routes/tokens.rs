@@ -39,6 +39,19 @@ pub fn token_list(records: Vec<TokenRecord>) -> ApiResult<Json<TokenList>> {
 }
 
 /// `POST /auth/token/create-api-token`
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/token/create-api-token",
+    tag = "tokens",
+    request_body = CreateApiTokenRequest,
+    security(("access_token" = []), ("bare_token" = [])),
+    responses(
+        (status = 200, description = "`API Token generated successfully`: the token, shown once", body = CreateApiTokenResponse),
+        (status = 400, description = "`bad_request`: `token_exp` not a number above 0, empty or malformed `datasets`, an unknown permission"),
+        (status = 401, description = "`Token creation failed: <reason>`: `missing_token`, `invalid_token`, `token_expired`, `token_revoked`"),
+        (status = 403, description = "`forbidden`: a permission the caller's role lacks"),
+    )
+)]
 pub async fn create_api_token(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -63,6 +76,13 @@ pub async fn create_api_token(
 }
 
 /// `GET /auth/tokens`: the caller's own personal tokens.
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/tokens",
+    tag = "tokens",
+    security(("access_token" = []), ("bare_token" = [])),
+    responses((status = 200, description = "The caller's live personal tokens, metadata only", body = TokenList))
+)]
 pub async fn list(
     State(state): State<AppState>,
     AuthUser(caller): AuthUser,
@@ -71,6 +91,17 @@ pub async fn list(
 }
 
 /// `DELETE /auth/tokens/{id}`: the owner or an admin.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/auth/tokens/{id}",
+    tag = "tokens",
+    params(("id" = String, Path, description = "The token's id")),
+    security(("access_token" = []), ("bare_token" = [])),
+    responses(
+        (status = 200, description = "Revoked", body = MessageResponse),
+        (status = 404, description = "`not_found`: unknown, or (for anyone but an admin) someone else's"),
+    )
+)]
 pub async fn revoke(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

@@ -11,6 +11,7 @@ mod failed_lookups;
 mod forwarded;
 mod limits;
 mod login;
+mod openapi;
 mod panics;
 mod password_policy;
 mod redis_limits;

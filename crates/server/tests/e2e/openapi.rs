@@ -1,0 +1,137 @@
+//! The OpenAPI document and the router agree: every documented operation reaches a handler of
+//! the real server, no other method is routed on a documented path, and no JSON route is added
+//! to the router outside the registration that also documents it (`routes::api`).
+
+use std::path::Path;
+
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::common::http::send_request as send;
+use crate::common::TestServer;
+
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+/// The documented operations: (path, method).
+fn operations(doc: &Value) -> Vec<(String, String)> {
+    let mut ops = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in METHODS {
+            if item.get(method).is_some() {
+                ops.push((path.clone(), method.to_string()));
+            }
+        }
+    }
+    ops
+}
+
+/// `path` with each `{param}` filled in.
+fn concrete(path: &str) -> String {
+    let mut out = String::new();
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => in_param = true,
+            '}' => {
+                in_param = false;
+                out.push_str("x1");
+            }
+            _ if !in_param => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The router's own answers for a path or method it does not have.
+fn unrouted(status: u16, body: &Value) -> bool {
+    status == 405 || (status == 404 && body["error"] == "Not found")
+}
+
+#[tokio::test]
+async fn the_served_document_is_the_generated_one_in_openapi_3_1() {
+    let s = TestServer::start().await;
+    let http = reqwest::Client::new();
+    let (status, headers, served) = send(http.get(s.api("/openapi.json"))).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "application/json");
+    assert!(served["openapi"].as_str().unwrap().starts_with("3.1."));
+    let generated = serde_json::to_value(tessera_server::openapi::document()).unwrap();
+    assert_eq!(served, generated);
+    // Every error code the server sends is in the document.
+    let codes = &served["components"]["schemas"]["ErrorCode"]["enum"];
+    for code in tessera_api::ErrorCode::ALL {
+        assert!(
+            codes.as_array().unwrap().contains(&code.as_str().into()),
+            "{code}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_documented_operation_is_routed_and_nothing_else_on_its_path() {
+    let s = TestServer::start().await;
+    let doc = serde_json::to_value(tessera_server::openapi::document()).unwrap();
+    let ops = operations(&doc);
+    assert!(ops.len() >= 25, "{ops:?}");
+    let http = reqwest::Client::new();
+    for (path, method) in &ops {
+        assert!(path.starts_with("/api/v1/"), "{path}");
+        let url = format!("{}{}", s.url, concrete(path));
+        let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let (status, _, body) = send(http.request(m, &url)).await;
+        assert!(
+            !unrouted(status, &body),
+            "{method} {path} is documented but not routed: {status} {body}"
+        );
+    }
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let url = format!("{}{}", s.url, concrete(path));
+        for method in METHODS.into_iter().filter(|m| item.get(*m).is_none()) {
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let (status, _, body) = send(http.request(m, &url)).await;
+            assert_eq!(
+                status, 405,
+                "{method} {path} is routed but not documented: {body}"
+            );
+        }
+    }
+}
+
+/// A route added with a bare `.route(...)` (or nested) under `/api/v1` would be served but not
+/// documented: every JSON route goes through `.routes(routes!(...))` in `routes::api`.
+#[test]
+fn no_json_route_is_added_beside_the_documented_registration() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut offenders = Vec::new();
+    let mut stack = vec![src];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for call in [".route(", ".route_service(", ".nest(", ".nest_service("] {
+                for (at, _) in text.match_indices(call) {
+                    let args: String = text[at + call.len()..].chars().take(120).collect();
+                    let first = args.split(',').next().unwrap_or("");
+                    if first.contains("/api/v1")
+                        || first.contains("API_PREFIX")
+                        || first.contains("at(")
+                    {
+                        offenders.push(format!("{}: {call}{first}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "JSON routes added outside routes::api (see \"How to add a route\" there): {offenders:?}"
+    );
+}

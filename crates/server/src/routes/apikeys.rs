@@ -69,6 +69,7 @@ fn issued(message: &str, key: IssuedApiKey) -> ApiKeyResponse {
 #[utoipa::path(
     post,
     path = "/api/v1/auth/apikeys",
+    operation_id = "create_apikey",
     tag = "apikeys",
     request_body = CreateApiKeyRequest,
     security(("access_token" = []), ("bare_token" = [])),
@@ -108,6 +109,7 @@ pub async fn create(
 #[utoipa::path(
     post,
     path = "/api/v1/auth/apikeys/verify",
+    operation_id = "verify_apikey",
     tag = "apikeys",
     request_body = VerifyApiKeyRequest,
     responses(
@@ -155,6 +157,7 @@ pub async fn verify(
 #[utoipa::path(
     post,
     path = "/api/v1/auth/apikeys/refresh",
+    operation_id = "refresh_apikey",
     tag = "apikeys",
     request_body = RefreshRequest,
     responses(
@@ -186,6 +189,7 @@ pub async fn refresh(
 #[utoipa::path(
     get,
     path = "/api/v1/auth/apikeys",
+    operation_id = "list_apikeys",
     tag = "apikeys",
     security(("access_token" = []), ("bare_token" = [])),
     responses((status = 200, description = "The caller's live keys, without secrets", body = ApiKeyList))
@@ -215,6 +219,7 @@ pub async fn list(
 #[utoipa::path(
     delete,
     path = "/api/v1/auth/apikeys/{id}",
+    operation_id = "revoke_apikey",
     tag = "apikeys",
     params(("id" = String, Path, description = "The key's id (any id of its refresh chain)")),
     security(("access_token" = []), ("bare_token" = [])),
@@ -239,6 +244,7 @@ pub async fn revoke(
 #[utoipa::path(
     post,
     path = "/api/v1/auth/apikeys/revoke-all",
+    operation_id = "revoke_all_apikeys",
     tag = "apikeys",
     description = "Revokes the caller's live keys, or (admins) those of `username`. The body is \
         optional and lenient: none, an empty or a malformed body (of any content type) reads as `{}`.",

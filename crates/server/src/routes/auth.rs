@@ -180,6 +180,7 @@ pub async fn register(
 #[utoipa::path(
     post,
     path = "/api/v1/auth/token/validation",
+    operation_id = "validate",
     tag = "auth",
     description = "Validates the bearer credential: an access token, or a personal or resource token. \
         The body is optional and lenient: none, an empty or a malformed body (of any content type) \
@@ -240,6 +241,7 @@ pub async fn validate(
 #[utoipa::path(
     post,
     path = "/api/v1/auth/token/refresh",
+    operation_id = "refresh",
     tag = "auth",
     request_body = RefreshRequest,
     responses(

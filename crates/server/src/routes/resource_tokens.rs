@@ -20,6 +20,7 @@ use tessera_core::audit::from_client;
 #[utoipa::path(
     post,
     path = "/api/v1/resources/{name}/tokens",
+    operation_id = "create_resource_token",
     tag = "resources",
     params(("name" = String, Path, description = "The resource")),
     request_body = CreateResourceTokenRequest,
@@ -71,6 +72,7 @@ pub async fn create(
 #[utoipa::path(
     get,
     path = "/api/v1/resources/{name}/tokens",
+    operation_id = "list_resource_tokens",
     tag = "resources",
     params(("name" = String, Path, description = "The resource")),
     security(("access_token" = []), ("bare_token" = [])),
@@ -92,6 +94,7 @@ pub async fn list(
 #[utoipa::path(
     patch,
     path = "/api/v1/resources/{name}/tokens/{id}",
+    operation_id = "describe_resource_token",
     tag = "resources",
     params(
         ("name" = String, Path, description = "The resource"),
@@ -130,6 +133,7 @@ pub async fn describe(
 #[utoipa::path(
     delete,
     path = "/api/v1/resources/{name}/tokens/{id}",
+    operation_id = "revoke_resource_token",
     tag = "resources",
     params(
         ("name" = String, Path, description = "The resource"),

@@ -27,6 +27,7 @@ fn info(r: Resource) -> ResourceInfo {
 #[utoipa::path(
     post,
     path = "/api/v1/resources",
+    operation_id = "create_resource",
     tag = "resources",
     request_body = CreateResourceRequest,
     security(("access_token" = []), ("bare_token" = [])),
@@ -67,6 +68,7 @@ pub async fn create(
 #[utoipa::path(
     get,
     path = "/api/v1/resources",
+    operation_id = "list_resources",
     tag = "resources",
     security(("access_token" = []), ("bare_token" = [])),
     responses((status = 200, description = "All resources for admins, the maintained ones for others", body = ResourceList))

@@ -79,6 +79,7 @@ pub async fn create_api_token(
 #[utoipa::path(
     get,
     path = "/api/v1/auth/tokens",
+    operation_id = "list_tokens",
     tag = "tokens",
     security(("access_token" = []), ("bare_token" = [])),
     responses((status = 200, description = "The caller's live personal tokens, metadata only", body = TokenList))
@@ -94,6 +95,7 @@ pub async fn list(
 #[utoipa::path(
     delete,
     path = "/api/v1/auth/tokens/{id}",
+    operation_id = "revoke_token",
     tag = "tokens",
     params(("id" = String, Path, description = "The token's id")),
     security(("access_token" = []), ("bare_token" = [])),

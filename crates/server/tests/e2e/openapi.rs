@@ -74,6 +74,14 @@ async fn every_documented_operation_is_routed_and_nothing_else_on_its_path() {
     let doc = serde_json::to_value(tessera_server::openapi::document()).unwrap();
     let ops = operations(&doc);
     assert!(ops.len() >= 25, "{ops:?}");
+    let mut ids: Vec<&str> = ops
+        .iter()
+        .map(|(path, method)| doc["paths"][path][method]["operationId"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    let before = ids.len();
+    ids.dedup();
+    assert_eq!(ids.len(), before, "operationIds must be unique: {ids:?}");
     let http = reqwest::Client::new();
     for (path, method) in &ops {
         assert!(path.starts_with("/api/v1/"), "{path}");

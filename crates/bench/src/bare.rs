@@ -3,7 +3,7 @@
 //! It runs as a separate process (this program started with `--bare-server`), like tessera.
 
 use std::net::SocketAddr;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use axum::http::header::CONTENT_TYPE;
@@ -40,5 +40,5 @@ pub fn start() -> Result<Process, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut cmd = Command::new(exe);
     cmd.arg("--bare-server");
-    Process::start(cmd, Duration::from_secs(10))
+    Process::start(cmd, Duration::from_secs(10), Stdio::inherit())
 }

@@ -18,13 +18,13 @@ pub struct Process {
 
 impl Process {
     /// Spawns `cmd` and waits (at most `timeout`) for a stdout line containing
-    /// `listening on http://ADDR`.
-    pub fn start(mut cmd: Command, timeout: Duration) -> Result<Self, String> {
+    /// `listening on http://ADDR`. Its stderr goes to `stderr`.
+    pub fn start(mut cmd: Command, timeout: Duration, stderr: Stdio) -> Result<Self, String> {
         let what = cmd.get_program().to_string_lossy().into_owned();
         let started = Instant::now();
         let mut child = cmd
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .map_err(|e| format!("cannot start {what}: {e}"))?;
         let stdout = child.stdout.take().ok_or("no stdout")?;

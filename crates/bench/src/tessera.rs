@@ -1,8 +1,10 @@
 //! How tessera is started for the benchmark: `tessera serve --demo` on a free loopback port,
-//! with its rate limits and session cap switched off by configuration.
+//! with its rate limits and session cap switched off by configuration. It logs as it does by
+//! default (INFO, an access line per request) into `tessera.log` in its data directory, as a
+//! service's log goes to a file or the journal rather than to a terminal.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use tessera_core::password::HashParams;
@@ -22,7 +24,6 @@ impl Tessera {
         let mut cmd = Command::new(&self.binary);
         cmd.args(["serve", "--demo", "--bind", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
-            .env("TESSERA_LOG", "warn")
             .env("TESSERA_RATE_LOGIN_PER_MINUTE", "0")
             .env("TESSERA_RATE_REGISTER_PER_MINUTE", "0")
             .env("TESSERA_RATE_USERNAME_CHECK_PER_MINUTE", "0")
@@ -44,8 +45,18 @@ impl Tessera {
                 self.params.parallelism.to_string(),
             )
             .envs(self.env.iter().map(|(k, v)| (k, v)));
-        Process::start(cmd, Duration::from_secs(120))
-            .map_err(|e| format!("{e} (build it with `cargo build --release -p tessera-server`)"))
+        let log_path = data_dir.join("tessera.log");
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log_path)
+            .map_err(|e| format!("cannot open {}: {e}", log_path.display()))?;
+        Process::start(cmd, Duration::from_secs(120), Stdio::from(log)).map_err(|e| {
+            format!(
+                "{e} (build it with `cargo build --release -p tessera-server`; its log: {})",
+                log_path.display()
+            )
+        })
     }
 }
 

@@ -19,6 +19,7 @@ use axum::Router;
 use hyper::server::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use tessera_core::PiiLog;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch, Semaphore};
 use tokio::task::JoinHandle;
@@ -52,6 +53,8 @@ struct Serving {
     tls: Option<TlsAcceptor>,
     header_timeout: Duration,
     stopped: watch::Receiver<bool>,
+    /// Names client addresses in log lines (hashed unless `log_pii`).
+    log: PiiLog,
 }
 
 /// Serves `app` on `listener` (over TLS with `tls`) until `stopped` turns true; then stops
@@ -62,6 +65,7 @@ pub fn serve(
     limits: ConnectionLimits,
     tls: Option<TlsAcceptor>,
     mut stopped: watch::Receiver<bool>,
+    log: PiiLog,
 ) -> JoinHandle<()> {
     let mut h1 = http1::Builder::new();
     h1.timer(TokioTimer::new())
@@ -79,6 +83,7 @@ pub fn serve(
         tls,
         header_timeout: limits.header_timeout,
         stopped: stopped.clone(),
+        log,
     };
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     tokio::spawn(async move {
@@ -116,13 +121,15 @@ pub fn serve(
 
 impl Serving {
     async fn connection(self, stream: TcpStream, peer: SocketAddr) {
+        // As log lines name it (an IPv4 client of a `[::]` listener as its IPv4 address).
+        let client = peer.ip().to_canonical();
         let service = AddExtension::new(self.app.clone(), ConnectInfo(peer));
         let service = TowerToHyperService::new(service);
         let Some(acceptor) = self.tls.clone() else {
             let conn = self.h1.serve_connection(TokioIo::new(stream), service);
             let ended = drive(conn, |c| c.graceful_shutdown(), self.stopped, None).await;
             if let Err(e) = ended {
-                debug!(error = %e, %peer, "connection closed");
+                debug!(error = %e, peer = %self.log.name(&client), "connection closed");
             }
             return;
         };
@@ -131,8 +138,10 @@ impl Serving {
         let stream = tokio::select! {
             done = handshake => match done {
                 Ok(Ok(stream)) => stream,
-                Ok(Err(e)) => return debug!(error = %e, %peer, "TLS handshake failed"),
-                Err(_) => return debug!(%peer, "TLS handshake too slow"),
+                Ok(Err(e)) => {
+                    return debug!(error = %e, peer = %self.log.name(&client), "TLS handshake failed")
+                }
+                Err(_) => return debug!(peer = %self.log.name(&client), "TLS handshake too slow"),
             },
             () = stopping(&mut stopped) => return,
         };
@@ -156,7 +165,7 @@ impl Serving {
             drive(conn, |c| c.graceful_shutdown(), self.stopped, Some(idle)).await
         };
         if let Err(e) = ended {
-            debug!(error = %e, %peer, "connection closed");
+            debug!(error = %e, peer = %self.log.name(&client), "connection closed");
         }
     }
 }

@@ -1,4 +1,4 @@
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::sync::Arc;
 
 use clap::Parser;
@@ -9,14 +9,21 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() {
+    // Log lines are written to stderr by a thread of their own, so a request never waits for
+    // the write: its line goes to a bounded queue, and while the queue is full (the writer
+    // cannot keep up) lines are dropped rather than slowing requests. The writer writes
+    // what has queued in one go; dropping the guard writes what is left.
+    let (writer, guard) = tracing_appender::non_blocking(BufWriter::new(std::io::stderr()));
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("TESSERA_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    if let Err(e) = run(Cli::parse()).await {
+    let ran = run(Cli::parse()).await;
+    drop(guard);
+    if let Err(e) = ran {
         eprintln!("tessera: {}", cli::report(&e));
         std::process::exit(1);
     }

@@ -1,12 +1,17 @@
-//! A request id for every request, and a span that puts it in every log line of the request.
+//! A request id for every request, a span that puts it in every log line of the request, and
+//! the access log: one line per answer.
 //!
 //! `x-request-id` is taken from the request only when it is at most 64 characters of
 //! `[A-Za-z0-9._-]`; otherwise (or without one) a UUID is made. The answer carries it back. The
 //! span names the method, the route template (never the raw URI: a query string such as
-//! `?username=` must not reach the log) and the id.
+//! `?username=` must not reach the log) and the id. When the answer's head is ready, a line
+//! at INFO under the target `tessera::access` gives its status and latency, inside that span:
+//! no token, no query string, no client address.
+
+use std::time::Duration;
 
 use axum::extract::{MatchedPath, Request};
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::{HeaderName, HeaderValue, Response};
 use axum::Router;
 use tower_http::request_id::PropagateRequestIdLayer;
 use tower_http::set_header::SetRequestHeaderLayer;
@@ -64,6 +69,16 @@ fn request_span(req: &Request) -> Span {
     tracing::info_span!("request", method = %req.method(), route = %route, request_id = %id)
 }
 
+/// The access-log line of an answer (in the request's span, which names the request).
+fn access_line<B>(response: &Response<B>, latency: Duration, _span: &Span) {
+    tracing::info!(
+        target: "tessera::access",
+        status = response.status().as_u16(),
+        latency_us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
+        "answered"
+    );
+}
+
 /// Wraps `app` (every route and the fallback) in the request-id and tracing layers.
 pub fn layer(app: Router) -> Router {
     // Outermost last: the id is kept or replaced, then the span opened; the answer gets the id
@@ -71,7 +86,11 @@ pub fn layer(app: Router) -> Router {
     app.layer(
         tower::ServiceBuilder::new()
             .layer(SetRequestHeaderLayer::overriding(REQUEST_ID, id_to_set))
-            .layer(TraceLayer::new_for_http().make_span_with(request_span))
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(request_span)
+                    .on_response(access_line),
+            )
             .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
     )
 }

@@ -153,7 +153,9 @@ impl Server {
         let stopped_feed = stopped.clone();
         let stopped_flush = stopped.clone();
         let limits = config.connection_limits();
-        let server = crate::connections::serve(listener, app, limits, acceptor, stopped.clone());
+        let log = auth.pii_log().clone();
+        let server =
+            crate::connections::serve(listener, app, limits, acceptor, stopped.clone(), log);
         let mut tasks = vec![
             server,
             every(

@@ -7,7 +7,7 @@ use anyhow::{anyhow, bail, Context};
 use tessera_core::jwt::JwtCodec;
 use tessera_core::keys::SigningKey;
 use tessera_core::password::PasswordPool;
-use tessera_core::{Auth, Clock, Error, Role};
+use tessera_core::{Auth, Clock, Error, PiiLog, Role};
 use tessera_store::SqliteOptions;
 
 use crate::config::Config;
@@ -43,7 +43,8 @@ pub async fn build_auth(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     )
     .context("Argon2 parameters")?;
     let mut auth = Auth::new(store, clock, pool, jwt, settings)
-        .with_apikey_settings(config.apikey_settings().map_err(anyhow::Error::msg)?);
+        .with_apikey_settings(config.apikey_settings().map_err(anyhow::Error::msg)?)
+        .with_pii_log(pii_log(config, &key));
     if let Some(publisher) = feed(config).publisher().await.map_err(anyhow::Error::msg)? {
         auth = auth.with_publisher(publisher);
     }
@@ -52,6 +53,19 @@ pub async fn build_auth(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         .await
         .context("cannot load revocations")?;
     Ok(auth)
+}
+
+/// How log lines name users and client addresses: in clear with `log_pii`; otherwise hashed
+/// under `log_salt`, or else under a key derived from the signing key, which every instance of
+/// a deployment already shares (so their hashes agree) and which never leaves it.
+fn pii_log(config: &Config, signing_key: &SigningKey) -> PiiLog {
+    if config.log_pii {
+        return PiiLog::clear();
+    }
+    match &config.log_salt {
+        Some(salt) => PiiLog::hashed(salt.expose().as_bytes()),
+        None => PiiLog::hashed(signing_key.expose()),
+    }
 }
 
 pub(crate) fn feed(config: &Config) -> Feed {

@@ -88,7 +88,7 @@ impl Auth {
             self.passwords
                 .verify(password.to_string(), Some(user.password_hash.clone()))
                 .await?;
-            info!(username = %user.username, "login refused: account disabled");
+            info!(username = %self.log.name(&user.username), "login refused: account disabled");
             self.store.append_audit(&[failed_here("disabled")]).await?;
             return Err(Error::InvalidCredentials);
         }
@@ -102,7 +102,7 @@ impl Auth {
             .logins_in_flight
             .enter(slot_key, self.settings.logins_in_flight)
         else {
-            info!(username = %user.username, "login refused: too many logins of this account in progress");
+            info!(username = %self.log.name(&user.username), "login refused: too many logins of this account in progress");
             return Err(Error::RateLimited { retry_after: 1 });
         };
         if !self
@@ -113,7 +113,7 @@ impl Auth {
             self.passwords
                 .verify_and_forget(password.to_string(), user.password_hash)
                 .await?;
-            info!(username = %user.username, familiar = familiar.is_some(), "login refused: locked for this client");
+            info!(username = %self.log.name(&user.username), client = %self.log.name(&client), familiar = familiar.is_some(), "login refused: locked for this client");
             self.store.append_audit(&[failed_here("locked")]).await?;
             return Err(Error::InvalidCredentials);
         }
@@ -122,7 +122,7 @@ impl Auth {
             .verify(password.to_string(), Some(user.password_hash.clone()))
             .await?;
         if !verified.ok {
-            info!(username = %user.username, familiar = familiar.is_some(), "login failed: wrong password");
+            info!(username = %self.log.name(&user.username), client = %self.log.name(&client), familiar = familiar.is_some(), "login failed: wrong password");
             let mut events = vec![failed_here("wrong_password")];
             if let Some(until) = self
                 .locked_by(&user, &client, familiar.is_some(), now)
@@ -196,7 +196,7 @@ impl Auth {
             )
             .await?;
         if !evicted.is_empty() {
-            warn!(username = %username, sessions = evicted.len(), "session limit reached: oldest session revoked");
+            warn!(username = %self.log.name(&username), sessions = evicted.len(), "session limit reached: oldest session revoked");
             let keys: Vec<RevocationKey> = evicted
                 .iter()
                 .cloned()

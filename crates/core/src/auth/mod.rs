@@ -29,6 +29,7 @@ use crate::error::Result;
 use crate::feed::{Revocation, RevocationPublisher};
 use crate::jwt::JwtCodec;
 use crate::password::PasswordPool;
+use crate::pii::PiiLog;
 use crate::revocation::RevocationSet;
 use crate::revocation_key::RevocationKey;
 use crate::settings::AuthSettings;
@@ -75,6 +76,8 @@ pub struct Auth {
     feed_live: AtomicBool,
     /// Logins being decided, per account, capped by `settings.logins_in_flight`.
     logins_in_flight: InFlight,
+    /// How log lines name users (hashed unless `log_pii`).
+    log: PiiLog,
 }
 
 impl Auth {
@@ -101,6 +104,7 @@ impl Auth {
             publisher: None,
             feed_live: AtomicBool::new(true),
             logins_in_flight: InFlight::default(),
+            log: PiiLog::random(),
         }
     }
 
@@ -111,6 +115,16 @@ impl Auth {
 
     pub fn apikey_settings(&self) -> &ApiKeySettings {
         &self.apikeys
+    }
+
+    /// How log lines name users and client addresses.
+    pub fn with_pii_log(mut self, log: PiiLog) -> Self {
+        self.log = log;
+        self
+    }
+
+    pub fn pii_log(&self) -> &PiiLog {
+        &self.log
     }
 
     /// Publishes this instance's revocations to the others.

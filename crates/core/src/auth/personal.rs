@@ -119,7 +119,7 @@ impl Auth {
                 Some(requires),
             )
             .await?;
-        info!(username = %caller.username, token = %created.id, "personal token created");
+        info!(username = %self.log.name(&caller.username), token = %created.id, "personal token created");
         Ok(created)
     }
 
@@ -156,7 +156,7 @@ impl Auth {
             .subject(owner)
             .detail("id", id);
         self.revoke_scoped(id, audit).await?;
-        info!(by = %caller.username, token = %id, "personal token revoked");
+        info!(by = %self.log.name(&caller.username), token = %id, "personal token revoked");
         Ok(())
     }
 }

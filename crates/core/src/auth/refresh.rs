@@ -67,14 +67,14 @@ impl Auth {
                 username,
                 issued_at,
             } => {
-                info!(%username, "refresh retried within the reuse grace: the same pair again");
+                info!(username = %self.log.name(&username), "refresh retried within the reuse grace: the same pair again");
                 (session_id, username, issued_at)
             }
             Rotation::Reused {
                 session_id,
                 username,
             } => {
-                warn!(%username, "refresh token reuse: session revoked");
+                warn!(username = %self.log.name(&username), "refresh token reuse: session revoked");
                 let audit = self
                     .event(AuditKind::RefreshReuseDetected)
                     .user(username)

@@ -74,7 +74,7 @@ impl Auth {
                 None,
             )
             .await?;
-        info!(resource = %name, by = %caller.username, token = %created.id, "resource token created");
+        info!(resource = %name, by = %self.log.name(&caller.username), token = %created.id, "resource token created");
         Ok(created)
     }
 
@@ -118,7 +118,7 @@ impl Auth {
             .detail("id", id)
             .detail("resource", name);
         self.revoke_scoped(id, audit).await?;
-        info!(resource = %name, by = %caller.username, token = %id, "resource token revoked");
+        info!(resource = %name, by = %self.log.name(&caller.username), token = %id, "resource token revoked");
         Ok(())
     }
 }

@@ -130,7 +130,7 @@ impl Auth {
             .store
             .add_maintainer_audited(name, username.as_str(), self.clock.now(), &[audit])
             .await?;
-        info!(resource = %name, maintainer = %username, "maintainer added");
+        info!(resource = %name, maintainer = %self.log.name(&username), "maintainer added");
         Ok(added)
     }
 
@@ -156,7 +156,7 @@ impl Auth {
                 "{username} is not a maintainer of {name}"
             )));
         }
-        info!(resource = %name, maintainer = %username, "maintainer removed");
+        info!(resource = %name, maintainer = %self.log.name(&username), "maintainer removed");
         Ok(())
     }
 }

@@ -55,7 +55,7 @@ impl Auth {
         let audit = self.event(AuditKind::UserCreated).actor(&caller.username);
         self.insert_user(&username, fullname, hash, Role::Reader, audit)
             .await?;
-        info!(username = %username, by = %caller.username, "user registered");
+        info!(username = %self.log.name(&username), by = %self.log.name(&caller.username), "user registered");
         Ok(username)
     }
 

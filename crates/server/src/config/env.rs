@@ -155,6 +155,7 @@ pub(super) const VARS: &[(&str, &str, Parse)] = &[
         "apikey_max_per_user",
         one::<u32>,
     ),
+    ("TESSERA_LOG_PII", "log_pii", one::<bool>),
     ("TESSERA_DATABASE_URL", "database_url", verbatim),
     ("TESSERA_REDIS_URL", "redis_url", verbatim),
     (
@@ -169,6 +170,7 @@ pub(super) const VARS: &[(&str, &str, Parse)] = &[
 pub(super) const SECRETS: &[(&str, &str)] = &[
     ("JWT_SECRET_KEY", "jwt_secret_key"),
     ("TESSERA_ADMIN_PASSWORD", "admin_password"),
+    ("TESSERA_LOG_SALT", "log_salt"),
 ];
 
 /// The settings the environment gives, and the variables that could not be read.

@@ -224,4 +224,6 @@ settings!(
     apikey_default_seconds,
     apikey_refresh_seconds,
     apikey_max_per_user,
+    log_pii,
+    log_salt,
 );

@@ -112,6 +112,10 @@ pub struct Config {
     pub apikey_refresh_seconds: i64,
     /// Most live API keys per user; 0 = unlimited.
     pub apikey_max_per_user: u32,
+    /// Log lines name users and client addresses in clear (otherwise by a keyed hash).
+    pub log_pii: bool,
+    /// The secret the log's hashed names are keyed with; default: derived from the signing key.
+    pub log_salt: Option<Secret>,
 }
 
 impl Default for Config {
@@ -168,6 +172,8 @@ impl Default for Config {
             apikey_default_seconds: apikeys.default_ttl,
             apikey_refresh_seconds: apikeys.refresh_ttl,
             apikey_max_per_user: apikeys.max_per_user,
+            log_pii: false,
+            log_salt: None,
         }
     }
 }

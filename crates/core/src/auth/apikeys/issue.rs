@@ -114,7 +114,7 @@ impl Auth {
             .detail("id", key.id.clone())
             .detail("audience", key.audience.clone());
         self.store.create_apikey_audited(&key, &[audit]).await?;
-        info!(username = %key.username, id = %key.id, audience = %key.audience, "API key issued");
+        info!(username = %self.log.name(&key.username), id = %key.id, audience = %key.audience, "API key issued");
         Ok(self.issued(&key, refresh.plain))
     }
 
@@ -182,7 +182,7 @@ impl Auth {
             ApiKeyRotation::UserDisabled => Err(Error::InvalidToken("account disabled".into())),
             ApiKeyRotation::NotPermitted => Err(not_permitted()),
             ApiKeyRotation::Reused { username, revoked } => {
-                warn!(%username, keys = revoked.len(), "API-key refresh token reuse: chain revoked");
+                warn!(username = %self.log.name(&username), keys = revoked.len(), "API-key refresh token reuse: chain revoked");
                 let audit = self
                     .event(AuditKind::ApikeyReuseDetected)
                     .user(username)

@@ -43,7 +43,7 @@ impl Auth {
             return Err(not_found());
         }
         self.apikeys_revoked_here(&revoked, now).await;
-        info!(username = %key.username, by = %caller.username, %id, keys = ?revoked, "API key revoked");
+        info!(username = %self.log.name(&key.username), by = %self.log.name(&caller.username), %id, keys = ?revoked, "API key revoked");
         Ok(())
     }
 
@@ -79,7 +79,7 @@ impl Auth {
                 .detail("all", n);
             self.store.append_audit(&[audit]).await?;
         }
-        info!(%username, by = %caller.username, keys = n, "API keys revoked");
+        info!(username = %self.log.name(&username), by = %self.log.name(&caller.username), keys = n, "API keys revoked");
         Ok((username, n))
     }
 

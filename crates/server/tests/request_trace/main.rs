@@ -1,11 +1,16 @@
-//! The log of a request carries its id and route template, never its query string: a server
-//! in-process, its tracing output captured (its own test binary, as the subscriber is global).
+//! The log of a request: its lines carry its id and route template, never its query string;
+//! an access line ends it; users and client addresses are named by a keyed hash unless
+//! `log_pii`. A server in-process, its tracing output captured (a test binary of its own, as
+//! the subscriber is global; its tests tell their lines apart by request id).
+
+mod access;
+mod pii;
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tessera_core::ManualClock;
-use tessera_server::{Config, Server};
+use tessera_server::{Config, Running, Server};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -34,18 +39,26 @@ impl Captured {
     }
 }
 
-#[tokio::test]
-async fn log_lines_carry_the_request_id_and_route_but_not_the_query() {
-    let log = Captured::default();
-    let writer = log.clone();
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::new("info,tower_http=debug"))
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .init();
+/// The log of this test binary, captured from its first call on.
+fn log() -> &'static Captured {
+    static LOG: OnceLock<Captured> = OnceLock::new();
+    LOG.get_or_init(|| {
+        let log = Captured::default();
+        let writer = log.clone();
+        tracing_subscriber::fmt()
+            .with_env_filter(EnvFilter::new("info,tower_http=debug"))
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .init();
+        log
+    })
+}
 
+/// A demo server (admin/admin) on a free port, its log captured.
+async fn start(tweak: impl FnOnce(&mut Config)) -> (Running, tempfile::TempDir) {
+    log();
     let dir = tempfile::tempdir().unwrap();
-    let config = Config {
+    let mut config = Config {
         data_dir: dir.path().to_path_buf(),
         argon2_memory_kib: 1024,
         argon2_iterations: 1,
@@ -54,13 +67,20 @@ async fn log_lines_carry_the_request_id_and_route_but_not_the_query() {
         rate_username_check_per_minute: 0,
         ..Config::default()
     };
+    tweak(&mut config);
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let server = Server {
         config,
         clock: Arc::new(ManualClock::new(1_800_000_000)),
         demo: true,
     };
-    let running = server.start_on(listener).await.unwrap();
+    (server.start_on(listener).await.unwrap(), dir)
+}
+
+#[tokio::test]
+async fn log_lines_carry_the_request_id_and_route_but_not_the_query() {
+    let (running, _dir) = start(|_| {}).await;
+    let log = log();
     let api = format!("http://{}/api/v1", running.addr);
     let http = reqwest::Client::new();
 
@@ -73,7 +93,11 @@ async fn log_lines_carry_the_request_id_and_route_but_not_the_query() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 401);
-    let lines = log.lines_with("login failed: wrong password");
+    let lines: Vec<String> = log
+        .lines_with("login failed: wrong password")
+        .into_iter()
+        .filter(|l| l.contains("req-login-1"))
+        .collect();
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].contains("request_id=req-login-1"), "{}", lines[0]);
     assert!(

@@ -206,6 +206,7 @@ fn every_variable_reaches_a_setting_of_its_type() {
         "cors_origins" => "https://app.example",
         "session_limit_policy" => "refuse",
         "argon2_parallelism" => "1",
+        "log_pii" => "true",
         "refresh_timeout" | "apikey_refresh_seconds" => "7200",
         _ => "60",
     };
@@ -221,6 +222,7 @@ fn every_variable_reaches_a_setting_of_its_type() {
     assert_eq!((cfg.hash_queue, cfg.revocation_poll_ms), (60, 60));
     assert_eq!(cfg.cors_origins, ["https://app.example"]);
     assert_eq!(cfg.issuer, "60");
+    assert!(cfg.log_pii);
 }
 
 #[test]

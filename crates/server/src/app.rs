@@ -31,11 +31,12 @@ pub fn build(state: AppState, config: &Config, extra: Router<AppState>) -> Route
         .merge(extra)
         .fallback(not_found)
         .layer(
-            crate::timeouts::layers(
-                Duration::from_secs(config.body_timeout_seconds),
-                Duration::from_secs(config.request_timeout_seconds),
-            )
-            .layer(CatchPanicLayer::custom(answer_panic)),
+            ServiceBuilder::new()
+                .layer(crate::timeouts::layers(
+                    Duration::from_secs(config.body_timeout_seconds),
+                    Duration::from_secs(config.request_timeout_seconds),
+                ))
+                .layer(CatchPanicLayer::custom(answer_panic)),
         );
     let mut app = app
         .layer(

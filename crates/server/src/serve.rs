@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::ratelimit::{FailureLimiter, Limits, RateLimiter};
 pub use crate::startup::build_auth;
 use crate::startup::{feed, seed_users};
-use crate::state::AppState;
+use crate::state::{AppState, Shared};
 use crate::tls::Certificate;
 
 /// How often the last uses of scoped tokens are written to the store, in one batch.
@@ -133,9 +133,9 @@ impl Server {
             let keys = config.client_keys();
             RateLimiter::new(key, per_minute, self.clock.clone(), keys, redis.clone())
         };
-        let state = AppState {
+        let state = AppState::new(Shared {
             auth: auth.clone(),
-            limits: Arc::new(Limits {
+            limits: Limits {
                 login: limiter("login", config.rate_login_per_minute),
                 register: limiter("register", config.rate_register_per_minute),
                 username_check: limiter("username_check", config.rate_username_check_per_minute),
@@ -144,9 +144,9 @@ impl Server {
                     self.clock.clone(),
                     config.client_keys(),
                 ),
-            }),
-            trusted_proxies: Arc::new(config.trusted_proxies.clone()),
-        };
+            },
+            trusted_proxies: config.trusted_proxies.clone(),
+        });
         let app = crate::app::build(state, &config, extra);
         let addr = listener.local_addr()?;
         let (shutdown, stopped) = watch::channel(false);

@@ -1,5 +1,6 @@
 //! What every handler shares; no globals.
 
+use std::ops::Deref;
 use std::sync::Arc;
 
 use tessera_core::Auth;
@@ -7,10 +8,28 @@ use tessera_core::Auth;
 use crate::forwarded::ProxyNet;
 use crate::ratelimit::Limits;
 
+/// The shared state behind one `Arc`: the router clones it for every request (and a `State`
+/// extractor once more), so a clone is one count, not one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub auth: Arc<Auth>,
-    pub limits: Arc<Limits>,
+    pub limits: Limits,
     /// Peers whose `X-Forwarded-For` is believed.
-    pub trusted_proxies: Arc<Vec<ProxyNet>>,
+    pub trusted_proxies: Vec<ProxyNet>,
+}
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }

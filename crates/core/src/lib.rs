@@ -34,5 +34,5 @@ pub use pii::{Pii, PiiLog};
 pub use revocation_key::RevocationKey;
 pub use settings::{AuthSettings, SessionLimitPolicy};
 pub use store::Store;
-pub use token_kind::{classify, TokenKind};
+pub use token_kind::{classify, prefixed_kind, TokenKind};
 pub use user::{Permission, Role, User, Username};

@@ -47,16 +47,27 @@ struct Header {
 
 /// Tells what `presented` is. Says nothing of whether it is valid.
 pub fn classify(presented: &str) -> TokenKind {
-    if presented.starts_with(REFRESH_PREFIX) {
-        TokenKind::SessionRefresh
-    } else if presented.starts_with(APIKEY_REFRESH_PREFIX) {
-        TokenKind::ApiKeyRefresh
-    } else if presented.starts_with(SCOPED_PREFIX) {
-        TokenKind::Scoped
+    if let Some(kind) = prefixed_kind(presented) {
+        kind
     } else if presented.starts_with("eyJ") && presented.matches('.').count() == 2 {
         jwt_kind(presented)
     } else {
         TokenKind::Unknown
+    }
+}
+
+/// The kind of one of tessera's prefixed secrets (a refresh or scoped token), by its prefix
+/// alone; `None` for anything else, JWTs among them. What `classify` answers for them, without
+/// reading a JWT's header: the check validation's hot path makes on every token.
+pub fn prefixed_kind(presented: &str) -> Option<TokenKind> {
+    if presented.starts_with(REFRESH_PREFIX) {
+        Some(TokenKind::SessionRefresh)
+    } else if presented.starts_with(APIKEY_REFRESH_PREFIX) {
+        Some(TokenKind::ApiKeyRefresh)
+    } else if presented.starts_with(SCOPED_PREFIX) {
+        Some(TokenKind::Scoped)
+    } else {
+        None
     }
 }
 

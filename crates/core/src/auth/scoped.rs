@@ -13,7 +13,7 @@ use crate::scoped_secret::is_well_formed;
 use crate::scopes::Scopes;
 use crate::secret;
 use crate::store::{TokenOwner, TokenRecord};
-use crate::token_kind::{classify, TokenKind};
+use crate::token_kind::{prefixed_kind, TokenKind};
 
 /// A valid scoped token, with the rights it has now.
 #[derive(Debug, Clone)]
@@ -102,7 +102,7 @@ impl Auth {
     /// Validates any bearer credential: a scoped token, or else an access token. `ip` is
     /// where it was presented from (recorded as a scoped token's last use).
     pub async fn validate_bearer(&self, token: &str, ip: Option<IpAddr>) -> Result<Identity> {
-        if classify(token) == TokenKind::Scoped {
+        if prefixed_kind(token) == Some(TokenKind::Scoped) {
             let ip = ip.map(|ip| ip.to_string());
             return self.validate_scoped(token, ip).await.map(Identity::Scoped);
         }

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::revocation_key::RevocationKey;
 use crate::secret;
 use crate::store::RevokeReason;
-use crate::token_kind::{classify, TokenKind};
+use crate::token_kind::{classify, prefixed_kind, TokenKind};
 use crate::user::Role;
 
 /// Who presented a valid access token.
@@ -39,10 +39,12 @@ impl Auth {
     /// Verifies an access token by signature, claims and the in-memory revocation set; the
     /// database is read only when the user's profile is not cached.
     pub async fn validate_access(&self, token: &str) -> Result<Validated> {
-        let wrong_kind = match classify(token) {
-            TokenKind::SessionRefresh => Some("a refresh token is not an access token"),
-            TokenKind::Scoped => Some("a scoped token is not an access token"),
-            TokenKind::ApiKeyRefresh => Some("an API-key refresh token is not an access token"),
+        let wrong_kind = match prefixed_kind(token) {
+            Some(TokenKind::SessionRefresh) => Some("a refresh token is not an access token"),
+            Some(TokenKind::Scoped) => Some("a scoped token is not an access token"),
+            Some(TokenKind::ApiKeyRefresh) => {
+                Some("an API-key refresh token is not an access token")
+            }
             _ => None,
         };
         if let Some(reason) = wrong_kind {

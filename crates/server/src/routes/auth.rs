@@ -10,7 +10,7 @@ use tessera_api::{
     RegisterRequest, UserInfo, UsernameCheck, ValidationRequest, ValidationResponse,
 };
 use tessera_core::user::normalise;
-use tessera_core::{classify, Error, TokenKind};
+use tessera_core::{prefixed_kind, Error, TokenKind};
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, Bearer, ClientIp, JsonObject};
@@ -207,7 +207,7 @@ pub async fn validate(
         .map_err(prefixed)?;
     let validation = state.auth.validate_bearer(&token, Some(ip));
     // A scoped token unknown to the cache costs a read: those failures are limited per client.
-    let id = if classify(&token) == TokenKind::Scoped {
+    let id = if prefixed_kind(&token) == Some(TokenKind::Scoped) {
         state.limits.failed_lookups.guard(ip, validation).await
     } else {
         validation.await

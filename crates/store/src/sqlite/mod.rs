@@ -9,6 +9,7 @@ mod audit;
 mod backup;
 mod backup_files;
 mod helpers;
+mod issued;
 mod lock;
 mod lockout;
 mod migrate;
@@ -30,6 +31,7 @@ use tessera_core::store::NewSession;
 use tessera_core::{Error, Result};
 
 pub use backup::{backup, Copied};
+use issued::Issued;
 pub use lock::DatabaseLock;
 use readers::Readers;
 pub use restore::{restore, RestoreOptions, Restored};
@@ -57,6 +59,8 @@ impl Default for SqliteOptions {
 pub struct SqliteStore {
     writer: Writer,
     readers: Readers,
+    /// Refresh tokens issued here and not presented yet: known without a read.
+    issued: std::sync::Arc<Issued>,
     /// Held while the store is open: a restore waits for no one and is refused instead.
     _lock: std::sync::Arc<DatabaseLock>,
 }
@@ -100,6 +104,7 @@ impl SqliteStore {
         Ok(Self {
             writer: Writer::start(conn, options.write_queue),
             readers: Readers::new(path),
+            issued: Default::default(),
             _lock: std::sync::Arc::new(lock),
         })
     }

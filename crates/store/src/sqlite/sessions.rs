@@ -139,7 +139,9 @@ impl SessionStore for SqliteStore {
         audit: &[AuditEvent],
     ) -> Result<Vec<String>> {
         let (session, audit) = (session.clone(), audit.to_vec());
-        self.writer
+        let hash = session.refresh_hash.clone();
+        let evicted = self
+            .writer
             .write(move |c| {
                 let evicted = create(c, &session, max_sessions, policy)?;
                 audit::insert_all(c, &audit)?;
@@ -149,7 +151,9 @@ impl SessionStore for SqliteStore {
                 }
                 Ok(evicted)
             })
-            .await
+            .await?;
+        self.issued.add(&hash);
+        Ok(evicted)
     }
     async fn rotate_refresh(
         &self,
@@ -157,20 +161,29 @@ impl SessionStore for SqliteStore {
         next: &NextRefresh,
         now: Timestamp,
     ) -> Result<Rotation> {
-        // Read first: a token nobody was given never becomes a write. The write re-checks.
-        let known = presented.to_vec();
-        let sql = "SELECT 1 FROM refresh_tokens WHERE hash = ?1";
-        if !self
-            .readers
-            .read(move |c| hash_exists(c, sql, &known))
-            .await?
-        {
-            return Ok(Rotation::Unknown);
+        // A token nobody was given never becomes a write: one not issued here since the start
+        // (and not presented since) is read first. The write checks it again.
+        if !self.issued.take(presented) {
+            let known = presented.to_vec();
+            let sql = "SELECT 1 FROM refresh_tokens WHERE hash = ?1";
+            if !self
+                .readers
+                .read(move |c| hash_exists(c, sql, &known))
+                .await?
+            {
+                return Ok(Rotation::Unknown);
+            }
         }
         let (presented, next) = (presented.to_vec(), next.clone());
-        self.writer
+        let successor = next.hash.clone();
+        let rotation = self
+            .writer
             .write(move |c| session_rotation::rotate(c, &presented, &next, now))
-            .await
+            .await?;
+        if matches!(rotation, Rotation::Rotated { .. }) {
+            self.issued.add(&successor);
+        }
+        Ok(rotation)
     }
     async fn session_of_refresh(
         &self,

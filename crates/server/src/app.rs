@@ -2,7 +2,6 @@
 //! timeouts, body limit, JSON errors for everything, no-store, CORS, and outermost the request
 //! id and its tracing span.
 
-use std::any::Any;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -12,37 +11,33 @@ use axum::http::{HeaderValue, Method, Response, StatusCode};
 use axum::response::IntoResponse;
 use axum::Router;
 use tower::ServiceBuilder;
-use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tracing::error;
 
 use tessera_api::ErrorCode;
 
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::panics::CatchPanicLayer;
 use crate::state::AppState;
 
 /// The API, with `extra` routes merged in (what an embedding program adds; tests inject
 /// faults with it).
 pub fn build(state: AppState, config: &Config, extra: Router<AppState>) -> Router {
     // Each `Router::layer` call boxes every route once more, and a request pays for each box
-    // (a clone and an allocation): layers go on in as few calls as their body types allow.
-    let app = crate::routes::router()
+    // (a clone and an allocation): these layers, which all keep the route's body types, go on
+    // in one call.
+    let mut app = crate::routes::router()
         .merge(extra)
         .fallback(not_found)
         .layer(
             ServiceBuilder::new()
+                .layer(DefaultBodyLimit::max(config.max_body_bytes))
+                .layer(axum::middleware::map_response(json_errors))
                 .layer(crate::timeouts::layers(
                     Duration::from_secs(config.body_timeout_seconds),
                     Duration::from_secs(config.request_timeout_seconds),
                 ))
-                .layer(CatchPanicLayer::custom(answer_panic)),
-        );
-    let mut app = app
-        .layer(
-            ServiceBuilder::new()
-                .layer(DefaultBodyLimit::max(config.max_body_bytes))
-                .layer(axum::middleware::map_response(json_errors)),
+                .layer(CatchPanicLayer),
         )
         .with_state(state);
     let cors_origins = &config.cors_origins;
@@ -68,18 +63,6 @@ fn allowed_origins(cors_origins: &[String]) -> AllowOrigin {
         .filter_map(|o| HeaderValue::from_str(o).ok())
         .collect();
     AllowOrigin::list(origins)
-}
-
-/// A handler that panicked: a 500 with the API's error body (the panic's message goes to the
-/// log by the panic hook, never to the client); the server carries on.
-fn answer_panic(_: Box<dyn Any + Send + 'static>) -> Response<Body> {
-    error!("a request handler panicked");
-    ApiError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        ErrorCode::InternalError,
-        "Internal server error",
-    )
-    .into_response()
 }
 
 /// Wraps `app` so that every error answer has the API's JSON body, and none is cached.

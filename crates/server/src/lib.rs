@@ -11,6 +11,7 @@ pub mod feed;
 pub mod forwarded;
 pub mod keyfile;
 pub mod openapi;
+pub mod panics;
 pub mod plantdb;
 pub mod private_files;
 pub mod ratelimit;

@@ -61,6 +61,13 @@ error_codes! {
     /// username); the `error` text says which.
     WeakPassword => "weak_password",
     NotFound => "not_found",
+    /// A query parameter a route does not take, or one given twice.
+    UnknownParameter => "unknown_parameter",
+    /// A query parameter whose value cannot be read (an unknown event, a malformed time, a
+    /// limit out of range).
+    InvalidParameter => "invalid_parameter",
+    /// A `cursor` the server did not give.
+    InvalidCursor => "invalid_cursor",
     MethodNotAllowed => "method_not_allowed",
     Conflict => "conflict",
     SessionLimit => "session_limit",

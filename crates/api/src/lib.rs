@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod audit;
 mod error_code;
 mod schema;
 pub mod tokens;

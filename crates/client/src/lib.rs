@@ -11,6 +11,7 @@
 //! - `apikeys`: no-session API keys
 
 mod apikeys;
+mod audit;
 mod error;
 mod path;
 mod resources;

@@ -35,6 +35,13 @@ fn format_with(ts: Timestamp, items: &[BorrowedFormatItem<'_>]) -> String {
     at.format(items).unwrap_or_default()
 }
 
+/// Reads an ISO-8601 UTC time: `2027-01-15T08:00:00Z`, or with `+00:00` (RFC 3339; a
+/// fraction of a second is dropped). Any other offset is refused: the API speaks UTC.
+pub fn parse(text: &str) -> Option<Timestamp> {
+    let at = OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
+    at.offset().is_utc().then(|| at.unix_timestamp())
+}
+
 #[cfg(test)]
 mod tests {
     use super::{format, format_offset};

@@ -51,6 +51,8 @@ pub struct AuthSettings {
     pub unfamiliar_failures_per_hour: u32,
     /// What a new password must be.
     pub password_policy: PasswordPolicy,
+    /// Days an audit event is kept; 0 = forever.
+    pub audit_retention_days: u32,
 }
 
 impl Default for AuthSettings {
@@ -69,6 +71,7 @@ impl Default for AuthSettings {
             familiar_client_secs: 30 * 86_400,
             unfamiliar_failures_per_hour: 10,
             password_policy: PasswordPolicy::default(),
+            audit_retention_days: 365,
         }
     }
 }

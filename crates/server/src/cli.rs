@@ -7,9 +7,11 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::{not_utf8, unknown_variables, Config, ConfigError, Flags};
 
+mod audit;
 mod backup;
 mod resource;
 mod user;
+pub use audit::{run_audit, AuditArgs};
 pub use backup::{run_backup, run_restore, RestoreArgs};
 pub use resource::{run_resource, ResourceAction};
 pub use user::{run_user, UserAction};
@@ -87,6 +89,13 @@ pub enum Command {
         common: Common,
         #[command(subcommand)]
         action: ResourceAction,
+    },
+    /// Prints the audit trail of the configured database, newest first.
+    Audit {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        args: AuditArgs,
     },
     /// Copies the SQLite database into FILE, consistently, while the server runs.
     Backup {

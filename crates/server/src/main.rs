@@ -63,6 +63,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{out}");
             Ok(())
         }
+        Command::Audit { common, args } => {
+            let config = cli::load_config(&common)?;
+            let (out, next) = cli::run_audit(&config, Arc::new(SystemClock), args).await?;
+            print!("{out}");
+            if let Some(cursor) = next {
+                eprintln!("more: add --cursor {cursor}");
+            }
+            Ok(())
+        }
         Command::Backup { common, file } => {
             let config = cli::load_config(&common)?;
             print!("{}", cli::run_backup(&config, &file).await?);

@@ -40,6 +40,7 @@ pub const BARE_TOKEN: &str = "bare_token";
         (name = "apikeys", description = "No-session API keys for a backend service"),
         (name = "tokens", description = "Personal tokens (PlantDB's API tokens)"),
         (name = "resources", description = "Resources, their maintainers and their tokens"),
+        (name = "audit", description = "The audit trail of security events, for admins"),
         (name = "operations", description = "Health and this document")
     )
 )]

@@ -4,9 +4,11 @@
 
 mod client;
 mod kind;
+mod query;
 
 pub use client::{client_ip, from_client};
 pub use kind::AuditKind;
+pub use query::{cursor, parse_query, QueryError, DEFAULT_LIMIT, MAX_LIMIT};
 
 use serde_json::{Map, Value};
 
@@ -97,6 +99,11 @@ impl AuditEvent {
         e.actor = self.actor.clone();
         e.subject = self.subject.clone();
         e
+    }
+
+    /// This event about `username` (acting on their own session `session_id`).
+    pub fn of_session(self, username: &str, session_id: &str) -> Self {
+        self.user(username).detail("session_id", session_id)
     }
 
     /// `detail` as the JSON text the store keeps.

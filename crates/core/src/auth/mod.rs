@@ -1,6 +1,7 @@
 //! The auth service: logins, sessions, token validation, rotation and revocation.
 
 pub mod apikeys;
+mod audit;
 mod caller;
 mod in_flight;
 mod lockout;
@@ -232,6 +233,10 @@ impl Auth {
             .await?;
         self.prune_revocation_log().await?;
         self.forget_stale_clients(now).await?;
+        let events = self.purge_audit(now).await?;
+        if events > 0 {
+            tracing::info!(events, "audit events past their retention purged");
+        }
         Ok(sessions + keys)
     }
 

@@ -114,3 +114,30 @@ async fn a_password_change_that_fails_records_nothing() {
         ["user_disabled", "password_changed", "user_created"]
     );
 }
+
+#[tokio::test]
+async fn the_purge_deletes_events_past_their_retention_only() {
+    let w = World::with(AuthSettings {
+        audit_retention_days: 30,
+        ..AuthSettings::default()
+    })
+    .await;
+    w.advance(20 * 86_400);
+    w.login().await;
+    w.advance(11 * 86_400);
+    w.auth.purge_expired().await.unwrap();
+    assert_eq!(
+        kinds(&events(&w).await),
+        ["login_succeeded"],
+        "the user's creation, 31 days old, is gone"
+    );
+    w.advance(365 * 86_400);
+    let kept = World::with(AuthSettings {
+        audit_retention_days: 0,
+        ..AuthSettings::default()
+    })
+    .await;
+    kept.advance(10 * 365 * 86_400);
+    kept.auth.purge_expired().await.unwrap();
+    assert_eq!(kinds(&events(&kept).await), ["user_created"], "0 keeps");
+}

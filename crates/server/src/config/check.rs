@@ -17,6 +17,9 @@ pub const EXAMPLE_PASSPHRASE: &str = "a long passphrase shared by every instance
 /// Shortest `JWT_SECRET_KEY` passphrase accepted, in characters.
 pub const MIN_PASSPHRASE_CHARS: usize = 32;
 
+/// The longest audit retention, in days (a century).
+pub const MAX_AUDIT_RETENTION_DAYS: u32 = 36_500;
+
 /// `scheme://host[:port]`, as browsers send it in `Origin`.
 fn is_origin(origin: &str) -> bool {
     let Some((scheme, host)) = origin.split_once("://") else {
@@ -181,6 +184,11 @@ impl Config {
                 self.password_min_length
             ));
         }
+        if self.audit_retention_days > MAX_AUDIT_RETENTION_DAYS {
+            problems.push(format!(
+                "audit_retention_days must be at most {MAX_AUDIT_RETENTION_DAYS} (0 keeps events forever)"
+            ));
+        }
         problems.extend(self.session_limit_policy().err());
         problems
     }
@@ -207,6 +215,7 @@ impl Config {
                 min_length: self.password_min_length,
             },
             leeway: self.jwt_leeway,
+            audit_retention_days: self.audit_retention_days,
         })
     }
 

@@ -131,6 +131,11 @@ pub(super) const VARS: &[(&str, &str, Parse)] = &[
         one::<u64>,
     ),
     (
+        "TESSERA_AUDIT_RETENTION_DAYS",
+        "audit_retention_days",
+        one::<u32>,
+    ),
+    (
         "TESSERA_REVOCATION_POLL_MS",
         "revocation_poll_ms",
         one::<u64>,

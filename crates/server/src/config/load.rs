@@ -219,6 +219,7 @@ settings!(
     hash_queue,
     sqlite_write_queue,
     purge_interval_seconds,
+    audit_retention_days,
     revocation_poll_ms,
     apikey_max_seconds,
     apikey_default_seconds,

@@ -103,6 +103,8 @@ pub struct Config {
     /// Writes that may wait for SQLite's single writer; past that, 503.
     pub sqlite_write_queue: usize,
     pub purge_interval_seconds: u64,
+    /// Days an audit event is kept before the purge deletes it; 0 = forever.
+    pub audit_retention_days: u32,
     pub revocation_poll_ms: u64,
     /// Longest lifetime an API key may ask for, seconds.
     pub apikey_max_seconds: i64,
@@ -167,6 +169,7 @@ impl Default for Config {
             hash_queue: 64,
             sqlite_write_queue: tessera_store::sqlite::DEFAULT_WRITE_QUEUE,
             purge_interval_seconds: 300,
+            audit_retention_days: auth.audit_retention_days,
             revocation_poll_ms: 1000,
             apikey_max_seconds: apikeys.max_ttl,
             apikey_default_seconds: apikeys.default_ttl,

@@ -7,6 +7,7 @@
 //! with a bare `.route(...)`: the e2e test `openapi` fails for a route the document lacks.
 
 mod apikeys;
+mod audit;
 mod auth;
 mod health;
 mod resource_tokens;
@@ -19,11 +20,14 @@ use utoipa_axum::routes;
 
 use crate::state::AppState;
 
+pub(crate) use audit::entry as audit_entry;
+
 /// Every route with its OpenAPI operation, at its full path: a nested router would strip the
 /// prefix from every request (rebuilding its URI) before handling it.
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(crate::openapi::base())
         .routes(routes!(health::health))
+        .routes(routes!(audit::list))
         .routes(routes!(crate::openapi::serve))
         .routes(routes!(auth::check_username, auth::login))
         .routes(routes!(auth::logout))

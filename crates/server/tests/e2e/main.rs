@@ -2,6 +2,7 @@
 
 mod any_input;
 mod apikeys;
+mod audit;
 mod backup;
 mod cli;
 mod common;

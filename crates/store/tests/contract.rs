@@ -47,6 +47,7 @@ macro_rules! contract_suite {
                 an_audited_change_stores_its_events,
                 evictions_are_recorded_with_the_login,
                 a_refused_event_undoes_its_change,
+                reuse_is_recorded_with_the_revocation_and_rotation_is_not,
             }
             users {
                 created_user_reads_back_with_every_field,

@@ -53,6 +53,7 @@ impl Auth {
                     expires_at: now + self.settings.refresh_ttl,
                     session_ttl: self.settings.session_ttl,
                     reuse_grace: self.settings.refresh_reuse_grace,
+                    on_reuse: Some(self.event(AuditKind::RefreshReuseDetected).failed()),
                 },
                 now,
             )
@@ -75,12 +76,6 @@ impl Auth {
                 username,
             } => {
                 warn!(username = %self.log.name(&username), "refresh token reuse: session revoked");
-                let audit = self
-                    .event(AuditKind::RefreshReuseDetected)
-                    .user(username)
-                    .failed()
-                    .detail("session_id", session_id.clone());
-                self.store.append_audit(&[audit]).await?;
                 self.revoked_here(&[RevocationKey::Session(session_id)], now)
                     .await;
                 return Err(Error::RefreshReuse);

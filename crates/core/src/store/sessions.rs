@@ -35,6 +35,9 @@ pub struct NextRefresh {
     /// successor (`hash`) is live and unused, is a retry (`Rotation::Retried`), not reuse.
     /// 0: every second presentation is reuse.
     pub reuse_grace: i64,
+    /// Recorded, for the token's user and session, when the presentation is reuse, in the
+    /// transaction that revokes the session (an ordinary rotation records nothing).
+    pub on_reuse: Option<AuditEvent>,
 }
 
 /// What presenting a refresh token for rotation did.

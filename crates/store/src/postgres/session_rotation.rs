@@ -4,7 +4,7 @@ use sqlx::{PgPool, Row};
 use tessera_core::store::{NextRefresh, RevokeReason, Rotation, Unclaimed};
 use tessera_core::{Result, Timestamp};
 
-use super::{sessions, sql_error};
+use super::{audit, sessions, sql_error};
 
 /// A presented token that could not be claimed: session id, used at, expires at, session
 /// revoked at, username, session created at.
@@ -90,8 +90,18 @@ pub async fn rotate(
         None
     };
     let outcome = found.outcome(next, successor, now);
-    if let Rotation::Reused { session_id, .. } = &outcome {
-        sessions::revoke(pool, session_id, now, RevokeReason::RefreshReuse).await?;
+    if let Rotation::Reused {
+        session_id,
+        username,
+    } = &outcome
+    {
+        let mut tx = pool.begin().await.map_err(sql_error)?;
+        sessions::revoke(&mut *tx, session_id, now, RevokeReason::RefreshReuse).await?;
+        if let Some(event) = &next.on_reuse {
+            let event = event.clone().of_session(username, session_id);
+            audit::insert_all(&mut tx, &[event]).await?;
+        }
+        tx.commit().await.map_err(sql_error)?;
     }
     Ok(outcome)
 }

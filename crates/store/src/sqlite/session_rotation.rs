@@ -5,6 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use tessera_core::store::{NextRefresh, RevokeReason, Rotation, Unclaimed};
 use tessera_core::{Result, Timestamp};
 
+use super::audit;
 use super::sessions::{insert_refresh, revoke};
 use super::sql_error;
 
@@ -100,8 +101,15 @@ pub fn rotate(
         None
     };
     let outcome = found.outcome(next, successor, now);
-    if let Rotation::Reused { session_id, .. } = &outcome {
+    if let Rotation::Reused {
+        session_id,
+        username,
+    } = &outcome
+    {
         revoke(c, session_id, now, RevokeReason::RefreshReuse)?;
+        if let Some(event) = &next.on_reuse {
+            audit::insert_all(c, &[event.clone().of_session(username, session_id)])?;
+        }
     }
     Ok(outcome)
 }

@@ -8,7 +8,7 @@ use tessera_core::store::{AuditQuery, AuditRecord};
 use tessera_core::{Role, Store};
 
 use super::backends::TestDb;
-use super::support::{add_user, new_user, open_session, session, DAY, T0};
+use super::support::{add_user, new_user, next, open_session, session, token, DAY, T0};
 
 fn event(kind: AuditKind, at: i64) -> AuditEvent {
     AuditEvent::new(kind, at)
@@ -276,10 +276,7 @@ pub async fn a_refused_event_undoes_its_change(db: TestDb) {
         .await
         .is_err());
     assert_eq!(
-        store
-            .session_of_refresh(&super::support::token("s1"), T0)
-            .await
-            .unwrap(),
+        store.session_of_refresh(&token("s1"), T0).await.unwrap(),
         None
     );
     assert!(store
@@ -287,4 +284,31 @@ pub async fn a_refused_event_undoes_its_change(db: TestDb) {
         .await
         .is_err());
     assert!(read(&store, all()).await.is_empty());
+}
+
+pub async fn reuse_is_recorded_with_the_revocation_and_rotation_is_not(db: TestDb) {
+    let store = db.store();
+    add_user(&store, "anna").await;
+    open_session(&store, "s1", "anna", T0).await;
+    let rotate = |label: &str| {
+        let mut n = next(label, T0 + DAY);
+        n.on_reuse = Some(event(AuditKind::RefreshReuseDetected, T0 + 1).failed());
+        n
+    };
+    store
+        .rotate_refresh(&token("s1"), &rotate("s1-next"), T0 + 1)
+        .await
+        .unwrap();
+    assert!(
+        read(&store, all()).await.is_empty(),
+        "a rotation records nothing"
+    );
+    store
+        .rotate_refresh(&token("s1"), &rotate("s1-again"), T0 + 1)
+        .await
+        .unwrap();
+    let got = read(&store, all()).await;
+    assert_eq!(kinds(&got), ["refresh_reuse_detected"]);
+    assert_eq!(got[0].subject.as_deref(), Some("anna"));
+    assert_eq!(got[0].detail, r#"{"session_id":"s1"}"#);
 }

@@ -18,6 +18,7 @@ fn rules(successor: &str, now: Timestamp, session_ttl: i64, reuse_grace: i64) ->
         expires_at: now + DAY,
         session_ttl,
         reuse_grace,
+        on_reuse: None,
     }
 }
 

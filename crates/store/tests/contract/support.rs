@@ -78,6 +78,7 @@ pub fn next(label: &str, expires_at: Timestamp) -> NextRefresh {
         expires_at,
         session_ttl: DEFAULT_SESSION_TTL,
         reuse_grace: 0,
+        on_reuse: None,
     }
 }
 

@@ -19,6 +19,7 @@ pub mod scoped_secret;
 pub mod scopes;
 pub mod secret;
 pub mod settings;
+pub mod stats;
 pub mod store;
 pub mod text;
 pub mod token_kind;

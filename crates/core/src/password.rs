@@ -2,12 +2,14 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use tokio::sync::Semaphore;
 
 use crate::error::{Error, Result};
+use crate::stats::Histogram;
 use crate::workers::Workers;
 
 /// Argon2id cost parameters.
@@ -115,6 +117,48 @@ pub struct PasswordPool {
     dummy_hash: Arc<String>,
     /// Verifications started, for tests and metrics.
     verifications: Arc<AtomicU64>,
+    stats: Arc<PoolStats>,
+}
+
+/// The queue in front of the hashing threads, for the metrics.
+#[derive(Debug, Default)]
+pub struct PoolStats {
+    /// Callers admitted whose work has not started yet.
+    pub waiting: AtomicU64,
+    /// How long admitted work waited for a thread.
+    pub wait: Histogram,
+    /// Callers turned away because the queue was full.
+    pub turned_away: AtomicU64,
+}
+
+/// One caller in the queue: leaves it when its work starts (or is dropped unstarted).
+struct Queued {
+    stats: Arc<PoolStats>,
+    since: Instant,
+}
+
+impl Queued {
+    fn enter(stats: &Arc<PoolStats>) -> Self {
+        stats.waiting.fetch_add(1, Ordering::Relaxed);
+        // A duration measured for the metrics, not a time anything is decided by.
+        #[allow(clippy::disallowed_methods)]
+        let since = Instant::now();
+        Self {
+            stats: stats.clone(),
+            since,
+        }
+    }
+
+    /// The work starts: how long it waited is recorded.
+    fn start(self) {
+        self.stats.wait.observe(self.since.elapsed());
+    }
+}
+
+impl Drop for Queued {
+    fn drop(&mut self) {
+        self.stats.waiting.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl std::fmt::Debug for PasswordPool {
@@ -143,6 +187,7 @@ impl PasswordPool {
             queue,
             dummy_hash: Arc::new(dummy_hash),
             verifications: Arc::new(AtomicU64::new(0)),
+            stats: Arc::default(),
         })
     }
 
@@ -155,11 +200,23 @@ impl PasswordPool {
         self.verifications.load(Ordering::Relaxed)
     }
 
+    /// The queue's counts.
+    pub fn stats(&self) -> &PoolStats {
+        &self.stats
+    }
+
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
         let Ok(_permit) = self.admitted.try_acquire() else {
+            self.stats.turned_away.fetch_add(1, Ordering::Relaxed);
             return Err(Error::Unavailable("too many logins in progress".into()));
         };
-        self.threads.run(work).await
+        let queued = Queued::enter(&self.stats);
+        self.threads
+            .run(move || {
+                queued.start();
+                work()
+            })
+            .await
     }
 
     /// Hashes a password at the current parameters.
@@ -250,6 +307,8 @@ mod tests {
         }
         let refused = pool.run(|| ()).await;
         assert!(matches!(refused, Err(Error::Unavailable(_))), "{refused:?}");
+        assert_eq!(pool.stats().waiting.load(Ordering::Relaxed), 1, "one waits");
+        assert_eq!(pool.stats().turned_away.load(Ordering::Relaxed), 1);
         for release in releases {
             release.send(()).unwrap();
         }
@@ -257,6 +316,8 @@ mod tests {
             h.await.unwrap().unwrap();
         }
         assert!(pool.run(|| ()).await.is_ok());
+        assert_eq!(pool.stats().waiting.load(Ordering::Relaxed), 0);
+        assert_eq!(pool.stats().wait.snapshot().count, 3);
         assert!(pool.verify("pw".into(), None).await.is_ok_and(|v| !v.ok));
     }
 }

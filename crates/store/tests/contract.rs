@@ -98,6 +98,7 @@ macro_rules! contract_suite {
                 revoked_since_includes_its_bound,
                 revoke_user_sessions_returns_exactly_that_users_live_sessions,
                 purge_deletes_expired_and_long_revoked_sessions_only,
+                live_sessions_are_counted,
             }
             revocation_log {
                 every_revocation_is_logged_once_and_read_on_from_the_cursor,

@@ -12,6 +12,7 @@ use crate::jwt::{Claims, ACCESS_TYP, ACCESS_TYPE};
 use crate::password_policy::MAX_PASSWORD_BYTES;
 use crate::revocation_key::RevocationKey;
 use crate::secret::{new_secret, random_b64, REFRESH_PREFIX};
+use crate::stats::LoginResult;
 use crate::store::{NewSession, Unchanged};
 use crate::user::{normalise, Username};
 use crate::Timestamp;
@@ -54,6 +55,24 @@ impl Auth {
     /// checked. It is counted against its client when the user logged in from that client
     /// within `familiar_client_secs` (smart lockout), else against the account.
     pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        client_ip: IpAddr,
+    ) -> Result<LoginOutcome> {
+        let outcome = self.check_login(username, password, client_ip).await;
+        self.stats.logins.add(match &outcome {
+            Ok(_) => LoginResult::Success,
+            Err(Error::InvalidCredentials) => LoginResult::InvalidCredentials,
+            Err(Error::RateLimited { .. }) => LoginResult::RateLimited,
+            Err(Error::Unavailable(_)) => LoginResult::Unavailable,
+            Err(Error::Rejected(..) | Error::SessionLimit) => LoginResult::Refused,
+            Err(_) => LoginResult::Error,
+        });
+        outcome
+    }
+
+    async fn check_login(
         &self,
         username: &str,
         password: &str,

@@ -34,6 +34,8 @@ use crate::pii::PiiLog;
 use crate::revocation::RevocationSet;
 use crate::revocation_key::RevocationKey;
 use crate::settings::AuthSettings;
+use crate::stats::{AuthStats, OpTimings, Published, Received};
+use crate::store::decorated::{Decorated, Timed};
 use crate::store::Store;
 use crate::Timestamp;
 
@@ -54,7 +56,9 @@ use verified::VerifiedTokens;
 
 /// Everything the auth use cases need, built once at start-up and shared.
 pub struct Auth {
+    /// The store, each operation timed into `store_timings`.
     store: Arc<dyn Store>,
+    store_timings: Arc<OpTimings>,
     clock: Arc<dyn Clock>,
     passwords: PasswordPool,
     jwt: JwtCodec,
@@ -79,6 +83,8 @@ pub struct Auth {
     logins_in_flight: InFlight,
     /// How log lines name users (hashed unless `log_pii`).
     log: PiiLog,
+    /// Counts for the metrics.
+    stats: AuthStats,
 }
 
 impl Auth {
@@ -89,8 +95,11 @@ impl Auth {
         jwt: JwtCodec,
         settings: AuthSettings,
     ) -> Self {
+        let store_timings = Arc::new(OpTimings::default());
+        let store = Arc::new(Decorated::new(store, Timed(store_timings.clone())));
         Self {
             store,
+            store_timings,
             clock,
             passwords,
             jwt,
@@ -106,6 +115,7 @@ impl Auth {
             feed_live: AtomicBool::new(true),
             logins_in_flight: InFlight::default(),
             log: PiiLog::random(),
+            stats: AuthStats::default(),
         }
     }
 
@@ -144,6 +154,7 @@ impl Auth {
 
     /// A revocation another instance announced.
     pub fn apply_remote(&self, revoked: &Revocation) {
+        self.stats.received.add(Received::Feed);
         self.remember_revoked(&revoked.key, revoked.revoked_at);
     }
 
@@ -162,7 +173,12 @@ impl Auth {
                 key: key.clone(),
                 revoked_at: now,
             };
-            if let Err(e) = publisher.publish(&revoked).await {
+            let published = publisher.publish(&revoked).await;
+            self.stats.published.add(match published {
+                Ok(()) => Published::Ok,
+                Err(_) => Published::Failed,
+            });
+            if let Err(e) = published {
                 tracing::warn!(error = %e, "cannot publish a revocation; other instances will read it from the store");
             }
         }
@@ -171,6 +187,16 @@ impl Auth {
     /// A successful `kind` now, from the client of the request being handled (if any).
     pub(crate) fn event(&self, kind: AuditKind) -> AuditEvent {
         AuditEvent::new(kind, self.clock.now()).ip(crate::audit::client_ip())
+    }
+
+    /// What this service has counted, for the metrics.
+    pub fn stats(&self) -> &AuthStats {
+        &self.stats
+    }
+
+    /// How long each store operation took.
+    pub fn store_timings(&self) -> &OpTimings {
+        &self.store_timings
     }
 
     pub fn settings(&self) -> &AuthSettings {
@@ -238,6 +264,11 @@ impl Auth {
             tracing::info!(events, "audit events past their retention purged");
         }
         Ok(sessions + keys)
+    }
+
+    /// How many sessions are live now (a count in the store, for the metrics).
+    pub async fn count_live_sessions(&self) -> Result<u64> {
+        self.store.count_live_sessions(self.clock.now()).await
     }
 
     /// Number of revoked sessions validation currently checks against.

@@ -10,6 +10,7 @@ use crate::audit::AuditKind;
 use crate::error::{Error, Rejection, Result};
 use crate::revocation_key::RevocationKey;
 use crate::secret::{self, REFRESH_PREFIX};
+use crate::stats::RefreshResult;
 use crate::store::{NextRefresh, Rotation};
 use crate::token_kind::{classify, TokenKind};
 
@@ -28,6 +29,18 @@ impl std::fmt::Debug for Refreshed {
 impl Auth {
     /// Rotates a refresh token. Presenting one that was already used revokes its whole session.
     pub async fn refresh(&self, refresh_token: &str) -> Result<Refreshed> {
+        let rotated = self.rotate(refresh_token).await;
+        let outcome = match &rotated {
+            Ok((_, true)) => RefreshResult::Retried,
+            Ok(_) => RefreshResult::Rotated,
+            Err(e) => RefreshResult::of_error(e),
+        };
+        self.stats.session_refreshes.add(outcome);
+        rotated.map(|(pair, _)| pair)
+    }
+
+    /// The rotation, and whether it answered a retry within the reuse grace.
+    async fn rotate(&self, refresh_token: &str) -> Result<(Refreshed, bool)> {
         let wrong_kind = match classify(refresh_token) {
             kind if kind.is_jwt() => Some("an access token is not a refresh token"),
             TokenKind::Scoped => Some("a scoped token is not a refresh token"),
@@ -58,18 +71,18 @@ impl Auth {
                 now,
             )
             .await?;
-        let (session_id, username, issued_at) = match rotation {
+        let (session_id, username, issued_at, retried) = match rotation {
             Rotation::Rotated {
                 session_id,
                 username,
-            } => (session_id, username, now),
+            } => (session_id, username, now, false),
             Rotation::Retried {
                 session_id,
                 username,
                 issued_at,
             } => {
                 info!(username = %self.log.name(&username), "refresh retried within the reuse grace: the same pair again");
-                (session_id, username, issued_at)
+                (session_id, username, issued_at, true)
             }
             Rotation::Reused {
                 session_id,
@@ -95,10 +108,11 @@ impl Auth {
             return Err(Error::InvalidToken("account disabled".into()));
         }
         let access_token = self.sign_access(&username, &session_id, issued_at, next.jti);
-        Ok(Refreshed {
+        let pair = Refreshed {
             access_token,
             refresh_token: next.plain,
-        })
+        };
+        Ok((pair, retried))
     }
 
     /// The successor of a refresh token, derived from it under the signing key: the refresh

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use super::{token_cache, Auth};
 use crate::error::Result;
+use crate::stats::Received;
 use crate::store::LogCursor;
 use crate::Timestamp;
 
@@ -67,7 +68,13 @@ impl Auth {
             .store
             .read_revocation_log(from, self.clock.now())
             .await?;
-        let local_ms = sent_ms / 2 + self.clock.now_ms() / 2;
+        let read_ms = self.clock.now_ms();
+        let local_ms = sent_ms / 2 + read_ms / 2;
+        let took = u64::try_from(read_ms.saturating_sub(sent_ms)).unwrap_or(0);
+        self.stats.catchup_ms.store(took, Ordering::Relaxed);
+        self.stats
+            .catchup_at
+            .store(read_ms.div_euclid(1000), Ordering::Relaxed);
         let skew = read.db_now_ms.map_or(0, |db| db - local_ms);
         let previous = self.sync.skew_ms.swap(skew, Ordering::SeqCst);
         let beyond_leeway = |ms: i64| ms != UNMEASURED && ms.abs() > self.settings.leeway * 1000;
@@ -79,6 +86,7 @@ impl Auth {
             );
         }
         for entry in &read.entries {
+            self.stats.received.add(Received::CatchUp);
             self.remember_revoked(&entry.key, entry.revoked_at);
         }
         let next = if cursor != NOT_STARTED && read.next < cursor {

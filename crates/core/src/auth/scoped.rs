@@ -120,7 +120,7 @@ impl Auth {
         let hash = secret::hash(token);
         let now = self.clock.now();
         let cached = if self.feed_live() {
-            self.tokens.get(&hash, now)
+            self.stats.scoped_tokens.count(self.tokens.get(&hash, now))
         } else {
             None
         };

@@ -51,7 +51,11 @@ impl Auth {
             return Err(Error::InvalidToken(reason.into()));
         }
         let now = self.clock.now();
-        let claims = match self.verified.get(token, now) {
+        let claims = match self
+            .stats
+            .verified_tokens
+            .count(self.verified.get(token, now))
+        {
             Some(claims) => {
                 // Signature and fixed claims were verified; time moves on.
                 let c = &claims;
@@ -101,7 +105,7 @@ impl Auth {
     }
 
     pub(super) async fn profile(&self, username: &str, now: i64) -> Result<Profile> {
-        if let Some(p) = self.profiles.get(username, now) {
+        if let Some(p) = self.stats.profiles.count(self.profiles.get(username, now)) {
             return Ok(p);
         }
         let user = self

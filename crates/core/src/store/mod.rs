@@ -4,6 +4,7 @@
 
 mod apikeys;
 mod audit;
+pub mod decorated;
 mod lockout;
 mod revocations;
 mod scoped_tokens;

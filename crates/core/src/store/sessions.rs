@@ -233,4 +233,7 @@ pub trait SessionStore: Send + Sync {
     /// Deletes sessions whose refresh chain expired (`expires_at <= now`), and sessions revoked
     /// before `revoked_before`; returns how many sessions went.
     async fn purge(&self, now: Timestamp, revoked_before: Timestamp) -> Result<u64>;
+
+    /// How many sessions are live at `now` (neither revoked nor expired), for the metrics.
+    async fn count_live_sessions(&self, now: Timestamp) -> Result<u64>;
 }

@@ -11,7 +11,7 @@ use tessera_core::password::{HashParams, PasswordPool};
 use tessera_core::{Auth, AuthSettings, Clock, Error, LoginOutcome, ManualClock, Role, Timestamp};
 use tessera_store::SqliteStore;
 
-use crate::flaky::FlakyStore;
+use crate::flaky::{Flaky, FlakyStore};
 
 pub const T0: Timestamp = 1_700_000_000;
 pub const USER: &str = "anna";
@@ -45,7 +45,7 @@ impl World {
         let sqlite = SqliteStore::open(&dir.path().join("tessera.db"))
             .await
             .expect("open SQLite");
-        let store = Arc::new(FlakyStore::new(Arc::new(sqlite)));
+        let store = Arc::new(FlakyStore::new(Arc::new(sqlite), Flaky::default()));
         let clock = Arc::new(ManualClock::new(T0));
         let auth = auth_on(&store, &clock, &settings);
         auth.create_user(USER, "Anna", PASSWORD, Role::Reader, false)

@@ -268,4 +268,14 @@ impl SessionStore for PostgresStore {
     async fn purge(&self, now: Timestamp, revoked_before: Timestamp) -> Result<u64> {
         purge(&self.pool, now, revoked_before).await
     }
+    async fn count_live_sessions(&self, now: Timestamp) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > $1",
+        )
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(sql_error)?;
+        Ok(n as u64)
+    }
 }

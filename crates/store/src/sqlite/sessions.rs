@@ -120,6 +120,13 @@ pub fn is_revoked(c: &Connection, id: &str) -> Result<bool> {
     Ok(!matches!(revoked, Some(None)))
 }
 
+fn count_live(c: &Connection, now: Timestamp) -> Result<u64> {
+    c.prepare_cached("SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > ?1")
+        .and_then(|mut s| s.query_row([now], |r| r.get::<_, i64>(0)))
+        .map(|n| n as u64)
+        .map_err(sql_error)
+}
+
 pub fn purge(c: &Connection, now: Timestamp, revoked_before: Timestamp) -> Result<u64> {
     let n = exec(
         c,
@@ -233,5 +240,8 @@ impl SessionStore for SqliteStore {
         self.writer
             .write(move |c| purge(c, now, revoked_before))
             .await
+    }
+    async fn count_live_sessions(&self, now: Timestamp) -> Result<u64> {
+        self.readers.read(move |c| count_live(c, now)).await
     }
 }

@@ -195,3 +195,24 @@ pub async fn purge_deletes_expired_and_long_revoked_sessions_only(db: TestDb) {
 
     assert_eq!(store.purge(now, revoked_before).await.unwrap(), 0);
 }
+
+pub async fn live_sessions_are_counted(db: TestDb) {
+    let store = db.store();
+    add_user(&store, "alice").await;
+    add_user(&store, "bob").await;
+    let now = T0 + 100;
+    assert_eq!(store.count_live_sessions(now).await.unwrap(), 0);
+    open_session(&store, "a1", "alice", T0).await;
+    open_session(&store, "a2", "alice", T0).await;
+    open_session(&store, "b1", "bob", T0).await;
+    store
+        .create_session(&session("ended", "bob", T0, now), 0, Refuse)
+        .await
+        .unwrap();
+    store
+        .revoke_session("a2", now, RevokeReason::Logout)
+        .await
+        .unwrap();
+    assert_eq!(store.count_live_sessions(now).await.unwrap(), 2);
+    assert_eq!(store.count_live_sessions(T0 + DAY).await.unwrap(), 0);
+}

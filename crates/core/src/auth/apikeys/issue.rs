@@ -10,6 +10,7 @@ use crate::auth::{Auth, Validated};
 use crate::error::{Error, Rejection, Result};
 use crate::revocation_key::RevocationKey;
 use crate::secret::{self, new_secret, random_b64};
+use crate::stats::RefreshResult;
 use crate::store::{ApiKeyRotation, NewApiKey, NextApiKey};
 use crate::text::check_printable;
 use crate::token_kind::{classify, TokenKind};
@@ -146,6 +147,16 @@ impl Auth {
     /// the user within the rotation (no cached profile), so a disabled user, or one whose role
     /// may no longer hold API keys, gets no successor.
     pub async fn refresh_apikey(&self, refresh_token: &str) -> Result<IssuedApiKey> {
+        let rotated = self.rotate_apikey(refresh_token).await;
+        let outcome = match &rotated {
+            Ok(_) => RefreshResult::Rotated,
+            Err(e) => RefreshResult::of_error(e),
+        };
+        self.stats.apikey_refreshes.add(outcome);
+        rotated
+    }
+
+    async fn rotate_apikey(&self, refresh_token: &str) -> Result<IssuedApiKey> {
         match classify(refresh_token) {
             kind if kind.is_jwt() => {
                 return Err(Error::InvalidToken(

@@ -26,8 +26,12 @@ pub fn build(state: AppState, config: &Config, extra: Router<AppState>) -> Route
     // Each `Router::layer` call boxes every route once more, and a request pays for each box
     // (a clone and an allocation): these layers, which all keep the route's body types, go on
     // in one call.
-    let mut app = crate::routes::router()
-        .merge(extra)
+    let requests = state.metrics.requests.clone();
+    let mut routes = crate::routes::router().merge(extra);
+    if config.metrics_bind.is_none() {
+        routes = routes.merge(crate::metrics::routes());
+    }
+    let mut app = routes
         .fallback(not_found)
         .layer(
             ServiceBuilder::new()
@@ -49,7 +53,7 @@ pub fn build(state: AppState, config: &Config, extra: Router<AppState>) -> Route
                 .allow_headers([CONTENT_TYPE, axum::http::header::AUTHORIZATION]),
         );
     }
-    crate::request_trace::layer(app)
+    crate::request_trace::layer(app, requests)
 }
 
 /// `["*"]`: any origin, without credentials (tessera's credentials are bearer tokens, which a
@@ -70,7 +74,7 @@ pub fn with_json_errors<S: Clone + Send + Sync + 'static>(app: Router<S>) -> Rou
     app.layer(axum::middleware::map_response(json_errors))
 }
 
-async fn not_found() -> ApiError {
+pub(crate) async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "Not found")
 }
 

@@ -10,6 +10,7 @@ pub mod extract;
 pub mod feed;
 pub mod forwarded;
 pub mod keyfile;
+pub mod metrics;
 pub mod openapi;
 pub mod panics;
 pub mod plantdb;

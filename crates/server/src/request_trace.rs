@@ -6,8 +6,10 @@
 //! span names the method, the route template (never the raw URI: a query string such as
 //! `?username=` must not reach the log) and the id. When the answer's head is ready, a line
 //! at INFO under the target `tessera::access` gives its status and latency, inside that span:
-//! no token, no query string, no client address.
+//! no token, no query string, no client address. The same stack counts the request for the
+//! metrics.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{MatchedPath, Request};
@@ -17,6 +19,8 @@ use tower_http::request_id::PropagateRequestIdLayer;
 use tower_http::set_header::SetRequestHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
+
+use crate::metrics::{RecordLayer, Requests};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -79,8 +83,10 @@ fn access_line<B>(response: &Response<B>, latency: Duration, _span: &Span) {
     );
 }
 
-/// Wraps `app` (every route and the fallback) in the request-id and tracing layers.
-pub fn layer(app: Router) -> Router {
+/// Wraps `app` (every route and the fallback) in the request-id and tracing layers, and the
+/// count of requests for the metrics (in the same call: each `Router::layer` call costs every
+/// request another boxed clone).
+pub fn layer(app: Router, requests: Arc<Requests>) -> Router {
     // Outermost last: the id is kept or replaced, then the span opened; the answer gets the id
     // on the way out.
     app.layer(
@@ -91,7 +97,8 @@ pub fn layer(app: Router) -> Router {
                     .make_span_with(request_span)
                     .on_response(access_line),
             )
-            .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+            .layer(RecordLayer::new(requests)),
     )
 }
 

@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 use tracing::{info, warn};
 
 use crate::config::Config;
+use crate::metrics::Metrics;
 use crate::ratelimit::{FailureLimiter, Limits, RateLimiter};
 pub use crate::startup::build_auth;
 use crate::startup::{feed, seed_users};
@@ -22,6 +23,9 @@ use crate::tls::Certificate;
 
 /// How often the last uses of scoped tokens are written to the store, in one batch.
 const TOKEN_USES_FLUSH: Duration = Duration::from_secs(5);
+
+/// How often the live sessions are counted in the store, for the metrics.
+const LIVE_SESSIONS_COUNT: Duration = Duration::from_secs(15);
 
 /// How long a stopping server waits for its connections and background work.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -36,6 +40,8 @@ pub struct Server {
 /// A started server.
 pub struct Running {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served, when `metrics_bind` moved it off `addr`.
+    pub metrics_addr: Option<SocketAddr>,
     pub auth: Arc<Auth>,
     /// The first admin's password, when this start created it at random.
     pub initial_admin_password: Option<String>,
@@ -133,7 +139,10 @@ impl Server {
             let keys = config.client_keys();
             RateLimiter::new(key, per_minute, self.clock.clone(), keys, redis.clone())
         };
+        let metrics = Arc::new(Metrics::new(auth.clone()));
+        metrics.count_live_sessions().await;
         let state = AppState::new(Shared {
+            metrics: metrics.clone(),
             auth: auth.clone(),
             limits: Limits {
                 login: limiter("login", config.rate_login_per_minute),
@@ -147,8 +156,19 @@ impl Server {
             },
             trusted_proxies: config.trusted_proxies.clone(),
         });
+        let metrics_listener = match config.metrics_bind {
+            Some(at) => Some(
+                TcpListener::bind(at)
+                    .await
+                    .with_context(|| format!("cannot listen on {at} (metrics_bind)"))?,
+            ),
+            None => None,
+        };
+        let metrics_app = crate::metrics::app(state.clone());
         let app = crate::app::build(state, &config, extra);
         let addr = listener.local_addr()?;
+        let metrics_addr = metrics_listener.as_ref().map(TcpListener::local_addr);
+        let metrics_addr = metrics_addr.transpose()?;
         let (shutdown, stopped) = watch::channel(false);
         let stopped_feed = stopped.clone();
         let stopped_flush = stopped.clone();
@@ -200,13 +220,35 @@ impl Server {
                 }
             }
         }));
+        tasks.push(every(LIVE_SESSIONS_COUNT, stopped_feed.clone(), {
+            let metrics = metrics.clone();
+            move || {
+                let metrics = metrics.clone();
+                async move { metrics.count_live_sessions().await }
+            }
+        }));
+        if let Some(listener) = metrics_listener {
+            let (limits, stopped) = (config.connection_limits(), stopped_feed.clone());
+            tasks.push(crate::connections::serve(
+                listener,
+                metrics_app,
+                limits,
+                None,
+                stopped,
+                auth.pii_log().clone(),
+            ));
+        }
         tasks.extend(feed(&config).listen(auth.clone(), stopped_feed.clone()));
         if let Some(cert) = &tls {
             tasks.push(crate::tls_reload::watch(cert.clone(), stopped_feed));
         }
         info!(%addr, tls = tls.is_some(), "tessera listening");
+        if let Some(at) = metrics_addr {
+            info!(addr = %at, "metrics served at http://{at}{}", crate::metrics::PATH);
+        }
         Ok(Running {
             addr,
+            metrics_addr,
             auth,
             initial_admin_password,
             tls,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tessera_core::Auth;
 
 use crate::forwarded::ProxyNet;
+use crate::metrics::Metrics;
 use crate::ratelimit::Limits;
 
 /// The shared state behind one `Arc`: the router clones it for every request (and a `State`
@@ -18,6 +19,7 @@ pub struct Shared {
     pub limits: Limits,
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ProxyNet>,
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {

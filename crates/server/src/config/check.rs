@@ -109,6 +109,11 @@ impl Config {
         if self.tls_cert.is_some() != self.tls_key.is_some() {
             problems.push("tls_cert and tls_key go together: set both, or neither".into());
         }
+        if self.metrics_bind == Some(self.bind) && self.bind.port() != 0 {
+            problems.push(
+                "metrics_bind must differ from bind (unset it to serve /metrics on bind)".into(),
+            );
+        }
         if self.max_connections == 0 {
             problems.push("max_connections must be at least 1".into());
         }

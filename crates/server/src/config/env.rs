@@ -17,6 +17,7 @@ type Parse = fn(&str, &str) -> Result<Value, String>;
 /// Variable name, setting, and how the text becomes the setting's value.
 pub(super) const VARS: &[(&str, &str, Parse)] = &[
     ("TESSERA_BIND", "bind", one::<SocketAddr>),
+    ("TESSERA_METRICS_BIND", "metrics_bind", one::<SocketAddr>),
     ("TESSERA_DATA_DIR", "data_dir", one::<PathBuf>),
     ("TESSERA_ISSUER", "issuer", one::<String>),
     ("TESSERA_REDIS_PREFIX", "redis_prefix", one::<String>),

@@ -176,6 +176,7 @@ macro_rules! settings {
 
 settings!(
     bind,
+    metrics_bind,
     data_dir,
     database_url,
     redis_url,

@@ -39,6 +39,8 @@ pub use secret::{redact_url, Secret};
 #[derive(Clone)]
 pub struct Config {
     pub bind: SocketAddr,
+    /// Where `/metrics` is served instead of on `bind` (plain HTTP); unset: on `bind`.
+    pub metrics_bind: Option<SocketAddr>,
     pub data_dir: PathBuf,
     /// `sqlite://PATH` or a PostgreSQL URL; default: `tessera.db` in `data_dir`.
     pub database_url: Option<String>,
@@ -126,6 +128,7 @@ impl Default for Config {
         let apikeys = ApiKeySettings::default();
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 5000)),
+            metrics_bind: None,
             data_dir: PathBuf::from("tessera-data"),
             database_url: None,
             redis_url: None,

@@ -202,6 +202,7 @@ fn secrets_come_from_files_and_a_missing_file_is_named() {
 fn every_variable_reaches_a_setting_of_its_type() {
     let sample = |key: &str| match key {
         "bind" => "127.0.0.1:9",
+        "metrics_bind" => "127.0.0.1:10",
         "trusted_proxies" => "10.0.0.1",
         "cors_origins" => "https://app.example",
         "session_limit_policy" => "refuse",
@@ -216,6 +217,10 @@ fn every_variable_reaches_a_setting_of_its_type() {
         .collect();
     let cfg = load(None, &vars).unwrap();
     assert_eq!(cfg.bind, SocketAddr::from(([127, 0, 0, 1], 9)));
+    assert_eq!(
+        cfg.metrics_bind,
+        Some(SocketAddr::from(([127, 0, 0, 1], 10)))
+    );
     assert_eq!(cfg.data_dir, PathBuf::from("60"));
     assert_eq!(cfg.database_url.as_deref(), Some("60"));
     assert_eq!((cfg.session_timeout, cfg.refresh_timeout), (60, 7200));

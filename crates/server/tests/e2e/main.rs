@@ -12,6 +12,7 @@ mod failed_lookups;
 mod forwarded;
 mod limits;
 mod login;
+mod metrics;
 mod openapi;
 mod panics;
 mod password_policy;

@@ -259,14 +259,14 @@ def _():
 
 @check("main", "request_new_user(existing username) -> 409")
 def _():
-    expect_http_error(409, request_new_user, HOST, S["new_user"], "whatever-1", "Dup", port=PORT,
+    expect_http_error(409, request_new_user, HOST, S["new_user"], secrets.token_urlsafe(12), "Dup", port=PORT,
                       session_token=S["admin"]["access_token"])
 
 
 @check("main", "request_new_user(as guest) -> 403")
 def _():
     name = "compat-" + secrets.token_hex(4)
-    expect_http_error(403, request_new_user, HOST, name, "whatever-1", "Nope", port=PORT,
+    expect_http_error(403, request_new_user, HOST, name, secrets.token_urlsafe(12), "Nope", port=PORT,
                       session_token=S["guest"]["access_token"])
     expect(request_check_username(HOST, name, port=PORT) is False, "user was created by a reader")
 
@@ -398,7 +398,7 @@ def _():
 
 @check("expiry", "PlantDBClient.create_user(existing username) -> False")
 def _():
-    expect(S["client"].create_user(S["new_user"], "whatever-1", "Dup") is False, "returned True")
+    expect(S["client"].create_user(S["new_user"], secrets.token_urlsafe(12), "Dup") is False, "returned True")
 
 
 @check("expiry", "PlantDBClient.validate_token after expiry succeeds via automatic refresh")

@@ -31,6 +31,7 @@ pub async fn add_sessions(data_dir: &Path, n: usize) -> Result<Duration, String>
                 refresh_hash: new_secret(REFRESH_PREFIX).hash,
                 refresh_expires_at: now + 30 * 86_400,
                 requires: None,
+                client: Default::default(),
             })
             .collect();
         store

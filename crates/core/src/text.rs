@@ -24,9 +24,29 @@ pub fn check_printable(what: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// `value` without its forbidden characters, cut to at most `max_chars` characters: for text a
+/// client sends unasked (a user agent), kept for display rather than refused.
+pub fn printable_prefix(value: &str, max_chars: usize) -> String {
+    value
+        .chars()
+        .filter(|c| !is_forbidden(*c))
+        .take(max_chars)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_printable_prefix_drops_controls_and_keeps_at_most_the_cap() {
+        assert_eq!(
+            printable_prefix("curl/8.0\r\nX: 1\u{1b}[2J", 64),
+            "curl/8.0X: 1[2J"
+        );
+        assert_eq!(printable_prefix("Müller李雷", 7), "Müller李");
+        assert_eq!(printable_prefix("", 3), "");
+    }
 
     #[test]
     fn controls_separators_and_bidi_overrides_are_refused() {

@@ -26,6 +26,7 @@ mod contract {
     pub mod revocation_log;
     pub mod rotation;
     pub mod session_limit;
+    pub mod session_list;
     pub mod smart_lockout;
     pub mod sqlite_writer;
     pub mod stamps;
@@ -99,6 +100,10 @@ macro_rules! contract_suite {
                 revoke_user_sessions_returns_exactly_that_users_live_sessions,
                 purge_deletes_expired_and_long_revoked_sessions_only,
                 live_sessions_are_counted,
+            }
+            session_list {
+                live_sessions_are_listed_newest_first_with_their_latest_client,
+                revoke_others_keeps_one_session_and_records_its_event,
             }
             revocation_log {
                 every_revocation_is_logged_once_and_read_on_from_the_cursor,

@@ -6,7 +6,7 @@ mod client;
 mod kind;
 mod query;
 
-pub use client::{client_ip, from_client};
+pub use client::{client_ip, from_client, user_agent, with_user_agent};
 pub use kind::AuditKind;
 pub use query::{cursor, parse_query, QueryError, DEFAULT_LIMIT, MAX_LIMIT};
 

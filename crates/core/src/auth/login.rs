@@ -4,7 +4,7 @@ use std::net::IpAddr;
 
 use tracing::{info, warn};
 
-use super::{stamp, Auth};
+use super::{sessions, stamp, Auth};
 use crate::audit::{unknown_name, AuditEvent, AuditKind};
 use crate::client_key::ClientKey;
 use crate::error::{Error, Result};
@@ -13,7 +13,7 @@ use crate::password_policy::MAX_PASSWORD_BYTES;
 use crate::revocation_key::RevocationKey;
 use crate::secret::{new_secret, random_b64, REFRESH_PREFIX};
 use crate::stats::LoginResult;
-use crate::store::{NewSession, Unchanged};
+use crate::store::{NewSession, SessionClient, Unchanged};
 use crate::user::{normalise, Username};
 use crate::Timestamp;
 
@@ -181,7 +181,8 @@ impl Auth {
         let audit = AuditEvent::new(AuditKind::LoginSucceeded, now)
             .user(user.username.to_string())
             .ip(Some(client_ip));
-        self.open_session(&user.username, fullname, requires, now, audit)
+        let from = sessions::session_client(Some(client_ip));
+        self.open_session(&user.username, fullname, requires, now, audit, from)
             .await
             .map_err(stamp::login_refusal)
     }
@@ -193,6 +194,7 @@ impl Auth {
         requires: Unchanged,
         now: Timestamp,
         audit: AuditEvent,
+        client: SessionClient,
     ) -> Result<LoginOutcome> {
         let session_id = random_b64(16);
         let refresh = new_secret(REFRESH_PREFIX);
@@ -208,6 +210,7 @@ impl Auth {
                     refresh_expires_at: now
                         + self.settings.refresh_ttl.min(self.settings.session_ttl),
                     requires: Some(requires),
+                    client,
                 },
                 self.settings.max_sessions,
                 self.settings.session_limit_policy,

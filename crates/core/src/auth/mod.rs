@@ -13,6 +13,7 @@ mod resource_tokens;
 mod resources;
 mod revocation_sync;
 mod scoped;
+mod sessions;
 mod stamp;
 mod token_cache;
 mod token_uses;
@@ -45,6 +46,7 @@ pub use login::LoginOutcome;
 pub use personal::{CreatedToken, MAX_LIFETIME};
 pub use refresh::Refreshed;
 pub use scoped::{Identity, ScopedValidated};
+pub use sessions::MAX_USER_AGENT_CHARS;
 pub use tokens::Validated;
 
 use in_flight::InFlight;

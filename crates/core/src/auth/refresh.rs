@@ -67,6 +67,7 @@ impl Auth {
                     session_ttl: self.settings.session_ttl,
                     reuse_grace: self.settings.refresh_reuse_grace,
                     on_reuse: Some(self.event(AuditKind::RefreshReuseDetected).failed()),
+                    client: super::sessions::session_client(crate::audit::client_ip()),
                 },
                 now,
             )

@@ -23,7 +23,10 @@ pub use revocations::{
 pub use scoped_tokens::{
     NewResource, NewToken, Resource, ScopedTokenStore, TokenOwner, TokenRecord, TokenUse,
 };
-pub use sessions::{NewSession, NextRefresh, RevokeReason, Rotation, SessionStore, Unclaimed};
+pub use sessions::{
+    NewSession, NextRefresh, RevokeReason, Rotation, SessionClient, SessionRecord, SessionStore,
+    Unclaimed,
+};
 pub use users::{NewUser, Unchanged, UserChange, UserStore};
 
 /// Everything tessera stores: every part of the port, implemented by one backend.

@@ -8,6 +8,27 @@ use crate::settings::SessionLimitPolicy;
 use crate::user::Username;
 use crate::Timestamp;
 
+/// Where a refresh token is issued to: the client address and user agent of the login or
+/// refresh that asked for it (already made printable and capped), kept on the token's row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionClient {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A live session as its owner sees it in a list: `refreshed_at` and `client` are those of its
+/// newest refresh token (the login's, until it is refreshed). A session stored before clients
+/// were kept has none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub id: String,
+    pub username: String,
+    pub created_at: Timestamp,
+    pub refreshed_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub client: SessionClient,
+}
+
 /// A session to create, with its first refresh token.
 #[derive(Debug, Clone)]
 pub struct NewSession {
@@ -16,6 +37,8 @@ pub struct NewSession {
     pub created_at: Timestamp,
     pub refresh_hash: Vec<u8>,
     pub refresh_expires_at: Timestamp,
+    /// Who logged in from where, kept on the first refresh token.
+    pub client: SessionClient,
     /// Checked in the transaction that stores the session.
     pub requires: Option<super::Unchanged>,
 }
@@ -38,6 +61,8 @@ pub struct NextRefresh {
     /// Recorded, for the token's user and session, when the presentation is reuse, in the
     /// transaction that revokes the session (an ordinary rotation records nothing).
     pub on_reuse: Option<AuditEvent>,
+    /// Who refreshed from where, kept on the successor by the statement that inserts it.
+    pub client: SessionClient,
 }
 
 /// What presenting a refresh token for rotation did.
@@ -135,6 +160,8 @@ pub enum RevokeReason {
     SessionLimit,
     UserDisabled,
     PasswordChanged,
+    /// Ended by its owner or an admin from the session list.
+    Revoked,
 }
 
 impl RevokeReason {
@@ -145,6 +172,7 @@ impl RevokeReason {
             RevokeReason::SessionLimit => "session_limit",
             RevokeReason::UserDisabled => "user_disabled",
             RevokeReason::PasswordChanged => "password_changed",
+            RevokeReason::Revoked => "revoked",
         }
     }
 }
@@ -228,7 +256,23 @@ pub trait SessionStore: Send + Sync {
         reason: RevokeReason,
         audit: &[AuditEvent],
     ) -> Result<Vec<String>>;
+    /// Revokes every live session of a user but `keep`, returning their ids, appending
+    /// `audit` when it revoked any, in one transaction.
+    async fn revoke_other_sessions_audited(
+        &self,
+        username: &str,
+        keep: &str,
+        now: Timestamp,
+        reason: RevokeReason,
+        audit: &[AuditEvent],
+    ) -> Result<Vec<String>>;
     async fn is_session_revoked(&self, session_id: &str) -> Result<bool>;
+
+    /// A user's live sessions at `now` (neither revoked nor expired), newest first.
+    async fn list_sessions(&self, username: &str, now: Timestamp) -> Result<Vec<SessionRecord>>;
+    /// The live session with this id, if any.
+    async fn live_session(&self, session_id: &str, now: Timestamp)
+        -> Result<Option<SessionRecord>>;
 
     /// Deletes sessions whose refresh chain expired (`expires_at <= now`), and sessions revoked
     /// before `revoked_before`; returns how many sessions went.

@@ -34,8 +34,8 @@ pub async fn rotate(
             FROM claimed WHERE sessions.id = claimed.session_id
             RETURNING sessions.id, sessions.username, sessions.expires_at
          ), successor AS (
-            INSERT INTO refresh_tokens (hash, session_id, issued_at, expires_at)
-            SELECT $3, id, $2, expires_at FROM extended
+            INSERT INTO refresh_tokens (hash, session_id, issued_at, expires_at, ip, user_agent)
+            SELECT $3, id, $2, expires_at, $6, $7 FROM extended
          )
          SELECT id, username FROM extended",
     )
@@ -44,6 +44,8 @@ pub async fn rotate(
     .bind(&next.hash)
     .bind(next.expires_at)
     .bind(next.session_ttl)
+    .bind(&next.client.ip)
+    .bind(&next.client.user_agent)
     .fetch_optional(pool)
     .await
     .map_err(sql_error)?;

@@ -6,7 +6,9 @@ use async_trait::async_trait;
 use sqlx::{PgExecutor, PgPool};
 use tessera_core::audit::AuditEvent;
 use tessera_core::settings::SessionLimitPolicy;
-use tessera_core::store::{NewSession, NextRefresh, RevokeReason, Rotation, SessionStore};
+use tessera_core::store::{
+    NewSession, NextRefresh, RevokeReason, Rotation, SessionClient, SessionRecord, SessionStore,
+};
 use tessera_core::{Error, Result, Timestamp};
 
 use super::{audit, session_rotation, sql_error, users, PostgresStore};
@@ -21,14 +23,16 @@ async fn insert(c: impl PgExecutor<'_>, s: &NewSession) -> Result<()> {
             INSERT INTO sessions (id, username, created_at, expires_at) VALUES ($1, $2, $3, $4)
             RETURNING id
          )
-         INSERT INTO refresh_tokens (hash, session_id, issued_at, expires_at)
-         SELECT $5, id, $3, $4 FROM s",
+         INSERT INTO refresh_tokens (hash, session_id, issued_at, expires_at, ip, user_agent)
+         SELECT $5, id, $3, $4, $6, $7 FROM s",
     )
     .bind(&s.id)
     .bind(s.username.as_str())
     .bind(s.created_at)
     .bind(s.refresh_expires_at)
     .bind(&s.refresh_hash)
+    .bind(&s.client.ip)
+    .bind(&s.client.user_agent)
     .execute(c)
     .await
     .map_err(sql_error)?;
@@ -190,6 +194,88 @@ pub async fn revoke_user(
     Ok(ids)
 }
 
+/// Holds the user's row lock, as `revoke_user` does.
+pub async fn revoke_others(
+    pool: &PgPool,
+    username: &str,
+    keep: &str,
+    now: Timestamp,
+    reason: RevokeReason,
+    audit: &[AuditEvent],
+) -> Result<Vec<String>> {
+    let mut tx = pool.begin().await.map_err(sql_error)?;
+    lock_user(&mut *tx, username).await?;
+    let ids = sqlx::query_scalar(
+        "UPDATE sessions SET revoked_at = $2, revoke_reason = $3
+         WHERE username = $1 AND id <> $4 AND revoked_at IS NULL AND expires_at > $2
+         RETURNING id",
+    )
+    .bind(username)
+    .bind(now)
+    .bind(reason.as_str())
+    .bind(keep)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(sql_error)?;
+    audit::insert_if(&mut tx, !ids.is_empty(), audit).await?;
+    tx.commit().await.map_err(sql_error)?;
+    Ok(ids)
+}
+
+/// Each live session with its newest refresh token (an unused one first: a session has at
+/// most one), for `WHERE` to pick from.
+const LIVE_SESSIONS: &str = "SELECT s.id, s.username, s.created_at, r.issued_at, s.expires_at,
+            r.ip, r.user_agent
+     FROM sessions s JOIN refresh_tokens r ON r.hash = (
+         SELECT t.hash FROM refresh_tokens t WHERE t.session_id = s.id
+         ORDER BY t.used_at IS NULL DESC, t.issued_at DESC LIMIT 1)
+     WHERE s.revoked_at IS NULL AND s.expires_at > $2";
+
+type Listed = (
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+);
+
+fn session_record(
+    (id, username, created_at, refreshed_at, expires_at, ip, user_agent): Listed,
+) -> SessionRecord {
+    SessionRecord {
+        id,
+        username,
+        created_at,
+        refreshed_at,
+        expires_at,
+        client: SessionClient { ip, user_agent },
+    }
+}
+
+pub async fn list(pool: &PgPool, username: &str, now: Timestamp) -> Result<Vec<SessionRecord>> {
+    let rows: Vec<Listed> = sqlx::query_as(&format!(
+        "{LIVE_SESSIONS} AND s.username = $1 ORDER BY s.created_at DESC, s.seq DESC"
+    ))
+    .bind(username)
+    .bind(now)
+    .fetch_all(pool)
+    .await
+    .map_err(sql_error)?;
+    Ok(rows.into_iter().map(session_record).collect())
+}
+
+pub async fn live(pool: &PgPool, id: &str, now: Timestamp) -> Result<Option<SessionRecord>> {
+    let row: Option<Listed> = sqlx::query_as(&format!("{LIVE_SESSIONS} AND s.id = $1"))
+        .bind(id)
+        .bind(now)
+        .fetch_optional(pool)
+        .await
+        .map_err(sql_error)?;
+    Ok(row.map(session_record))
+}
+
 /// An unknown session counts as revoked.
 pub async fn is_revoked(pool: &PgPool, id: &str) -> Result<bool> {
     let revoked: Option<Option<i64>> =
@@ -262,8 +348,28 @@ impl SessionStore for PostgresStore {
     ) -> Result<Vec<String>> {
         revoke_user(&self.pool, username, now, reason, audit).await
     }
+    async fn revoke_other_sessions_audited(
+        &self,
+        username: &str,
+        keep: &str,
+        now: Timestamp,
+        reason: RevokeReason,
+        audit: &[AuditEvent],
+    ) -> Result<Vec<String>> {
+        revoke_others(&self.pool, username, keep, now, reason, audit).await
+    }
     async fn is_session_revoked(&self, session_id: &str) -> Result<bool> {
         is_revoked(&self.pool, session_id).await
+    }
+    async fn list_sessions(&self, username: &str, now: Timestamp) -> Result<Vec<SessionRecord>> {
+        list(&self.pool, username, now).await
+    }
+    async fn live_session(
+        &self,
+        session_id: &str,
+        now: Timestamp,
+    ) -> Result<Option<SessionRecord>> {
+        live(&self.pool, session_id, now).await
     }
     async fn purge(&self, now: Timestamp, revoked_before: Timestamp) -> Result<u64> {
         purge(&self.pool, now, revoked_before).await

@@ -53,7 +53,7 @@ pub fn rotate(
                 )
             })
             .map_err(sql_error)?;
-        insert_refresh(c, &next.hash, &session_id, now, expires_at)?;
+        insert_refresh(c, &next.hash, &session_id, (now, expires_at), &next.client)?;
         return Ok(Rotation::Rotated {
             session_id,
             username,

@@ -5,7 +5,9 @@ use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension};
 use tessera_core::audit::AuditEvent;
 use tessera_core::settings::SessionLimitPolicy;
-use tessera_core::store::{NewSession, NextRefresh, RevokeReason, Rotation, SessionStore};
+use tessera_core::store::{
+    NewSession, NextRefresh, RevokeReason, Rotation, SessionClient, SessionRecord, SessionStore,
+};
 use tessera_core::{Error, Result, Timestamp};
 
 use super::helpers::{exec, hash_exists, strings};
@@ -27,24 +29,73 @@ pub fn insert(c: &Connection, s: &NewSession) -> Result<()> {
         c,
         &s.refresh_hash,
         &s.id,
-        s.created_at,
-        s.refresh_expires_at,
+        (s.created_at, s.refresh_expires_at),
+        &s.client,
     )
 }
 
+/// Inserts a refresh token issued at `times.0`, expiring at `times.1`, to `client`.
 pub(super) fn insert_refresh(
     c: &Connection,
     hash: &[u8],
     session_id: &str,
-    now: Timestamp,
-    expires_at: Timestamp,
+    (now, expires_at): (Timestamp, Timestamp),
+    client: &SessionClient,
 ) -> Result<()> {
     exec(
         c,
-        "INSERT INTO refresh_tokens (hash, session_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-        params![hash, session_id, now, expires_at],
+        "INSERT INTO refresh_tokens (hash, session_id, issued_at, expires_at, ip, user_agent)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            hash,
+            session_id,
+            now,
+            expires_at,
+            client.ip,
+            client.user_agent
+        ],
     )?;
     Ok(())
+}
+
+/// Each live session with its newest refresh token (an unused one first: a session has at
+/// most one), for `WHERE` to pick from.
+const LIVE_SESSIONS: &str = "SELECT s.id, s.username, s.created_at, r.issued_at, s.expires_at,
+            r.ip, r.user_agent
+     FROM sessions s JOIN refresh_tokens r ON r.hash = (
+         SELECT t.hash FROM refresh_tokens t WHERE t.session_id = s.id
+         ORDER BY t.used_at IS NULL DESC, t.issued_at DESC LIMIT 1)
+     WHERE s.revoked_at IS NULL AND s.expires_at > ?2";
+
+fn session_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRecord> {
+    Ok(SessionRecord {
+        id: r.get(0)?,
+        username: r.get(1)?,
+        created_at: r.get(2)?,
+        refreshed_at: r.get(3)?,
+        expires_at: r.get(4)?,
+        client: SessionClient {
+            ip: r.get(5)?,
+            user_agent: r.get(6)?,
+        },
+    })
+}
+
+pub fn list(c: &Connection, username: &str, now: Timestamp) -> Result<Vec<SessionRecord>> {
+    c.prepare_cached(&format!(
+        "{LIVE_SESSIONS} AND s.username = ?1 ORDER BY s.created_at DESC, s.rowid DESC"
+    ))
+    .and_then(|mut s| {
+        s.query_map(params![username, now], session_record)?
+            .collect()
+    })
+    .map_err(sql_error)
+}
+
+pub fn live(c: &Connection, id: &str, now: Timestamp) -> Result<Option<SessionRecord>> {
+    c.prepare_cached(&format!("{LIVE_SESSIONS} AND s.id = ?1"))
+        .and_then(|mut s| s.query_row(params![id, now], session_record).optional())
+        .map_err(sql_error)
 }
 
 pub fn create(
@@ -109,6 +160,21 @@ pub fn revoke_user(
         "UPDATE sessions SET revoked_at = ?2, revoke_reason = ?3
          WHERE username = ?1 AND revoked_at IS NULL AND expires_at > ?2 RETURNING id",
         params![username, now, reason.as_str()],
+    )
+}
+
+pub fn revoke_others(
+    c: &Connection,
+    username: &str,
+    keep: &str,
+    now: Timestamp,
+    reason: RevokeReason,
+) -> Result<Vec<String>> {
+    strings(
+        c,
+        "UPDATE sessions SET revoked_at = ?2, revoke_reason = ?3
+         WHERE username = ?1 AND id <> ?4 AND revoked_at IS NULL AND expires_at > ?2 RETURNING id",
+        params![username, now, reason.as_str(), keep],
     )
 }
 
@@ -232,9 +298,38 @@ impl SessionStore for SqliteStore {
             })
             .await
     }
+    async fn revoke_other_sessions_audited(
+        &self,
+        username: &str,
+        keep: &str,
+        now: Timestamp,
+        reason: RevokeReason,
+        audit: &[AuditEvent],
+    ) -> Result<Vec<String>> {
+        let (username, keep, audit) = (username.to_string(), keep.to_string(), audit.to_vec());
+        self.writer
+            .write(move |c| {
+                let revoked = revoke_others(c, &username, &keep, now, reason)?;
+                audit::insert_if(c, !revoked.is_empty(), &audit)?;
+                Ok(revoked)
+            })
+            .await
+    }
     async fn is_session_revoked(&self, session_id: &str) -> Result<bool> {
         let id = session_id.to_string();
         self.readers.read(move |c| is_revoked(c, &id)).await
+    }
+    async fn list_sessions(&self, username: &str, now: Timestamp) -> Result<Vec<SessionRecord>> {
+        let username = username.to_string();
+        self.readers.read(move |c| list(c, &username, now)).await
+    }
+    async fn live_session(
+        &self,
+        session_id: &str,
+        now: Timestamp,
+    ) -> Result<Option<SessionRecord>> {
+        let id = session_id.to_string();
+        self.readers.read(move |c| live(c, &id, now)).await
     }
     async fn purge(&self, now: Timestamp, revoked_before: Timestamp) -> Result<u64> {
         self.writer

@@ -19,6 +19,7 @@ fn rules(successor: &str, now: Timestamp, session_ttl: i64, reuse_grace: i64) ->
         session_ttl,
         reuse_grace,
         on_reuse: None,
+        client: Default::default(),
     }
 }
 

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use tessera_core::settings::{SessionLimitPolicy, DEFAULT_SESSION_TTL};
-use tessera_core::store::{NewSession, NewUser, NextRefresh};
+use tessera_core::store::{NewSession, NewUser, NextRefresh, SessionClient};
 use tessera_core::store::{NewToken, TokenOwner};
 use tessera_core::{Role, Store, Timestamp, User, Username};
 
@@ -55,6 +55,7 @@ pub fn session(id: &str, user: &str, created_at: Timestamp, expires_at: Timestam
         refresh_hash: token(id),
         refresh_expires_at: expires_at,
         requires: None,
+        client: SessionClient::default(),
     }
 }
 
@@ -79,6 +80,7 @@ pub fn next(label: &str, expires_at: Timestamp) -> NextRefresh {
         session_ttl: DEFAULT_SESSION_TTL,
         reuse_grace: 0,
         on_reuse: None,
+        client: SessionClient::default(),
     }
 }
 

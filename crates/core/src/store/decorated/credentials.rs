@@ -10,7 +10,7 @@ use crate::store::{
     ApiKeyRecord, ApiKeyRevokeReason, ApiKeyRotation, ApiKeyStore, LogCursor, LogRead, NewApiKey,
     NewResource, NewSession, NewToken, NextApiKey, NextRefresh, Resource, RevocationLog,
     RevokeReason, RevokedApiKey, RevokedSession, RevokedToken, Rotation, ScopedTokenStore,
-    SessionStore, TokenOwner, TokenRecord, TokenUse,
+    SessionRecord, SessionStore, TokenOwner, TokenRecord, TokenUse,
 };
 use crate::Timestamp;
 
@@ -60,8 +60,31 @@ impl<A: Around> SessionStore for Decorated<A> {
             self.revoke_user_sessions_audited(username, now, reason, audit) as revoke_user_sessions
         )
     }
+    async fn revoke_other_sessions_audited(
+        &self,
+        username: &str,
+        keep: &str,
+        now: Timestamp,
+        reason: RevokeReason,
+        audit: &[AuditEvent],
+    ) -> Result<Vec<String>> {
+        call!(
+            self.revoke_other_sessions_audited(username, keep, now, reason, audit)
+                as revoke_other_sessions
+        )
+    }
     async fn is_session_revoked(&self, session_id: &str) -> Result<bool> {
         call!(self.is_session_revoked(session_id))
+    }
+    async fn list_sessions(&self, username: &str, now: Timestamp) -> Result<Vec<SessionRecord>> {
+        call!(self.list_sessions(username, now))
+    }
+    async fn live_session(
+        &self,
+        session_id: &str,
+        now: Timestamp,
+    ) -> Result<Option<SessionRecord>> {
+        call!(self.live_session(session_id, now))
     }
     async fn purge(&self, now: Timestamp, revoked_before: Timestamp) -> Result<u64> {
         call!(self.purge(now, revoked_before))

@@ -186,6 +186,7 @@ pub struct HealthResponse {
 }
 
 pub mod apikeys;
+pub mod sessions;
 
 #[cfg(test)]
 mod tests {

@@ -17,6 +17,7 @@ mod path;
 mod resources;
 mod send;
 mod session;
+mod sessions;
 mod tokens;
 
 use reqwest::Method;

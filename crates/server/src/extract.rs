@@ -4,7 +4,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
@@ -58,6 +58,20 @@ impl FromRequestParts<AppState> for AuthUser {
         let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
         let token = token.ok_or(Error::MissingCredential("missing token"))?;
         Ok(AuthUser(state.auth.validate_access(&token).await?))
+    }
+}
+
+/// The request's `User-Agent`, as sent (bytes that are not UTF-8 replaced); `None` without one.
+/// The domain makes it printable and caps it before keeping it.
+pub struct UserAgent(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for UserAgent {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(UserAgent(parts.headers.get(USER_AGENT).map(|v| {
+            String::from_utf8_lossy(v.as_bytes()).into_owned()
+        })))
     }
 }
 

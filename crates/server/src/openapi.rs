@@ -37,6 +37,7 @@ pub const BARE_TOKEN: &str = "bare_token";
     modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "PlantDB-compatible sessions: login, refresh, validation, logout"),
+        (name = "sessions", description = "A user's live sessions: list them, end one, end the others or all"),
         (name = "apikeys", description = "No-session API keys for a backend service"),
         (name = "tokens", description = "Personal tokens (PlantDB's API tokens)"),
         (name = "resources", description = "Resources, their maintainers and their tokens"),

@@ -13,9 +13,9 @@ use tessera_core::user::normalise;
 use tessera_core::{prefixed_kind, Error, TokenKind};
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{AuthUser, Bearer, ClientIp, JsonObject};
+use crate::extract::{AuthUser, Bearer, ClientIp, JsonObject, UserAgent};
 use crate::state::AppState;
-use tessera_core::audit::from_client;
+use tessera_core::audit::{from_client, with_user_agent};
 
 fn present(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.trim().is_empty())
@@ -65,6 +65,7 @@ pub async fn check_username(
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    UserAgent(user_agent): UserAgent,
     body: Result<JsonObject<LoginRequest>, ApiError>,
 ) -> ApiResult<Json<LoginResponse>> {
     state.limits.login.check(ip).await?;
@@ -75,9 +76,7 @@ pub async fn login(
     ) else {
         return Err(ApiError::bad_request("Missing username or password").with_authenticated(false));
     };
-    let outcome = state
-        .auth
-        .login(&username, &password, ip)
+    let outcome = with_user_agent(user_agent, state.auth.login(&username, &password, ip))
         .await
         .map_err(|e| ApiError::from(e).with_authenticated(false))?;
     Ok(Json(LoginResponse {
@@ -253,6 +252,7 @@ pub async fn validate(
 pub async fn refresh(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    UserAgent(user_agent): UserAgent,
     body: Result<JsonObject<RefreshRequest>, ApiError>,
 ) -> ApiResult<Json<RefreshResponse>> {
     let JsonObject(req) = body?;
@@ -260,7 +260,8 @@ pub async fn refresh(
     let token = present(req.refresh_token)
         .ok_or(Error::MissingCredential("missing refresh_token"))
         .map_err(prefixed)?;
-    let lookup = from_client(ip, state.auth.refresh(token.trim()));
+    let rotation = with_user_agent(user_agent, state.auth.refresh(token.trim()));
+    let lookup = from_client(ip, rotation);
     let pair = state
         .limits
         .failed_lookups

@@ -12,6 +12,7 @@ mod auth;
 mod health;
 mod resource_tokens;
 mod resources;
+mod sessions;
 mod tokens;
 
 use axum::Router;
@@ -39,6 +40,11 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(apikeys::refresh))
         .routes(routes!(apikeys::revoke_all))
         .routes(routes!(apikeys::revoke))
+        .routes(routes!(sessions::list))
+        .routes(routes!(sessions::revoke))
+        .routes(routes!(sessions::revoke_others))
+        .routes(routes!(sessions::list_of_user))
+        .routes(routes!(sessions::revoke_all_of_user))
         .routes(routes!(tokens::create_api_token))
         .routes(routes!(tokens::list))
         .routes(routes!(tokens::revoke))

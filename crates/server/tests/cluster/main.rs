@@ -9,6 +9,7 @@ mod options;
 mod outage;
 mod proxy;
 mod scoped;
+mod sessions;
 mod sharing;
 #[path = "../support/mod.rs"]
 mod support;

@@ -29,6 +29,7 @@ mod scoped_resources;
 mod scoped_rights;
 mod scoped_support;
 mod scoped_user_changes;
+mod sessions;
 mod shapes;
 mod slow_clients;
 mod start_checks;

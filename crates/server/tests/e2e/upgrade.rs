@@ -74,11 +74,18 @@ async fn check(fixture: &Path) {
             refresh_token: text(&facts, "/alice/refresh_token"),
         }))
         .await;
+    // It is listed without the client it was opened from (not kept then) until it refreshes.
+    let before = alice.list_sessions().await.unwrap().sessions;
+    let old = before.iter().find(|s| s.current).expect("listed");
+    assert_eq!((&old.ip, &old.user_agent), (&None, &None), "{version}");
     alice
         .refresh()
         .await
         .unwrap_or_else(|e| panic!("{version}: refresh: {e}"));
     assert_eq!(alice.validate().await.unwrap().user.username, "alice");
+    let after = alice.list_sessions().await.unwrap().sessions;
+    let now = after.iter().find(|s| s.current).expect("listed");
+    assert_eq!(now.ip.as_deref(), Some("127.0.0.1"), "{version}");
 
     // The API key verifies for its audience and subject, is listed, and refreshes.
     let verify = VerifyApiKeyRequest {

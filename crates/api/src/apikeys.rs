@@ -9,8 +9,10 @@ use crate::UserInfo;
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreateApiKeyRequest {
     #[serde(default)]
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 256)]
     pub audience: Option<String>,
     #[serde(default)]
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 256)]
     pub subject: Option<String>,
     #[serde(default)]
     #[schema(schema_with = crate::schema::string_or_number)]
@@ -49,14 +51,38 @@ impl std::fmt::Debug for ApiKeyResponse {
     }
 }
 
+/// `POST /auth/apikeys/refresh`: unlike a session's refresh (PlantDB's, which answers 401 to
+/// `{}`), a body without `refresh_token` is refused as incomplete (400). Its `Debug` hides the
+/// token.
+#[derive(Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ApiKeyRefreshRequest {
+    #[serde(default)]
+    #[schema(required = true, value_type = String)]
+    pub refresh_token: Option<String>,
+}
+
+impl std::fmt::Debug for ApiKeyRefreshRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiKeyRefreshRequest")
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
 /// `POST /auth/apikeys/verify`, sent by the audience service. Its `Debug` hides the key.
 #[derive(Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct VerifyApiKeyRequest {
     #[serde(default)]
+    #[schema(required = true, value_type = String)]
     pub apikey: Option<String>,
     #[serde(default)]
+    #[schema(required = true, value_type = String)]
     pub audience: Option<String>,
     #[serde(default)]
+    #[schema(required = true, value_type = String)]
     pub subject: Option<String>,
     /// Where the key was presented from.
     #[serde(default)]

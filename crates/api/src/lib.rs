@@ -48,8 +48,10 @@ pub struct UsernameCheck {
 #[derive(Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
     #[serde(default)]
+    #[schema(required = true, value_type = String)]
     pub username: Option<String>,
     #[serde(default)]
+    #[schema(required = true, value_type = String)]
     pub password: Option<String>,
 }
 
@@ -66,10 +68,13 @@ pub struct LoginResponse {
 #[derive(Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RegisterRequest {
     #[serde(default)]
+    #[schema(required = true, value_type = String, pattern = "^[A-Za-z0-9._@-]{1,64}$")]
     pub username: Option<String>,
     #[serde(default)]
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 200)]
     pub fullname: Option<String>,
     #[serde(default)]
+    #[schema(required = true, value_type = String)]
     pub password: Option<String>,
 }
 
@@ -100,7 +105,7 @@ impl std::fmt::Debug for RegisterRequest {
     }
 }
 
-/// `POST /auth/token/refresh` (and `/auth/apikeys/refresh`). Its `Debug` hides the token.
+/// `POST /auth/token/refresh`. Its `Debug` hides the token.
 #[derive(Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RefreshRequest {
     #[serde(default)]

@@ -12,10 +12,10 @@ use serde_json::Value;
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreateApiTokenRequest {
     #[serde(default)]
-    #[schema(schema_with = crate::schema::datasets)]
+    #[schema(required = true, schema_with = crate::schema::datasets)]
     pub datasets: Option<Value>,
     #[serde(default)]
-    #[schema(schema_with = crate::schema::seconds)]
+    #[schema(required = true, schema_with = crate::schema::seconds)]
     pub token_exp: Option<Value>,
     #[serde(default)]
     pub description: Option<String>,
@@ -68,6 +68,7 @@ pub struct TokenList {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreateResourceRequest {
     #[serde(default)]
+    #[schema(required = true, value_type = String, pattern = "^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$")]
     pub name: Option<String>,
     #[serde(default)]
     pub maintainers: Option<Vec<String>>,
@@ -96,6 +97,7 @@ pub struct ResourceList {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MaintainerRequest {
     #[serde(default)]
+    #[schema(required = true, value_type = String, pattern = "^[A-Za-z0-9._@-]{1,64}$")]
     pub username: Option<String>,
 }
 
@@ -103,9 +105,10 @@ pub struct MaintainerRequest {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreateResourceTokenRequest {
     #[serde(default)]
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 200)]
     pub description: Option<String>,
     #[serde(default)]
-    #[schema(schema_with = crate::schema::permissions)]
+    #[schema(required = true, schema_with = crate::schema::permissions)]
     pub scopes: Option<Value>,
     /// Seconds above 0; absent or `null`: until revoked.
     #[serde(default)]
@@ -167,5 +170,6 @@ mod tests {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DescriptionRequest {
     #[serde(default)]
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 200)]
     pub description: Option<String>,
 }

@@ -4,10 +4,10 @@
 use reqwest::Method;
 use tessera_api::apikeys::RevokeAllApiKeysRequest;
 use tessera_api::apikeys::{
-    ApiKeyList, ApiKeyResponse, CreateApiKeyRequest, RevokeAllApiKeysResponse, VerifyApiKeyRequest,
-    VerifyApiKeyResponse,
+    ApiKeyList, ApiKeyRefreshRequest, ApiKeyResponse, CreateApiKeyRequest,
+    RevokeAllApiKeysResponse, VerifyApiKeyRequest, VerifyApiKeyResponse,
 };
-use tessera_api::{MessageResponse, RefreshRequest};
+use tessera_api::MessageResponse;
 
 use crate::path::segment;
 use crate::send::json as body;
@@ -39,7 +39,7 @@ impl Client {
 
     /// Spends an API-key refresh token for a new key and refresh token (needs no session).
     pub async fn refresh_apikey(&self, refresh_token: &str) -> Result<ApiKeyResponse, ClientError> {
-        let request = body(&RefreshRequest {
+        let request = body(&ApiKeyRefreshRequest {
             refresh_token: Some(refresh_token.to_string()),
         })?;
         self.send(Method::POST, "/auth/apikeys/refresh", None, Some(&request))

@@ -7,10 +7,10 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::Value;
 use tessera_api::apikeys::{
-    ApiKeyInfo, ApiKeyList, ApiKeyResponse, CreateApiKeyRequest, RevokeAllApiKeysRequest,
-    RevokeAllApiKeysResponse, VerifyApiKeyRequest, VerifyApiKeyResponse,
+    ApiKeyInfo, ApiKeyList, ApiKeyRefreshRequest, ApiKeyResponse, CreateApiKeyRequest,
+    RevokeAllApiKeysRequest, RevokeAllApiKeysResponse, VerifyApiKeyRequest, VerifyApiKeyResponse,
 };
-use tessera_api::{MessageResponse, RefreshRequest, UserInfo};
+use tessera_api::{MessageResponse, UserInfo};
 use tessera_core::auth::apikeys::{ApiKeyCheck, ApiKeyRequest, IssuedApiKey};
 use tessera_core::iso8601;
 use tessera_core::Error;
@@ -159,7 +159,7 @@ pub async fn verify(
     path = "/api/v1/auth/apikeys/refresh",
     operation_id = "refresh_apikey",
     tag = "apikeys",
-    request_body = RefreshRequest,
+    request_body = ApiKeyRefreshRequest,
     responses(
         (status = 200, description = "A new key and refresh token with the same bindings", body = ApiKeyResponse),
         (status = 400, description = "`bad_request`: no `refresh_token`"),
@@ -171,7 +171,7 @@ pub async fn verify(
 pub async fn refresh(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    body: Result<JsonObject<RefreshRequest>, ApiError>,
+    body: Result<JsonObject<ApiKeyRefreshRequest>, ApiError>,
 ) -> ApiResult<Json<ApiKeyResponse>> {
     let JsonObject(req) = body?;
     let token = required(req.refresh_token, "refresh_token")?;

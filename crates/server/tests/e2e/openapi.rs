@@ -143,3 +143,61 @@ fn no_json_route_is_added_beside_the_documented_registration() {
         "JSON routes added outside routes::api (see \"How to add a route\" there): {offenders:?}"
     );
 }
+
+/// The request body schema of an operation, with a `$ref` resolved.
+fn body_schema<'a>(doc: &'a Value, op: &'a Value) -> Option<&'a Value> {
+    let mut schema = op["requestBody"]["content"]["application/json"].get("schema")?;
+    if let Some(one_of) = schema.get("oneOf") {
+        schema = one_of
+            .as_array()?
+            .iter()
+            .find(|s| s.get("$ref").is_some())?;
+    }
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => doc.pointer(&r.replace("#/", "/")),
+        None => Some(schema),
+    }
+}
+
+/// Where the server refuses an empty object as incomplete (400 `bad_request`), the document says
+/// which fields the body needs: a client generated from it, or a fuzzer, sends them.
+#[tokio::test]
+async fn a_body_the_server_refuses_when_empty_lists_its_required_fields() {
+    let s = TestServer::start().await;
+    let admin = s.admin().await;
+    let token = admin.tokens().await.unwrap().access_token;
+    // The placeholder every path parameter gets names a resource that exists.
+    let made = s
+        .post(
+            "/resources",
+            Some(&token),
+            Some(serde_json::json!({"name": "x1", "maintainers": ["admin"]})),
+        )
+        .await;
+    assert_eq!(made.0, 201, "{}", made.1);
+    let doc = serde_json::to_value(tessera_server::openapi::document()).unwrap();
+    let mut checked = 0;
+    for (path, method) in operations(&doc) {
+        let op = &doc["paths"][&path][&method];
+        let Some(schema) = body_schema(&doc, op) else {
+            continue;
+        };
+        let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let url = format!("{}{}", s.url, concrete(&path));
+        let got =
+            crate::common::http::send(m, &url, Some(&token), Some(&serde_json::json!({}))).await;
+        if got.0 == 400 && got.1["code"] == "bad_request" {
+            checked += 1;
+            let required = schema["required"].as_array().map_or(0, Vec::len);
+            assert!(
+                required > 0,
+                "{method} {path} refuses {{}} ({}) but its body schema requires nothing",
+                got.1
+            );
+        }
+    }
+    assert!(
+        checked >= 8,
+        "only {checked} operations refused an empty body"
+    );
+}

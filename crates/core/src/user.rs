@@ -146,6 +146,9 @@ pub struct User {
     pub created_at: Timestamp,
     /// Changes with the password, the role and the disabled flag (see `store::Unchanged`).
     pub security_stamp: i64,
+    /// Set by an admin's reset: until the user changes their password, their sessions may do
+    /// nothing else.
+    pub must_change_password: bool,
 }
 
 impl std::fmt::Debug for User {

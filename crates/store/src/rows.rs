@@ -10,7 +10,7 @@ use tessera_core::{Error, Result, Role, User, Username};
 
 pub(crate) const USER_COLUMNS: &str =
     "username, fullname, password_hash, role, disabled, failed_logins, locked_until, created_at, \
-     security_stamp";
+     security_stamp, must_change_password";
 
 pub(crate) const TOKEN_COLUMNS: &str = "id, owner, resource, description, scopes, created_by, \
                                         created_at, expires_at, revoked_at, last_used_at, \
@@ -31,6 +31,7 @@ pub(crate) struct UserRow {
     pub locked_until: Option<i64>,
     pub created_at: i64,
     pub security_stamp: i64,
+    pub must_change_password: bool,
 }
 
 impl UserRow {
@@ -49,6 +50,7 @@ impl UserRow {
             locked_until: self.locked_until,
             created_at: self.created_at,
             security_stamp: self.security_stamp,
+            must_change_password: self.must_change_password,
         })
     }
 }

@@ -15,6 +15,7 @@ mod contract {
     pub mod instances;
     pub mod lockout;
     pub mod migrations;
+    pub mod passwords;
     pub mod persistence;
     pub mod pg_migrations;
     pub mod pg_schema;
@@ -167,6 +168,11 @@ macro_rules! contract_suite {
                 an_api_key_is_stored_only_while_its_user_and_session_are_unchanged,
                 a_personal_token_is_stored_only_while_its_user_and_session_are_unchanged,
                 no_key_survives_a_reset_it_raced,
+            }
+            passwords {
+                a_change_ends_all_but_the_kept_session_and_every_key,
+                a_reset_ends_every_session_sets_the_flag_and_tokens_end_when_asked,
+                a_change_that_no_longer_holds_changes_nothing,
             }
             user_changes {
                 role_changes_are_read_back_since_with_the_latest_time,

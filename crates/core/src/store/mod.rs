@@ -6,6 +6,7 @@ mod apikeys;
 mod audit;
 pub mod decorated;
 mod lockout;
+mod passwords;
 mod revocations;
 mod scoped_tokens;
 mod sessions;
@@ -17,6 +18,7 @@ pub use apikeys::{
 };
 pub use audit::{AuditQuery, AuditRecord, AuditStore};
 pub use lockout::{FamiliarClient, LockoutPolicy, LockoutStore, CEILING_WINDOW};
+pub use passwords::{PasswordChange, PasswordChanged, PasswordStore};
 pub use revocations::{
     LogCursor, LogRead, RevocationLog, RevokedApiKey, RevokedSession, RevokedToken,
 };
@@ -32,6 +34,7 @@ pub use users::{NewUser, Unchanged, UserChange, UserStore};
 /// Everything tessera stores: every part of the port, implemented by one backend.
 pub trait Store:
     UserStore
+    + PasswordStore
     + LockoutStore
     + SessionStore
     + ApiKeyStore
@@ -46,6 +49,7 @@ pub trait Store:
 
 impl<T> Store for T where
     T: UserStore
+        + PasswordStore
         + LockoutStore
         + SessionStore
         + ApiKeyStore

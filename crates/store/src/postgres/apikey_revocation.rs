@@ -22,7 +22,7 @@ async fn lock_user(c: &mut PgConnection, username: &str) -> Result<()> {
     Ok(())
 }
 
-async fn revoke_where(
+pub(super) async fn revoke_where(
     c: &mut PgConnection,
     column: &str,
     value: &str,

@@ -8,6 +8,7 @@ mod apikeys;
 mod audit;
 mod lockout;
 mod migrate;
+mod passwords;
 mod resources;
 mod revocations;
 mod scoped_tokens;

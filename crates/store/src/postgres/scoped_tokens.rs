@@ -119,7 +119,11 @@ async fn record_uses(pool: &PgPool, uses: &[TokenUse]) -> Result<()> {
 }
 
 /// Revokes the user's personal tokens that are neither revoked nor expired; their ids.
-async fn revoke_user_tokens(pool: &PgPool, username: &str, now: Timestamp) -> Result<Vec<String>> {
+pub(super) async fn revoke_user_tokens(
+    c: impl PgExecutor<'_>,
+    username: &str,
+    now: Timestamp,
+) -> Result<Vec<String>> {
     sqlx::query_scalar(
         "UPDATE scoped_tokens SET revoked_at = $2
          WHERE owner = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
@@ -127,7 +131,7 @@ async fn revoke_user_tokens(pool: &PgPool, username: &str, now: Timestamp) -> Re
     )
     .bind(username)
     .bind(now)
-    .fetch_all(pool)
+    .fetch_all(c)
     .await
     .map_err(sql_error)
 }

@@ -23,6 +23,7 @@ fn user(row: PgRow) -> Result<User> {
         locked_until: row.try_get(6).map_err(get)?,
         created_at: row.try_get(7).map_err(get)?,
         security_stamp: row.try_get(8).map_err(get)?,
+        must_change_password: row.try_get(9).map_err(get)?,
     }
     .into_user()
 }

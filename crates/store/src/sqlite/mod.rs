@@ -13,6 +13,7 @@ mod issued;
 mod lock;
 mod lockout;
 mod migrate;
+mod passwords;
 mod readers;
 mod resources;
 mod restore;

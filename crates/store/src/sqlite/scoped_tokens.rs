@@ -104,7 +104,11 @@ fn record_uses(c: &Connection, uses: &[TokenUse]) -> Result<()> {
 }
 
 /// Revokes the user's personal tokens that are neither revoked nor expired; their ids.
-fn revoke_user_tokens(c: &Connection, username: &str, now: Timestamp) -> Result<Vec<String>> {
+pub(super) fn revoke_user_tokens(
+    c: &Connection,
+    username: &str,
+    now: Timestamp,
+) -> Result<Vec<String>> {
     strings(
         c,
         "UPDATE scoped_tokens SET revoked_at = ?2

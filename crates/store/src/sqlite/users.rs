@@ -22,6 +22,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
         locked_until: r.get(6)?,
         created_at: r.get(7)?,
         security_stamp: r.get(8)?,
+        must_change_password: r.get(9)?,
     })
 }
 

@@ -23,6 +23,7 @@ pub async fn created_user_reads_back_with_every_field(db: TestDb) {
             locked_until: None,
             created_at: T0,
             security_stamp: 0,
+            must_change_password: false,
         })
     );
 }

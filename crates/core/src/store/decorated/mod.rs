@@ -19,6 +19,7 @@ use crate::user::{Role, User};
 use crate::Timestamp;
 
 mod credentials;
+mod passwords;
 
 /// A call of the real store, not started yet.
 pub type Call<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;

@@ -56,6 +56,12 @@ error_codes! {
     /// The session reached its absolute lifetime (`session_absolute_seconds`): log in again.
     SessionExpired => "session_expired",
     Forbidden => "forbidden",
+    /// The current password given to change a password is wrong (403, not 401: the bearer
+    /// credential is fine, and refreshing it would not help).
+    WrongPassword => "wrong_password",
+    /// The user must change their password before anything else: their session may only call
+    /// `POST /users/me/password` (and log out).
+    PasswordChangeRequired => "password_change_required",
     BadRequest => "bad_request",
     /// A new password the password policy refuses (too short, common, or holding the
     /// username); the `error` text says which.

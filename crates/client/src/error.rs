@@ -44,12 +44,16 @@ impl ClientError {
     }
 
     /// Whether a refreshed access token may cure it: the access token was refused (expired,
-    /// revoked, unreadable). A code this version does not know counts when it came with 401.
+    /// revoked, unreadable), or was issued while the user had to change their password (which
+    /// may be changed since). A code this version does not know counts when it came with 401.
     pub fn refresh_may_help(&self) -> bool {
         match self.code() {
-            Some(ErrorCode::TokenExpired | ErrorCode::InvalidToken | ErrorCode::MissingToken) => {
-                true
-            }
+            Some(
+                ErrorCode::TokenExpired
+                | ErrorCode::InvalidToken
+                | ErrorCode::MissingToken
+                | ErrorCode::PasswordChangeRequired,
+            ) => true,
             Some(ErrorCode::Unknown(_)) | None => self.status() == Some(401),
             Some(_) => false,
         }
@@ -75,6 +79,8 @@ mod tests {
         assert!(api(401, Some(ErrorCode::Unknown("new".into()))).refresh_may_help());
         assert!(api(401, None).refresh_may_help());
         assert!(!api(403, Some(ErrorCode::Forbidden)).refresh_may_help());
+        assert!(!api(403, Some(ErrorCode::WrongPassword)).refresh_may_help());
+        assert!(api(403, Some(ErrorCode::PasswordChangeRequired)).refresh_may_help());
         assert!(!api(401, Some(ErrorCode::InvalidCredentials)).refresh_may_help());
         assert!(!api(502, None).refresh_may_help());
         assert_eq!(

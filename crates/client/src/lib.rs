@@ -9,10 +9,12 @@
 //! - `tokens`: personal tokens (PlantDB's API tokens)
 //! - `resources`: resources, their maintainers and their tokens
 //! - `apikeys`: no-session API keys
+//! - `passwords`: changing one's password, an admin's reset, registering oneself
 
 mod apikeys;
 mod audit;
 mod error;
+mod passwords;
 mod path;
 mod resources;
 mod send;

@@ -29,6 +29,13 @@ pub enum Error {
     /// A valid credential without the right.
     #[error("{0}")]
     Forbidden(String),
+    /// The current password given to change a password is wrong. Not `InvalidCredentials`:
+    /// the bearer credential is fine, and a client must not take this for an expired token.
+    #[error("the current password is wrong")]
+    WrongPassword,
+    /// The user must change their password first: until then their sessions may only do that.
+    #[error("the password must be changed first: POST /api/v1/users/me/password")]
+    PasswordChangeRequired,
     /// Input that breaks the rules.
     #[error("{0}")]
     BadRequest(String),

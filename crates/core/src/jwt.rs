@@ -31,6 +31,10 @@ pub struct Claims {
     #[serde(rename = "type")]
     pub kind: String,
     pub sid: String,
+    /// Present (true) while the user must change their password: the token is then good for
+    /// nothing else. Issued at login and refresh from the user's flag.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pwc: bool,
 }
 
 #[derive(Deserialize)]
@@ -220,6 +224,7 @@ mod tests {
             jti: "j1".into(),
             kind: ACCESS_TYPE.into(),
             sid: "s1".into(),
+            pwc: false,
         }
     }
 

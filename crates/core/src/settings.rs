@@ -53,6 +53,9 @@ pub struct AuthSettings {
     pub password_policy: PasswordPolicy,
     /// Days an audit event is kept; 0 = forever.
     pub audit_retention_days: u32,
+    /// Anyone may register (as a reader) without a credential (`POST /auth/register` with no
+    /// bearer); off, registration is for admins only, as in PlantDB.
+    pub open_registration: bool,
 }
 
 impl Default for AuthSettings {
@@ -72,6 +75,7 @@ impl Default for AuthSettings {
             unfamiliar_failures_per_hour: 10,
             password_policy: PasswordPolicy::default(),
             audit_retention_days: 365,
+            open_registration: false,
         }
     }
 }

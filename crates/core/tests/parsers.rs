@@ -33,6 +33,7 @@ fn valid_token(codec: &JwtCodec) -> String {
             jti: "j1".into(),
             kind: "access".into(),
             sid: "s1".into(),
+            pwc: false,
         },
     )
 }

@@ -81,6 +81,10 @@ impl From<Error> for ApiError {
                 Self::new(S::UNAUTHORIZED, C::RefreshTokenReused, e.to_string())
             }
             Error::Forbidden(m) => Self::new(S::FORBIDDEN, C::Forbidden, m),
+            e @ Error::WrongPassword => Self::new(S::FORBIDDEN, C::WrongPassword, e.to_string()),
+            e @ Error::PasswordChangeRequired => {
+                Self::new(S::FORBIDDEN, C::PasswordChangeRequired, e.to_string())
+            }
             Error::BadRequest(m) => Self::new(S::BAD_REQUEST, C::BadRequest, m),
             Error::WeakPassword(why) => Self::new(S::BAD_REQUEST, C::WeakPassword, why.to_string()),
             Error::NotFound(m) => Self::new(S::NOT_FOUND, C::NotFound, m),
@@ -161,6 +165,12 @@ mod tests {
             (rejected(Rejection::SessionEnded), 401, "session_expired"),
             (Error::RefreshReuse, 401, "refresh_token_reused"),
             (Error::Forbidden("x".into()), 403, "forbidden"),
+            (Error::WrongPassword, 403, "wrong_password"),
+            (
+                Error::PasswordChangeRequired,
+                403,
+                "password_change_required",
+            ),
             (Error::BadRequest("x".into()), 400, "bad_request"),
             (
                 Error::WeakPassword(tessera_core::WeakPassword::Common),

@@ -41,6 +41,7 @@ pub const BARE_TOKEN: &str = "bare_token";
         (name = "apikeys", description = "No-session API keys for a backend service"),
         (name = "tokens", description = "Personal tokens (PlantDB's API tokens)"),
         (name = "resources", description = "Resources, their maintainers and their tokens"),
+        (name = "users", description = "Users and their passwords"),
         (name = "audit", description = "The audit trail of security events, for admins"),
         (name = "operations", description = "Health and this document")
     )
@@ -70,7 +71,9 @@ impl Modify for SecuritySchemes {
             bearer(
                 "JWT",
                 "An access token from `POST /api/v1/auth/login` or `/auth/token/refresh`. The \
-                 scheme is case-insensitive (`bearer` works).",
+                 scheme is case-insensitive (`bearer` works). While its user must change their \
+                 password (after an admin's reset), every route refuses it with 403 \
+                 `password_change_required` but `POST /api/v1/users/me/password` and logout.",
             ),
         );
         components.add_security_scheme(

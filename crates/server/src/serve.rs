@@ -147,6 +147,7 @@ impl Server {
             limits: Limits {
                 login: limiter("login", config.rate_login_per_minute),
                 register: limiter("register", config.rate_register_per_minute),
+                open_register: limiter("open_register", config.rate_open_register_per_minute),
                 username_check: limiter("username_check", config.rate_username_check_per_minute),
                 failed_lookups: FailureLimiter::new(
                     config.rate_failed_lookups_per_minute,

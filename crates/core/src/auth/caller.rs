@@ -46,6 +46,7 @@ mod tests {
             role,
             session_id: "s".into(),
             expires_at: 0,
+            must_change_password: false,
         }
     }
 

@@ -14,7 +14,7 @@ use crate::revocation_key::RevocationKey;
 use crate::secret::{new_secret, random_b64, REFRESH_PREFIX};
 use crate::stats::LoginResult;
 use crate::store::{NewSession, SessionClient, Unchanged};
-use crate::user::{normalise, Username};
+use crate::user::{normalise, User, Username};
 use crate::Timestamp;
 
 /// A successful login. `Debug` leaves the tokens out.
@@ -165,14 +165,7 @@ impl Auth {
                 .upgrade_password_hash(user.username.as_str(), &user.password_hash, &upgraded)
                 .await?;
         }
-        let fullname = user.fullname.clone();
-        self.profiles.put(
-            user.username.as_str(),
-            fullname.clone(),
-            user.role,
-            false,
-            now,
-        );
+        self.profiles.put(user.username.as_str(), &user, now);
         let requires = Unchanged {
             username: user.username.to_string(),
             stamp: user.security_stamp,
@@ -182,20 +175,21 @@ impl Auth {
             .user(user.username.to_string())
             .ip(Some(client_ip));
         let from = sessions::session_client(Some(client_ip));
-        self.open_session(&user.username, fullname, requires, now, audit, from)
+        self.open_session(&user, requires, now, audit, from)
             .await
             .map_err(stamp::login_refusal)
     }
 
+    /// A session for `user`, whose password was just checked.
     async fn open_session(
         &self,
-        username: &Username,
-        fullname: String,
+        user: &User,
         requires: Unchanged,
         now: Timestamp,
         audit: AuditEvent,
         client: SessionClient,
     ) -> Result<LoginOutcome> {
+        let username = &user.username;
         let session_id = random_b64(16);
         let refresh = new_secret(REFRESH_PREFIX);
         let audit = audit.detail("session_id", session_id.clone());
@@ -228,23 +222,27 @@ impl Auth {
         }
         Ok(LoginOutcome {
             username: username.to_string(),
-            fullname,
-            access_token: self.access_token(username.as_str(), &session_id, now),
+            fullname: user.fullname.clone(),
+            access_token: self.sign_access(
+                username.as_str(),
+                &session_id,
+                user.must_change_password,
+                now,
+                random_b64(16),
+            ),
             refresh_token: refresh.plain,
             session_id,
             evicted,
         })
     }
 
-    pub(super) fn access_token(&self, username: &str, session_id: &str, now: Timestamp) -> String {
-        self.sign_access(username, session_id, now, random_b64(16))
-    }
-
     /// An access token issued at `iat`: the same arguments give the same token, byte for byte.
+    /// `must_change`: the user must change their password, and the token is good for that only.
     pub(super) fn sign_access(
         &self,
         username: &str,
         session_id: &str,
+        must_change: bool,
         iat: Timestamp,
         jti: String,
     ) -> String {
@@ -258,6 +256,7 @@ impl Auth {
             jti,
             kind: ACCESS_TYPE.to_string(),
             sid: session_id.to_string(),
+            pwc: must_change,
         };
         self.jwt.sign(ACCESS_TYP, &claims)
     }

@@ -1,7 +1,7 @@
 //! A short-lived cache of who a username is, so that validation keeps off the database.
 
 use super::ttl_cache::TtlCache;
-use crate::user::Role;
+use crate::user::{Role, User};
 use crate::Timestamp;
 
 /// How long a cached profile is trusted, seconds. Disabling a user also revokes their
@@ -18,6 +18,8 @@ pub struct Profile {
     pub fullname: String,
     pub role: Role,
     pub disabled: bool,
+    /// The user must change their password (see `User::must_change_password`).
+    pub must_change_password: bool,
 }
 
 #[derive(Debug)]
@@ -38,18 +40,12 @@ impl ProfileCache {
         self.inner.get(username, now)
     }
 
-    pub fn put(
-        &self,
-        username: &str,
-        fullname: String,
-        role: Role,
-        disabled: bool,
-        now: Timestamp,
-    ) -> Profile {
+    pub fn put(&self, username: &str, user: &User, now: Timestamp) -> Profile {
         let profile = Profile {
-            fullname,
-            role,
-            disabled,
+            fullname: user.fullname.clone(),
+            role: user.role,
+            disabled: user.disabled,
+            must_change_password: user.must_change_password,
         };
         self.inner.put(username.to_string(), profile.clone(), now);
         profile

@@ -108,7 +108,9 @@ impl Auth {
         if profile.disabled {
             return Err(Error::InvalidToken("account disabled".into()));
         }
-        let access_token = self.sign_access(&username, &session_id, issued_at, next.jti);
+        let must_change = profile.must_change_password;
+        let access_token =
+            self.sign_access(&username, &session_id, must_change, issued_at, next.jti);
         let pair = Refreshed {
             access_token,
             refresh_token: next.plain,

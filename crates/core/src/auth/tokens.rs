@@ -22,6 +22,8 @@ pub struct Validated {
     pub role: Role,
     pub session_id: String,
     pub expires_at: i64,
+    /// The token says its user must change their password: it is good for nothing else.
+    pub must_change_password: bool,
 }
 
 /// A store that cannot answer during validation means "no", as 503, never "yes".
@@ -37,8 +39,19 @@ pub(super) fn fail_closed(e: Error) -> Error {
 
 impl Auth {
     /// Verifies an access token by signature, claims and the in-memory revocation set; the
-    /// database is read only when the user's profile is not cached.
+    /// database is read only when the user's profile is not cached. A token of a user who must
+    /// change their password is refused ([`Error::PasswordChangeRequired`]).
     pub async fn validate_access(&self, token: &str) -> Result<Validated> {
+        let validated = self.validate_access_for_password_change(token).await?;
+        if validated.must_change_password {
+            return Err(Error::PasswordChangeRequired);
+        }
+        Ok(validated)
+    }
+
+    /// As [`Auth::validate_access`], but a token of a user who must change their password is
+    /// accepted: for changing it, and for logging out.
+    pub async fn validate_access_for_password_change(&self, token: &str) -> Result<Validated> {
         let wrong_kind = match prefixed_kind(token) {
             Some(TokenKind::SessionRefresh) => Some("a refresh token is not an access token"),
             Some(TokenKind::Scoped) => Some("a scoped token is not an access token"),
@@ -101,6 +114,7 @@ impl Auth {
             role: profile.role,
             session_id: claims.sid.clone(),
             expires_at: claims.exp,
+            must_change_password: claims.pwc,
         })
     }
 
@@ -113,9 +127,7 @@ impl Auth {
             .user(username)
             .await?
             .ok_or_else(|| Error::InvalidToken("unknown user".into()))?;
-        Ok(self
-            .profiles
-            .put(username, user.fullname, user.role, user.disabled, now))
+        Ok(self.profiles.put(username, &user, now))
     }
 }
 
@@ -129,7 +141,7 @@ impl Auth {
                 .await?
                 .ok_or_else(|| Error::InvalidToken("unknown or expired refresh token".into()))?
         } else {
-            let v = self.validate_access(token).await?;
+            let v = self.validate_access_for_password_change(token).await?;
             (v.session_id, v.username)
         };
         let audit = self

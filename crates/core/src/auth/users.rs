@@ -59,6 +59,29 @@ impl Auth {
         Ok(username)
     }
 
+    /// Registration without a credential, when `open_registration` is on: a reader.
+    pub async fn register_open(
+        &self,
+        username: &str,
+        fullname: &str,
+        password: &str,
+    ) -> Result<Username> {
+        if !self.settings.open_registration {
+            return Err(Error::Forbidden("registration is for admins only".into()));
+        }
+        let username = Username::parse(username)?;
+        self.check_password(password, username.as_str())?;
+        let hash = self.passwords.hash(password.to_string()).await?;
+        let audit = self
+            .event(AuditKind::UserCreated)
+            .actor(username.to_string())
+            .detail("open_registration", true);
+        self.insert_user(&username, fullname, hash, Role::Reader, audit)
+            .await?;
+        info!(username = %self.log.name(&username), "user registered themselves");
+        Ok(username)
+    }
+
     /// Creates a user with a given role (CLI, first start, demo seeding). The password policy
     /// applies unless `allow_weak` (demo users).
     pub async fn create_user(

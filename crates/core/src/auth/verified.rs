@@ -99,6 +99,7 @@ mod tests {
             jti: "j".into(),
             kind: "access".into(),
             sid: sid.into(),
+            pwc: false,
         })
     }
 

@@ -221,6 +221,7 @@ impl Config {
             },
             leeway: self.jwt_leeway,
             audit_retention_days: self.audit_retention_days,
+            open_registration: self.open_registration,
         })
     }
 

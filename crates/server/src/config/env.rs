@@ -76,6 +76,16 @@ pub(super) const VARS: &[(&str, &str, Parse)] = &[
         one::<u32>,
     ),
     (
+        "TESSERA_OPEN_REGISTRATION",
+        "open_registration",
+        one::<bool>,
+    ),
+    (
+        "TESSERA_RATE_OPEN_REGISTER_PER_MINUTE",
+        "rate_open_register_per_minute",
+        one::<u32>,
+    ),
+    (
         "TESSERA_RATE_USERNAME_CHECK_PER_MINUTE",
         "rate_username_check_per_minute",
         one::<u32>,

@@ -202,6 +202,8 @@ settings!(
     password_min_length,
     rate_login_per_minute,
     rate_register_per_minute,
+    open_registration,
+    rate_open_register_per_minute,
     rate_username_check_per_minute,
     rate_failed_lookups_per_minute,
     rate_limit_ipv6_prefix,

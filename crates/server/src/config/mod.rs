@@ -76,6 +76,10 @@ pub struct Config {
     pub password_min_length: usize,
     pub rate_login_per_minute: u32,
     pub rate_register_per_minute: u32,
+    /// Anyone may register as a reader without a credential (default false: admins only).
+    pub open_registration: bool,
+    /// Registrations without a credential per client and minute, when `open_registration`.
+    pub rate_open_register_per_minute: u32,
     pub rate_username_check_per_minute: u32,
     /// Failed credential lookups per client and minute before the next are refused; 0 = off.
     pub rate_failed_lookups_per_minute: u32,
@@ -154,6 +158,8 @@ impl Default for Config {
             password_min_length: auth.password_policy.min_length,
             rate_login_per_minute: 20,
             rate_register_per_minute: 5,
+            open_registration: false,
+            rate_open_register_per_minute: 3,
             rate_username_check_per_minute: 120,
             rate_failed_lookups_per_minute: 30,
             rate_limit_ipv6_prefix: 64,

@@ -199,6 +199,8 @@ impl FailureLimiter {
 pub struct Limits {
     pub login: RateLimiter,
     pub register: RateLimiter,
+    /// Registrations without a credential (`open_registration`).
+    pub open_register: RateLimiter,
     pub username_check: RateLimiter,
     pub failed_lookups: FailureLimiter,
 }

@@ -9,7 +9,7 @@ use tessera_api::{
     ErrorCode, LoginRequest, LoginResponse, MessageResponse, RefreshRequest, RefreshResponse,
     RegisterRequest, UserInfo, UsernameCheck, ValidationRequest, ValidationResponse,
 };
-use tessera_core::user::normalise;
+use tessera_core::user::{normalise, Username};
 use tessera_core::{prefixed_kind, Error, TokenKind};
 
 use crate::error::{ApiError, ApiResult};
@@ -128,19 +128,24 @@ pub async fn logout(
     }))
 }
 
-/// `POST /auth/register`: admins (manage_users) create readers.
+/// `POST /auth/register`: admins (manage_users) create readers; with `open_registration`,
+/// anyone without a credential creates a reader too.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/register",
     tag = "auth",
+    description = "Creates a reader. Needs an admin's access token, unless `open_registration` is on: \
+        then a request without any credential registers too (limited by \
+        `rate_open_register_per_minute`).",
     request_body = RegisterRequest,
-    security(("access_token" = []), ("bare_token" = [])),
+    security(("access_token" = []), ("bare_token" = []), ()),
     responses(
         (status = 201, description = "`User <username> successfully created`: a reader", body = MessageResponse),
-        (status = 400, description = "`bad_request`: missing username, fullname or password, or one that is not allowed"),
-        (status = 403, description = "`forbidden`: the caller may not manage users"),
+        (status = 400, description = "`bad_request`: missing username, fullname or password, or one that is not allowed; `weak_password`: the password policy refuses it"),
+        (status = 401, description = "`Registration failed: <reason>`: `missing_token` (and `open_registration` is off), `invalid_token`, `token_expired`"),
+        (status = 403, description = "`forbidden`: the caller may not manage users; `password_change_required`: the caller must change their password first"),
         (status = 409, description = "`conflict`: the username is taken"),
-        (status = 429, description = "`rate_limited`: more than `rate_register_per_minute` from this client"),
+        (status = 429, description = "`rate_limited`: more than `rate_register_per_minute` from this client (`rate_open_register_per_minute` without a credential)"),
     )
 )]
 pub async fn register(
@@ -149,10 +154,28 @@ pub async fn register(
     caller: Result<AuthUser, ApiError>,
     body: Result<JsonObject<RegisterRequest>, ApiError>,
 ) -> ApiResult<(StatusCode, Json<MessageResponse>)> {
+    let open = state.auth.settings().open_registration
+        && matches!(&caller, Err(e) if e.code == ErrorCode::MissingToken);
+    if open {
+        state.limits.open_register.check(ip).await?;
+        let JsonObject(req) = body?;
+        let (username, fullname, password) = registration(req)?;
+        let registered = state.auth.register_open(&username, &fullname, &password);
+        return Ok(created(from_client(ip, registered).await?));
+    }
     state.limits.register.check(ip).await?;
     let AuthUser(caller) = caller.map_err(|e| e.prefixed("Registration failed: "))?;
     state.auth.may_register(&caller)?;
     let JsonObject(req) = body?;
+    let (username, fullname, password) = registration(req)?;
+    let registered = state
+        .auth
+        .register(&caller, &username, &fullname, &password);
+    Ok(created(from_client(ip, registered).await?))
+}
+
+/// The username, full name and password of a registration, each required.
+fn registration(req: RegisterRequest) -> ApiResult<(String, String, String)> {
     let (Some(username), Some(fullname), Some(password)) = (
         present(req.username),
         present(req.fullname),
@@ -162,16 +185,16 @@ pub async fn register(
             "Missing username, fullname or password",
         ));
     };
-    let registered = state
-        .auth
-        .register(&caller, &username, &fullname, &password);
-    let username = from_client(ip, registered).await?;
-    Ok((
+    Ok((username, fullname, password))
+}
+
+fn created(username: Username) -> (StatusCode, Json<MessageResponse>) {
+    (
         StatusCode::CREATED,
         Json(MessageResponse {
             message: format!("User {username} successfully created"),
         }),
-    ))
+    )
 }
 
 /// `POST /auth/token/validation`: any bearer credential (access or scoped token). An optional

@@ -10,6 +10,7 @@ mod apikeys;
 mod audit;
 mod auth;
 mod health;
+mod passwords;
 mod resource_tokens;
 mod resources;
 mod sessions;
@@ -53,6 +54,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(resources::remove_maintainer))
         .routes(routes!(resource_tokens::list, resource_tokens::create))
         .routes(routes!(resource_tokens::revoke, resource_tokens::describe))
+        .routes(routes!(passwords::change_own))
+        .routes(routes!(passwords::reset))
 }
 
 /// The routes of [`api`], without their document.

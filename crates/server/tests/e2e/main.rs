@@ -16,6 +16,7 @@ mod metrics;
 mod openapi;
 mod panics;
 mod password_policy;
+mod passwords;
 mod redis_limits;
 mod refresh;
 mod request_id;

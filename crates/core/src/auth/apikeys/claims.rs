@@ -142,6 +142,7 @@ mod tests {
                 jti: "j".into(),
                 kind: ACCESS_TYPE.into(),
                 sid: "s".into(),
+                pwc: false,
             },
         );
         assert!(matches!(

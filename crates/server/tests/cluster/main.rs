@@ -7,6 +7,7 @@ mod cluster;
 mod late_commit;
 mod options;
 mod outage;
+mod passwords;
 mod proxy;
 mod scoped;
 mod sessions;

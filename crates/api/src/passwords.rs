@@ -9,8 +9,10 @@ use crate::redacted;
 #[derive(Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ChangePasswordRequest {
     #[serde(default)]
+    #[schema(required = true, value_type = String, min_length = 1)]
     pub current_password: Option<String>,
     #[serde(default)]
+    #[schema(required = true, value_type = String, min_length = 1)]
     pub new_password: Option<String>,
     /// End the user's personal tokens too (default false).
     #[serde(default)]

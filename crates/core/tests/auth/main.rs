@@ -11,6 +11,7 @@ mod gate;
 mod lockout;
 mod refresh_rules;
 mod rotation;
+mod sessions;
 mod smart_lockout;
 mod stamp;
 mod support;

@@ -1,5 +1,6 @@
 //! The tessera token server: HTTP routes, configuration, rate limits and start-up.
 
+pub mod access_log;
 pub mod app;
 pub mod cli;
 pub mod config;

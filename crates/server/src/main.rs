@@ -14,6 +14,8 @@ async fn main() {
     // cannot keep up) lines are dropped rather than slowing requests. The writer writes
     // what has queued in one go; dropping the guard writes what is left.
     let (writer, guard) = tracing_appender::non_blocking(BufWriter::new(std::io::stderr()));
+    // Access lines take the same writer, formatted without tracing's formatter.
+    tessera_server::access_log::install(writer.clone());
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("TESSERA_LOG").unwrap_or_else(|_| EnvFilter::new("info")),

@@ -54,6 +54,11 @@ impl Route {
         }
     }
 
+    /// The route template (`other` past the table's size).
+    pub fn template(&self) -> &str {
+        &self.template
+    }
+
     pub fn observe(&self, status: u16, elapsed: Duration) {
         let Some(slot) = status
             .checked_sub(FIRST_STATUS)

@@ -45,6 +45,9 @@ fn log() -> &'static Captured {
     LOG.get_or_init(|| {
         let log = Captured::default();
         let writer = log.clone();
+        // The access lines as the binary writes them: to the log's writer, not through tracing.
+        let access = log.clone();
+        tessera_server::access_log::install(move || access.clone());
         tracing_subscriber::fmt()
             .with_env_filter(EnvFilter::new("info,tower_http=debug"))
             .with_ansi(false)

@@ -76,6 +76,10 @@ error_codes! {
     InvalidCursor => "invalid_cursor",
     MethodNotAllowed => "method_not_allowed",
     Conflict => "conflict",
+    /// The change would leave no enabled admin (deleting, disabling or demoting the last one).
+    LastAdmin => "last_admin",
+    /// A username kept for the API's own use (`me`).
+    ReservedUsername => "reserved_username",
     SessionLimit => "session_limit",
     /// The user holds as many live API keys as `apikey_max_per_user` allows.
     ApiKeyLimit => "apikey_limit",

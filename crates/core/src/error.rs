@@ -46,6 +46,12 @@ pub enum Error {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// The change would leave no enabled admin.
+    #[error("{0}")]
+    LastAdmin(String),
+    /// A username kept for the API's own use (`me`).
+    #[error("{0}")]
+    ReservedUsername(String),
     /// The user's session limit is reached and the policy is to refuse.
     #[error("session limit reached for this user")]
     SessionLimit,

@@ -6,6 +6,9 @@ use crate::Timestamp;
 /// Resource tokens present themselves as `token-<id>`, so no user may be named so.
 pub const RESERVED_PREFIX: &str = "token-";
 
+/// `/users/me` names the caller, so no new user may be named so.
+pub const RESERVED_NAMES: [&str; 1] = ["me"];
+
 /// A normalised username: trimmed and lower-cased, 1 to 64 characters of
 /// `a-z 0-9 . _ - @`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -36,6 +39,18 @@ impl Username {
             )));
         }
         Ok(Self(name))
+    }
+
+    /// As [`Username::parse`], for a new user: a reserved name ([`RESERVED_NAMES`]) is refused
+    /// too. (Only new users: a user of that name made before it was reserved still logs in.)
+    pub fn parse_new(raw: &str) -> Result<Self> {
+        let name = Self::parse(raw)?;
+        if RESERVED_NAMES.contains(&name.as_str()) {
+            return Err(Error::ReservedUsername(format!(
+                "the username {name:?} is reserved"
+            )));
+        }
+        Ok(name)
     }
 
     pub fn as_str(&self) -> &str {
@@ -149,6 +164,8 @@ pub struct User {
     /// Set by an admin's reset: until the user changes their password, their sessions may do
     /// nothing else.
     pub must_change_password: bool,
+    /// Set by each login's own transaction; `None` if the user never logged in.
+    pub last_login_at: Option<Timestamp>,
 }
 
 impl std::fmt::Debug for User {
@@ -177,6 +194,16 @@ mod tests {
         assert!(Username::parse("   ").is_err());
         assert!(Username::parse("a b").is_err());
         assert!(Username::parse(&"x".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn me_is_reserved_for_new_users_only() {
+        assert!(matches!(
+            Username::parse_new(" ME "),
+            Err(Error::ReservedUsername(_))
+        ));
+        assert!(Username::parse("me").is_ok());
+        assert!(Username::parse_new("meg").is_ok());
     }
 
     #[test]

@@ -89,6 +89,8 @@ impl From<Error> for ApiError {
             Error::WeakPassword(why) => Self::new(S::BAD_REQUEST, C::WeakPassword, why.to_string()),
             Error::NotFound(m) => Self::new(S::NOT_FOUND, C::NotFound, m),
             Error::Conflict(m) => Self::new(S::CONFLICT, C::Conflict, m),
+            Error::LastAdmin(m) => Self::new(S::CONFLICT, C::LastAdmin, m),
+            Error::ReservedUsername(m) => Self::new(S::BAD_REQUEST, C::ReservedUsername, m),
             e @ Error::SessionLimit => Self::new(S::CONFLICT, C::SessionLimit, e.to_string()),
             e @ Error::ApiKeyLimit => Self::new(S::CONFLICT, C::ApiKeyLimit, e.to_string()),
             Error::RateLimited { retry_after } => {
@@ -179,6 +181,12 @@ mod tests {
             ),
             (Error::NotFound("x".into()), 404, "not_found"),
             (Error::Conflict("x".into()), 409, "conflict"),
+            (Error::LastAdmin("x".into()), 409, "last_admin"),
+            (
+                Error::ReservedUsername("x".into()),
+                400,
+                "reserved_username",
+            ),
             (Error::SessionLimit, 409, "session_limit"),
             (Error::ApiKeyLimit, 409, "apikey_limit"),
             (Error::RateLimited { retry_after: 3 }, 429, "rate_limited"),

@@ -7,6 +7,7 @@ mod audit_sql;
 mod lockout_sql;
 mod migrations;
 mod rows;
+mod user_sql;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -10,7 +10,7 @@ use tessera_core::{Error, Result, Role, User, Username};
 
 pub(crate) const USER_COLUMNS: &str =
     "username, fullname, password_hash, role, disabled, failed_logins, locked_until, created_at, \
-     security_stamp, must_change_password";
+     security_stamp, must_change_password, last_login_at";
 
 pub(crate) const TOKEN_COLUMNS: &str = "id, owner, resource, description, scopes, created_by, \
                                         created_at, expires_at, revoked_at, last_used_at, \
@@ -32,6 +32,7 @@ pub(crate) struct UserRow {
     pub created_at: i64,
     pub security_stamp: i64,
     pub must_change_password: bool,
+    pub last_login_at: Option<i64>,
 }
 
 impl UserRow {
@@ -51,6 +52,7 @@ impl UserRow {
             created_at: self.created_at,
             security_stamp: self.security_stamp,
             must_change_password: self.must_change_password,
+            last_login_at: self.last_login_at,
         })
     }
 }

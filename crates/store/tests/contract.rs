@@ -33,6 +33,7 @@ mod contract {
     pub mod stamps;
     pub mod support;
     pub mod tokens;
+    pub mod user_admin;
     pub mod user_changes;
     pub mod users;
 }
@@ -59,6 +60,14 @@ macro_rules! contract_suite {
                 list_and_count_cover_all_users,
                 set_password_hash_updates_known_users_only,
                 set_disabled_updates_known_users_only,
+            }
+            user_admin {
+                pages_filter_by_prefix_role_and_state,
+                fullname_changes_for_known_users_only,
+                a_login_records_its_time,
+                the_last_enabled_admin_stays,
+                two_admins_demoting_each_other_leave_one,
+                deleting_ends_credentials_and_frees_the_name,
             }
             lockout {
                 failures_count_and_lock_at_the_threshold,

@@ -157,6 +157,7 @@ pub enum ApiKeyRevokeReason {
     RevokedAll,
     UserDisabled,
     PasswordChanged,
+    UserDeleted,
 }
 
 impl ApiKeyRevokeReason {
@@ -168,6 +169,7 @@ impl ApiKeyRevokeReason {
             Self::RevokedAll => "revoked_all",
             Self::UserDisabled => "user_disabled",
             Self::PasswordChanged => "password_changed",
+            Self::UserDeleted => "user_deleted",
         }
     }
 }

@@ -29,7 +29,9 @@ pub use sessions::{
     NewSession, NextRefresh, RevokeReason, Rotation, SessionClient, SessionRecord, SessionStore,
     Unclaimed,
 };
-pub use users::{NewUser, Unchanged, UserChange, UserStore};
+pub use users::{
+    last_admin, tombstone_name, DeletedUser, NewUser, Unchanged, UserChange, UserQuery, UserStore,
+};
 
 /// Everything tessera stores: every part of the port, implemented by one backend.
 pub trait Store:

@@ -162,6 +162,7 @@ pub enum RevokeReason {
     PasswordChanged,
     /// Ended by its owner or an admin from the session list.
     Revoked,
+    UserDeleted,
 }
 
 impl RevokeReason {
@@ -173,6 +174,7 @@ impl RevokeReason {
             RevokeReason::UserDisabled => "user_disabled",
             RevokeReason::PasswordChanged => "password_changed",
             RevokeReason::Revoked => "revoked",
+            RevokeReason::UserDeleted => "user_deleted",
         }
     }
 }

@@ -50,6 +50,35 @@ impl Unchanged {
     }
 }
 
+/// Which users a page of the list holds: those whose username or fullname starts with
+/// `prefix` (lower-case; fullnames compared lower-cased), of `role`, enabled or disabled as
+/// `disabled` says, after the username `after`, at most `limit`, by username. Deleted users
+/// are never listed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserQuery {
+    pub prefix: Option<String>,
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+    pub after: Option<String>,
+    pub limit: u32,
+}
+
+/// What deleting a user ended, for the revocation set of every instance.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeletedUser {
+    pub sessions: Vec<String>,
+    pub apikeys: Vec<String>,
+    pub tokens: Vec<String>,
+    /// The name the user's row now has: no username can take it.
+    pub tombstone: String,
+}
+
+/// The name a deleted user's row takes: the username and the uid, joined by a '#' that no
+/// username holds.
+pub fn tombstone_name(username: &str, uid: &str) -> String {
+    format!("{username}#{uid}")
+}
+
 /// A user whose role changed, as the catch-up sync reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserChange {
@@ -83,7 +112,8 @@ pub trait UserStore: Send + Sync {
     /// Replaces the password hash `old` by `new` (the same password at other parameters),
     /// only if the hash is still `old`; the stamp stays. False when it is not.
     async fn upgrade_password_hash(&self, username: &str, old: &str, new: &str) -> Result<bool>;
-    /// Sets the disabled flag and bumps the security stamp, in one statement.
+    /// Sets the disabled flag and bumps the security stamp, in one statement. Disabling the
+    /// last enabled admin is `Error::LastAdmin`, decided in the same transaction.
     async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool> {
         self.set_disabled_audited(username, disabled, &[]).await
     }
@@ -97,7 +127,8 @@ pub trait UserStore: Send + Sync {
 
     /// Changes a user's role (the rights of their personal tokens follow) and bumps the security
     /// stamp in the same statement, and records the change at `now` for `users_changed_since`;
-    /// false if no user.
+    /// false if no user. Demoting the last enabled admin is `Error::LastAdmin`, decided in the
+    /// same transaction.
     async fn set_user_role(&self, username: &str, role: Role, now: Timestamp) -> Result<bool> {
         self.set_user_role_audited(username, role, now, &[]).await
     }
@@ -111,4 +142,33 @@ pub trait UserStore: Send + Sync {
     ) -> Result<bool>;
     /// Users whose role changed at or after `since`.
     async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>>;
+
+    /// A page of users, as `query` says.
+    async fn list_users_page(&self, query: &UserQuery) -> Result<Vec<User>>;
+    /// Sets a user's fullname, appending `audit`; false if no user.
+    async fn set_fullname_audited(
+        &self,
+        username: &str,
+        fullname: &str,
+        audit: &[AuditEvent],
+    ) -> Result<bool>;
+    /// Deletes a user, in one transaction: ends their sessions, API keys and personal tokens
+    /// (the revocation log records each), appends `audit`, records a user change (so every
+    /// instance forgets what it cached of them), removes them as maintainer, and renames their
+    /// row to its [`tombstone_name`] (disabled, `deleted_at` = `now`, no password), with their
+    /// sessions, keys and tokens and the `created_by` of the tokens they made; the username is
+    /// free again. `Error::LastAdmin` for the last enabled admin; `None` if no user.
+    async fn delete_user_audited(
+        &self,
+        username: &str,
+        now: Timestamp,
+        audit: &[AuditEvent],
+    ) -> Result<Option<DeletedUser>>;
+}
+
+/// The refusal of a change that would leave no enabled admin.
+pub fn last_admin(username: &str) -> Error {
+    Error::LastAdmin(format!(
+        "{username} is the last enabled admin; make another admin first"
+    ))
 }

@@ -14,6 +14,7 @@ mod revocations;
 mod scoped_tokens;
 mod session_rotation;
 mod sessions;
+mod user_admin;
 mod users;
 
 use std::str::FromStr;

@@ -70,6 +70,8 @@ pub async fn bulk_insert(pool: &PgPool, sessions: &[NewSession]) -> Result<()> {
     tx.commit().await.map_err(sql_error)
 }
 
+/// A login (a session with `requires`) locks the row by recording its time as the user's last
+/// login; so the login's own transaction sets it, at no extra statement.
 /// With a limit, the user's row is locked first, so concurrent logins of one user (on any
 /// instance) count the live sessions one after another. Each count is its own statement, taken
 /// after the lock is held, so it sees the sessions the previous holder committed.
@@ -85,7 +87,11 @@ pub async fn create(
         return Ok(Vec::new());
     }
     let mut tx = pool.begin().await.map_err(sql_error)?;
-    lock_user(&mut *tx, s.username.as_str()).await?;
+    if s.requires.is_some() {
+        users::record_login(&mut *tx, s.username.as_str(), s.created_at).await?;
+    } else {
+        lock_user(&mut *tx, s.username.as_str()).await?;
+    }
     if let Some(requires) = &s.requires {
         users::check_unchanged(&mut tx, requires).await?;
     }

@@ -5,13 +5,13 @@ use async_trait::async_trait;
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgExecutor, PgPool, Row};
 use tessera_core::audit::{new_uid, AuditEvent};
-use tessera_core::store::{NewUser, Unchanged, UserChange, UserStore};
+use tessera_core::store::{DeletedUser, NewUser, Unchanged, UserChange, UserQuery, UserStore};
 use tessera_core::{Error, Result, Role, Timestamp, User};
 
-use super::{audit, conflict_or_storage, sql_error, PostgresStore};
+use super::{audit, conflict_or_storage, sql_error, user_admin, PostgresStore};
 use crate::rows::{UserRow, USER_COLUMNS};
 
-fn user(row: PgRow) -> Result<User> {
+pub(super) fn user(row: PgRow) -> Result<User> {
     let get = Error::storage::<sqlx::Error>;
     UserRow {
         username: row.try_get(0).map_err(get)?,
@@ -24,6 +24,7 @@ fn user(row: PgRow) -> Result<User> {
         created_at: row.try_get(7).map_err(get)?,
         security_stamp: row.try_get(8).map_err(get)?,
         must_change_password: row.try_get(9).map_err(get)?,
+        last_login_at: row.try_get(10).map_err(get)?,
     }
     .into_user()
 }
@@ -47,7 +48,7 @@ pub async fn create(c: impl PgExecutor<'_>, u: &NewUser) -> Result<()> {
 
 pub async fn get(pool: &PgPool, username: &str) -> Result<Option<User>> {
     sqlx::query(&format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE username = $1"
+        "SELECT {USER_COLUMNS} FROM users WHERE username = $1 AND deleted_at IS NULL"
     ))
     .bind(username)
     .fetch_optional(pool)
@@ -59,7 +60,7 @@ pub async fn get(pool: &PgPool, username: &str) -> Result<Option<User>> {
 
 pub async fn list(pool: &PgPool) -> Result<Vec<User>> {
     sqlx::query(&format!(
-        "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+        "SELECT {USER_COLUMNS} FROM users WHERE deleted_at IS NULL ORDER BY username"
     ))
     .fetch_all(pool)
     .await
@@ -70,7 +71,7 @@ pub async fn list(pool: &PgPool) -> Result<Vec<User>> {
 }
 
 pub async fn count(pool: &PgPool) -> Result<u64> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE deleted_at IS NULL")
         .fetch_one(pool)
         .await
         .map_err(sql_error)?;
@@ -172,6 +173,18 @@ pub async fn set_role(
     Ok(changed.is_some())
 }
 
+/// A login's time, set in the login's own transaction; it also locks the user's row, as the
+/// session limit needs.
+pub async fn record_login(c: impl PgExecutor<'_>, username: &str, at: Timestamp) -> Result<()> {
+    sqlx::query("UPDATE users SET last_login_at = $2 WHERE username = $1")
+        .bind(username)
+        .bind(at)
+        .execute(c)
+        .await
+        .map_err(sql_error)?;
+    Ok(())
+}
+
 pub async fn changed_since(pool: &PgPool, since: Timestamp) -> Result<Vec<UserChange>> {
     let rows: Vec<(String, i64)> =
         sqlx::query_as("SELECT username, changed_at FROM user_changes WHERE changed_at >= $1")
@@ -227,6 +240,9 @@ impl UserStore for PostgresStore {
         audit: &[AuditEvent],
     ) -> Result<bool> {
         let mut tx = self.pool.begin().await.map_err(sql_error)?;
+        if disabled {
+            user_admin::keep_an_admin(&mut tx, username).await?;
+        }
         let done = set_disabled(&mut *tx, username, disabled).await?;
         audit::insert_if(&mut tx, done, audit).await?;
         tx.commit().await.map_err(sql_error)?;
@@ -240,6 +256,9 @@ impl UserStore for PostgresStore {
         audit: &[AuditEvent],
     ) -> Result<bool> {
         let mut tx = self.pool.begin().await.map_err(sql_error)?;
+        if role != Role::Admin {
+            user_admin::keep_an_admin(&mut tx, username).await?;
+        }
         let done = set_role(&mut *tx, username, role, now).await?;
         audit::insert_if(&mut tx, done, audit).await?;
         tx.commit().await.map_err(sql_error)?;
@@ -247,5 +266,24 @@ impl UserStore for PostgresStore {
     }
     async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>> {
         changed_since(&self.pool, since).await
+    }
+    async fn list_users_page(&self, query: &UserQuery) -> Result<Vec<User>> {
+        user_admin::page(&self.pool, query).await
+    }
+    async fn set_fullname_audited(
+        &self,
+        username: &str,
+        fullname: &str,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        user_admin::set_fullname(&self.pool, username, fullname, audit).await
+    }
+    async fn delete_user_audited(
+        &self,
+        username: &str,
+        now: Timestamp,
+        audit: &[AuditEvent],
+    ) -> Result<Option<DeletedUser>> {
+        user_admin::delete(&self.pool, username, now, audit).await
     }
 }

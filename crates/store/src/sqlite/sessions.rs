@@ -105,6 +105,9 @@ pub fn create(
     policy: SessionLimitPolicy,
 ) -> Result<Vec<String>> {
     users::check_unchanged(c, s.requires.as_ref())?;
+    if s.requires.is_some() {
+        users::record_login(c, s.username.as_str(), s.created_at)?;
+    }
     let mut evicted = Vec::new();
     if max_sessions > 0 {
         let live = strings(

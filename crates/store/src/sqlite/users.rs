@@ -4,14 +4,14 @@
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use tessera_core::audit::{new_uid, AuditEvent};
-use tessera_core::store::{NewUser, Unchanged, UserChange, UserStore};
+use tessera_core::store::{DeletedUser, NewUser, Unchanged, UserChange, UserQuery, UserStore};
 use tessera_core::{Result, Role, Timestamp, User};
 
 use super::helpers::{exec, exists};
-use super::{audit, conflict_or_storage, sql_error, SqliteStore};
+use super::{audit, conflict_or_storage, sql_error, user_admin, SqliteStore};
 use crate::rows::{UserRow, USER_COLUMNS};
 
-fn row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
+pub(super) fn row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
     Ok(UserRow {
         username: r.get(0)?,
         fullname: r.get(1)?,
@@ -23,6 +23,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
         created_at: r.get(7)?,
         security_stamp: r.get(8)?,
         must_change_password: r.get(9)?,
+        last_login_at: r.get(10)?,
     })
 }
 
@@ -47,7 +48,7 @@ pub fn create(c: &Connection, u: &NewUser) -> Result<()> {
 
 pub fn get(c: &Connection, username: &str) -> Result<Option<User>> {
     c.prepare_cached(&format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE username = ?1"
+        "SELECT {USER_COLUMNS} FROM users WHERE username = ?1 AND deleted_at IS NULL"
     ))
     .and_then(|mut s| s.query_row([username], row).optional())
     .map_err(sql_error)?
@@ -58,7 +59,7 @@ pub fn get(c: &Connection, username: &str) -> Result<Option<User>> {
 pub fn list(c: &Connection) -> Result<Vec<User>> {
     let mut stmt = c
         .prepare_cached(&format!(
-            "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+            "SELECT {USER_COLUMNS} FROM users WHERE deleted_at IS NULL ORDER BY username"
         ))
         .map_err(sql_error)?;
     let rows = stmt
@@ -69,9 +70,13 @@ pub fn list(c: &Connection) -> Result<Vec<User>> {
 }
 
 pub fn count(c: &Connection) -> Result<u64> {
-    c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get::<_, i64>(0))
-        .map(|n| n as u64)
-        .map_err(sql_error)
+    c.query_row(
+        "SELECT COUNT(*) FROM users WHERE deleted_at IS NULL",
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n as u64)
+    .map_err(sql_error)
 }
 
 pub fn set_password_hash(c: &Connection, username: &str, hash: &str) -> Result<bool> {
@@ -119,7 +124,11 @@ pub fn check_unchanged(c: &Connection, requires: Option<&Unchanged>) -> Result<(
     Ok(())
 }
 
+/// Disabling the last enabled admin is refused.
 pub fn set_disabled(c: &Connection, username: &str, disabled: bool) -> Result<bool> {
+    if disabled {
+        user_admin::keep_an_admin(c, username)?;
+    }
     Ok(exec(
         c,
         "UPDATE users SET disabled = ?2, security_stamp = security_stamp + 1 WHERE username = ?1",
@@ -127,8 +136,12 @@ pub fn set_disabled(c: &Connection, username: &str, disabled: bool) -> Result<bo
     )? == 1)
 }
 
-/// Sets the role and records when; false if no user.
+/// Sets the role and records when; false if no user. Demoting the last enabled admin is
+/// refused.
 pub fn set_role(c: &Connection, username: &str, role: Role, now: Timestamp) -> Result<bool> {
+    if role != Role::Admin {
+        user_admin::keep_an_admin(c, username)?;
+    }
     let sql = "UPDATE users SET role = ?2, security_stamp = security_stamp + 1 WHERE username = ?1";
     if exec(c, sql, params![username, role.as_str()])? != 1 {
         return Ok(false);
@@ -140,6 +153,16 @@ pub fn set_role(c: &Connection, username: &str, role: Role, now: Timestamp) -> R
         params![username, now],
     )?;
     Ok(true)
+}
+
+/// A login's time, set in the login's own transaction.
+pub fn record_login(c: &Connection, username: &str, at: Timestamp) -> Result<()> {
+    exec(
+        c,
+        "UPDATE users SET last_login_at = ?2 WHERE username = ?1",
+        params![username, at],
+    )?;
+    Ok(())
 }
 
 pub fn changed_since(c: &Connection, since: Timestamp) -> Result<Vec<UserChange>> {
@@ -233,5 +256,37 @@ impl UserStore for SqliteStore {
     }
     async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>> {
         self.readers.read(move |c| changed_since(c, since)).await
+    }
+    async fn list_users_page(&self, query: &UserQuery) -> Result<Vec<User>> {
+        let query = query.clone();
+        self.readers
+            .read(move |c| user_admin::page(c, &query))
+            .await
+    }
+    async fn set_fullname_audited(
+        &self,
+        username: &str,
+        fullname: &str,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        let (u, f, audit) = (username.to_string(), fullname.to_string(), audit.to_vec());
+        self.writer
+            .write(move |c| {
+                let done = user_admin::set_fullname(c, &u, &f)?;
+                audit::insert_if(c, done, &audit)?;
+                Ok(done)
+            })
+            .await
+    }
+    async fn delete_user_audited(
+        &self,
+        username: &str,
+        now: Timestamp,
+        audit: &[AuditEvent],
+    ) -> Result<Option<DeletedUser>> {
+        let (u, audit) = (username.to_string(), audit.to_vec());
+        self.writer
+            .write(move |c| user_admin::delete(c, &u, now, &audit))
+            .await
     }
 }

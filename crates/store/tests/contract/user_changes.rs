@@ -11,6 +11,11 @@ pub async fn role_changes_are_read_back_since_with_the_latest_time(db: TestDb) {
     let store = db.store();
     add_user(&store, "anna").await;
     add_user(&store, "bob").await;
+    // An admin besides anna, so that she may be demoted again.
+    store
+        .create_user(&super::support::new_user("root", Role::Admin))
+        .await
+        .unwrap();
     assert!(store.users_changed_since(T0).await.unwrap().is_empty());
     store
         .set_user_role("anna", Role::Admin, T0 + 10)

@@ -24,6 +24,7 @@ pub async fn created_user_reads_back_with_every_field(db: TestDb) {
             created_at: T0,
             security_stamp: 0,
             must_change_password: false,
+            last_login_at: None,
         })
     );
 }

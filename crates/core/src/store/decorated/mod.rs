@@ -9,8 +9,8 @@ use std::time::Instant;
 use async_trait::async_trait;
 
 use super::{
-    AuditQuery, AuditRecord, AuditStore, FamiliarClient, LockoutPolicy, LockoutStore, NewUser,
-    Store, UserChange, UserStore,
+    AuditQuery, AuditRecord, AuditStore, DeletedUser, FamiliarClient, LockoutPolicy, LockoutStore,
+    NewUser, Store, UserChange, UserQuery, UserStore,
 };
 use crate::audit::AuditEvent;
 use crate::error::Result;
@@ -138,6 +138,25 @@ impl<A: Around> UserStore for Decorated<A> {
     }
     async fn users_changed_since(&self, since: Timestamp) -> Result<Vec<UserChange>> {
         call!(self.users_changed_since(since))
+    }
+    async fn list_users_page(&self, query: &UserQuery) -> Result<Vec<User>> {
+        call!(self.list_users_page(query))
+    }
+    async fn set_fullname_audited(
+        &self,
+        username: &str,
+        fullname: &str,
+        audit: &[AuditEvent],
+    ) -> Result<bool> {
+        call!(self.set_fullname_audited(username, fullname, audit) as set_fullname)
+    }
+    async fn delete_user_audited(
+        &self,
+        username: &str,
+        now: Timestamp,
+        audit: &[AuditEvent],
+    ) -> Result<Option<DeletedUser>> {
+        call!(self.delete_user_audited(username, now, audit) as delete_user)
     }
 }
 

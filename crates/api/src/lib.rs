@@ -9,6 +9,7 @@ mod error_code;
 pub mod passwords;
 mod schema;
 pub mod tokens;
+pub mod users;
 
 pub use error_code::ErrorCode;
 

@@ -10,6 +10,7 @@
 //! - `resources`: resources, their maintainers and their tokens
 //! - `apikeys`: no-session API keys
 //! - `passwords`: changing one's password, an admin's reset, registering oneself
+//! - `users`: users (admins), and each user's own record
 
 mod apikeys;
 mod audit;
@@ -21,6 +22,7 @@ mod send;
 mod session;
 mod sessions;
 mod tokens;
+mod users;
 
 use reqwest::Method;
 use serde::de::DeserializeOwned;

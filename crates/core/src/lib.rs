@@ -24,6 +24,7 @@ pub mod store;
 pub mod text;
 pub mod token_kind;
 pub mod user;
+pub mod user_query;
 pub mod workers;
 
 pub use auth::{ApiKeySettings, Auth, LoginOutcome, Validated};

@@ -41,7 +41,7 @@ pub const BARE_TOKEN: &str = "bare_token";
         (name = "apikeys", description = "No-session API keys for a backend service"),
         (name = "tokens", description = "Personal tokens (PlantDB's API tokens)"),
         (name = "resources", description = "Resources, their maintainers and their tokens"),
-        (name = "users", description = "Users and their passwords"),
+        (name = "users", description = "Users: admins manage them and reset their passwords; each user reads and renames themself and changes their password"),
         (name = "audit", description = "The audit trail of security events, for admins"),
         (name = "operations", description = "Health and this document")
     )

@@ -20,6 +20,7 @@ mod token_cache;
 mod token_uses;
 mod tokens;
 mod ttl_cache;
+mod user_admin;
 mod users;
 mod verified;
 
@@ -50,6 +51,7 @@ pub use refresh::Refreshed;
 pub use scoped::{Identity, ScopedValidated};
 pub use sessions::MAX_USER_AGENT_CHARS;
 pub use tokens::Validated;
+pub use user_admin::{CreatedUser, UserChanges};
 
 use in_flight::InFlight;
 use profiles::ProfileCache;

@@ -12,7 +12,7 @@ use crate::store::ApiKeyRevokeReason;
 use crate::store::{NewUser, RevokeReason};
 use crate::user::{Permission, Role, Username};
 
-fn check_fullname(fullname: &str) -> Result<String> {
+pub(super) fn check_fullname(fullname: &str) -> Result<String> {
     let fullname = fullname.trim();
     if fullname.is_empty() || fullname.chars().count() > 200 {
         return Err(Error::BadRequest(
@@ -49,7 +49,7 @@ impl Auth {
         password: &str,
     ) -> Result<Username> {
         self.may_register(caller)?;
-        let username = Username::parse(username)?;
+        let username = Username::parse_new(username)?;
         self.check_password(password, username.as_str())?;
         let hash = self.passwords.hash(password.to_string()).await?;
         let audit = self.event(AuditKind::UserCreated).actor(&caller.username);
@@ -92,7 +92,7 @@ impl Auth {
         role: Role,
         allow_weak: bool,
     ) -> Result<Username> {
-        let username = Username::parse(username)?;
+        let username = Username::parse_new(username)?;
         if !allow_weak {
             self.check_password(password, username.as_str())?;
         }
@@ -103,7 +103,7 @@ impl Auth {
         Ok(username)
     }
 
-    async fn insert_user(
+    pub(super) async fn insert_user(
         &self,
         username: &Username,
         fullname: &str,
@@ -155,13 +155,27 @@ impl Auth {
     /// Disables (or re-enables) a user, with a new security stamp. Both end their sessions,
     /// API keys and personal tokens: disabling so that none is left, re-enabling so that
     /// nothing a disabling left behind (one that failed half-way) comes back.
+    /// The last enabled admin is never disabled (`Error::LastAdmin`).
     pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<()> {
+        self.set_disabled_by(None, username, disabled).await
+    }
+
+    /// As [`Auth::set_disabled`], recording `actor` as who did it.
+    pub(super) async fn set_disabled_by(
+        &self,
+        actor: Option<&str>,
+        username: &str,
+        disabled: bool,
+    ) -> Result<()> {
         let kind = if disabled {
             AuditKind::UserDisabled
         } else {
             AuditKind::UserEnabled
         };
-        let audit = self.event(kind).subject(username);
+        let mut audit = self.event(kind).subject(username);
+        if let Some(actor) = actor {
+            audit = audit.actor(actor);
+        }
         if !self
             .store
             .set_disabled_audited(username, disabled, &[audit])
@@ -181,12 +195,26 @@ impl Auth {
     /// made under the old role is not stored). Their personal tokens' rights follow at once:
     /// every instance is told to forget its cached profile, by the feed, or else by the
     /// catch-up sync reading the store's record of the change.
+    /// The last enabled admin is never demoted (`Error::LastAdmin`).
     pub async fn set_role(&self, username: &str, role: Role) -> Result<()> {
+        self.set_role_by(None, username, role).await
+    }
+
+    /// As [`Auth::set_role`], recording `actor` as who did it.
+    pub(super) async fn set_role_by(
+        &self,
+        actor: Option<&str>,
+        username: &str,
+        role: Role,
+    ) -> Result<()> {
         let now = self.clock.now();
-        let audit = self
+        let mut audit = self
             .event(AuditKind::RoleChanged)
             .subject(username)
             .detail("role", role.as_str());
+        if let Some(actor) = actor {
+            audit = audit.actor(actor);
+        }
         if !self
             .store
             .set_user_role_audited(username, role, now, &[audit])

@@ -15,6 +15,8 @@ mod resource_tokens;
 mod resources;
 mod sessions;
 mod tokens;
+mod users;
+mod users_me;
 
 use axum::Router;
 use utoipa_axum::router::OpenApiRouter;
@@ -56,6 +58,9 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(resource_tokens::revoke, resource_tokens::describe))
         .routes(routes!(passwords::change_own))
         .routes(routes!(passwords::reset))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users_me::me, users_me::update_me))
+        .routes(routes!(users::read, users::update, users::delete))
 }
 
 /// The routes of [`api`], without their document.

@@ -3,6 +3,7 @@
 mod any_input;
 mod apikeys;
 mod audit;
+mod backends;
 mod backup;
 mod cli;
 mod common;
@@ -43,4 +44,6 @@ mod tls_slow_clients;
 mod tls_support;
 mod tokens;
 mod upgrade;
+mod users;
+mod users_delete;
 mod write_queue;

@@ -1,0 +1,43 @@
+//! Running an end-to-end test on each database tessera supports: SQLite always, and a fresh
+//! PostgreSQL database of its own when `TESSERA_TEST_POSTGRES_URL` is set.
+
+use sqlx::Connection;
+use tessera_server::config::Secret;
+
+use crate::common::TestServer;
+
+/// Runs `test` on a server over SQLite, then on one over a new PostgreSQL database (dropped
+/// afterwards) where one is configured.
+pub async fn on_each_backend(test: impl AsyncFn(&TestServer)) {
+    let s = TestServer::start().await;
+    test(&s).await;
+    s.stop().await;
+    let Some(admin_url) = std::env::var("TESSERA_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        return;
+    };
+    let suffix = tessera_core::secret::random_b64(9)
+        .to_lowercase()
+        .replace(['-', '_'], "x");
+    let database = format!("tessera_e2e_{suffix}");
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+    sqlx::raw_sql(&format!("CREATE DATABASE {database}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let (base, _) = admin_url.rsplit_once('/').unwrap();
+    let url = format!("{base}/{database}");
+    let s = TestServer::start_with(|c| {
+        c.database_url = Some(url);
+        c.jwt_secret_key = Some(Secret::new("one key for every instance of this database"));
+    })
+    .await;
+    test(&s).await;
+    s.stop().await;
+    sqlx::raw_sql(&format!("DROP DATABASE {database} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+}

@@ -57,11 +57,14 @@ pub struct CurrentUserResponse {
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     #[serde(default)]
+    #[schema(required = true, value_type = String, pattern = "^[A-Za-z0-9._@-]{1,64}$")]
     pub username: Option<String>,
     #[serde(default)]
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 200)]
     pub fullname: Option<String>,
     /// `reader` (the default), `contributor` or `admin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, pattern = "^(reader|contributor|admin)$")]
     pub role: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
@@ -100,8 +103,10 @@ impl std::fmt::Debug for CreatedUserResponse {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
     pub fullname: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, pattern = "^(reader|contributor|admin)$")]
     pub role: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,

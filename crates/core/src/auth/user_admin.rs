@@ -111,11 +111,9 @@ impl Auth {
             .event(AuditKind::UserCreated)
             .actor(&caller.username)
             .detail("password_generated", generated);
-        self.insert_user(&username, fullname, hash, role, audit)
+        // A generated password must be changed at the user's next login.
+        self.insert_user(&username, fullname, hash, role, generated, audit)
             .await?;
-        if generated {
-            self.generated_password_set(username.as_str()).await?;
-        }
         info!(username = %self.log.name(&username), by = %self.log.name(&caller.username), role = role.as_str(), "user created");
         let user = self
             .store
@@ -126,13 +124,6 @@ impl Auth {
             user,
             generated_password: generated.then_some(password),
         })
-    }
-
-    /// HOOK (must change at next login): called after a user is given a password that tessera
-    /// generated (an admin created them without one). Such a password is to be changed at the
-    /// user's next login; once the store keeps that flag, set it here.
-    async fn generated_password_set(&self, _username: &str) -> Result<()> {
-        Ok(())
     }
 
     /// Changes a user. Admins change the fullname, role and disabled flag; a user only their
@@ -211,7 +202,7 @@ impl Auth {
                 .verify(password.to_string(), Some(user.password_hash.clone()))
                 .await?;
             if !verified.ok {
-                return Err(Error::Forbidden("the password is wrong".into()));
+                return Err(Error::WrongPassword);
             }
         }
         let now = self.clock.now();

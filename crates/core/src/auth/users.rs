@@ -53,7 +53,7 @@ impl Auth {
         self.check_password(password, username.as_str())?;
         let hash = self.passwords.hash(password.to_string()).await?;
         let audit = self.event(AuditKind::UserCreated).actor(&caller.username);
-        self.insert_user(&username, fullname, hash, Role::Reader, audit)
+        self.insert_user(&username, fullname, hash, Role::Reader, false, audit)
             .await?;
         info!(username = %self.log.name(&username), by = %self.log.name(&caller.username), "user registered");
         Ok(username)
@@ -69,14 +69,14 @@ impl Auth {
         if !self.settings.open_registration {
             return Err(Error::Forbidden("registration is for admins only".into()));
         }
-        let username = Username::parse(username)?;
+        let username = Username::parse_new(username)?;
         self.check_password(password, username.as_str())?;
         let hash = self.passwords.hash(password.to_string()).await?;
         let audit = self
             .event(AuditKind::UserCreated)
             .actor(username.to_string())
             .detail("open_registration", true);
-        self.insert_user(&username, fullname, hash, Role::Reader, audit)
+        self.insert_user(&username, fullname, hash, Role::Reader, false, audit)
             .await?;
         info!(username = %self.log.name(&username), "user registered themselves");
         Ok(username)
@@ -98,7 +98,7 @@ impl Auth {
         }
         let hash = self.passwords.hash(password.to_string()).await?;
         let audit = self.event(AuditKind::UserCreated);
-        self.insert_user(&username, fullname, hash, role, audit)
+        self.insert_user(&username, fullname, hash, role, false, audit)
             .await?;
         Ok(username)
     }
@@ -109,6 +109,7 @@ impl Auth {
         fullname: &str,
         password_hash: String,
         role: Role,
+        must_change_password: bool,
         audit: AuditEvent,
     ) -> Result<()> {
         let fullname = check_fullname(fullname)?;
@@ -123,6 +124,7 @@ impl Auth {
                     password_hash,
                     role,
                     created_at: self.clock.now(),
+                    must_change_password,
                 },
                 &[audit],
             )

@@ -16,6 +16,8 @@ pub struct NewUser {
     pub password_hash: String,
     pub role: Role,
     pub created_at: Timestamp,
+    /// The password was generated for the user, who must change it at their next login.
+    pub must_change_password: bool,
 }
 
 impl std::fmt::Debug for NewUser {

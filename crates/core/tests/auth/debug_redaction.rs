@@ -39,6 +39,7 @@ async fn debug_never_shows_a_password_hash_or_token() {
         password_hash: hash.clone(),
         role: Role::Reader,
         created_at: 0,
+        must_change_password: false,
     };
     assert_hidden(&format!("{new:?}"), &[&hash, "argon2"]);
     let verified = Verified {

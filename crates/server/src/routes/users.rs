@@ -98,7 +98,7 @@ pub async fn list(
     request_body = CreateUserRequest,
     security(("access_token" = []), ("bare_token" = [])),
     responses(
-        (status = 201, description = "The user; `password` when tessera generated it (shown only here)", body = CreatedUserResponse),
+        (status = 201, description = "The user; `password` when tessera generated it (shown only here; the user must change it at their first login)", body = CreatedUserResponse),
         (status = 400, description = "`bad_request` (no username or fullname, an invalid one, an unknown role or field), `reserved_username` (`me`), `weak_password`"),
         (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`, `token_revoked`"),
         (status = 403, description = "`forbidden`: the caller is not an admin (whatever the body)"),
@@ -209,7 +209,7 @@ pub async fn update(
         (status = 200, description = "The user is deleted: their sessions, API keys and personal tokens ended; resource tokens they made keep working", body = MessageResponse),
         (status = 400, description = "`bad_request`: a user deleting themself without their password"),
         (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`, `token_revoked`"),
-        (status = 403, description = "`forbidden`: neither an admin nor the user, or a wrong password"),
+        (status = 403, description = "`forbidden`: neither an admin nor the user; `wrong_password`: the user's password is wrong"),
         (status = 404, description = "`not_found`: no such user (admins)"),
         (status = 409, description = "`last_admin`: the last enabled admin"),
     )

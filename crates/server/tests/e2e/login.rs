@@ -213,6 +213,7 @@ async fn plantdb_password_hashes_verify_and_are_upgraded_at_login() {
             password_hash: old.clone(),
             role: Role::Reader,
             created_at: 0,
+            must_change_password: false,
         })
         .await
         .unwrap();

@@ -73,7 +73,9 @@ async fn creating(s: &TestServer) {
     assert_eq!(dave.user.role, "reader");
     let generated = dave.password.expect("a generated password");
     assert!(generated.len() >= 20, "{generated}");
-    logged_in(s, "dave", &generated).await;
+    // ...and must be changed at the first login before anything else.
+    let dave_client = logged_in(s, "dave", &generated).await;
+    assert_refused(&dave_client.me().await, 403, "password_change_required");
 
     let dup = admin
         .create_user(&new_user("carol", None, Some(STRONG)))

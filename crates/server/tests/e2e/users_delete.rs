@@ -115,7 +115,7 @@ async fn deleting_oneself(s: &TestServer) {
     let frank = logged_in(s, "frank", STRONG).await;
     assert_refused(&frank.delete_user("frank", None).await, 400, "bad_request");
     let wrong = frank.delete_user("frank", Some("not my password")).await;
-    assert_refused(&wrong, 403, "forbidden");
+    assert_refused(&wrong, 403, "wrong_password");
     assert_refused(
         &frank.delete_user("guest", Some(STRONG)).await,
         403,

@@ -31,8 +31,9 @@ pub(super) fn user(row: PgRow) -> Result<User> {
 
 pub async fn create(c: impl PgExecutor<'_>, u: &NewUser) -> Result<()> {
     sqlx::query(
-        "INSERT INTO users (username, fullname, password_hash, role, created_at, uid)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO users (username, fullname, password_hash, role, created_at, uid,
+                            must_change_password)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(u.username.as_str())
     .bind(&u.fullname)
@@ -40,6 +41,7 @@ pub async fn create(c: impl PgExecutor<'_>, u: &NewUser) -> Result<()> {
     .bind(u.role.as_str())
     .bind(u.created_at)
     .bind(new_uid())
+    .bind(u.must_change_password)
     .execute(c)
     .await
     .map_err(|e| conflict_or_storage(e, &format!("user {} already exists", u.username)))?;

@@ -29,8 +29,9 @@ pub(super) fn row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
 
 pub fn create(c: &Connection, u: &NewUser) -> Result<()> {
     c.prepare_cached(
-        "INSERT INTO users (username, fullname, password_hash, role, created_at, uid)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO users (username, fullname, password_hash, role, created_at, uid,
+                            must_change_password)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -39,7 +40,8 @@ pub fn create(c: &Connection, u: &NewUser) -> Result<()> {
             u.password_hash,
             u.role.as_str(),
             u.created_at,
-            new_uid()
+            new_uid(),
+            u.must_change_password
         ])
     })
     .map_err(|e| conflict_or_storage(e, &format!("user {} already exists", u.username)))?;

@@ -21,6 +21,7 @@ pub fn new_user(name: &str, role: Role) -> NewUser {
         password_hash: format!("$argon2id$v=19$m=19456,t=2,p=1$salt-{name}$hash-{name}"),
         role,
         created_at: T0,
+        must_change_password: false,
     }
 }
 

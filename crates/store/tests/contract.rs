@@ -182,6 +182,7 @@ macro_rules! contract_suite {
                 a_change_ends_all_but_the_kept_session_and_every_key,
                 a_reset_ends_every_session_sets_the_flag_and_tokens_end_when_asked,
                 a_change_that_no_longer_holds_changes_nothing,
+                no_key_survives_a_change_it_raced,
             }
             user_changes {
                 role_changes_are_read_back_since_with_the_latest_time,

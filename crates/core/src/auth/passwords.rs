@@ -158,7 +158,7 @@ impl Auth {
 
     /// Stores the change, then forgets what it ended here and tells the other instances (the
     /// revocation log has it for those that miss the feed).
-    async fn change_password(
+    pub(super) async fn change_password(
         &self,
         change: PasswordChange,
         audit: AuditEvent,

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::password_policy;
 use crate::revocation_key::RevocationKey;
 use crate::store::ApiKeyRevokeReason;
-use crate::store::{NewUser, RevokeReason};
+use crate::store::{NewUser, PasswordChange, RevokeReason};
 use crate::user::{Permission, Role, Username};
 
 pub(super) fn check_fullname(fullname: &str) -> Result<String> {
@@ -131,26 +131,28 @@ impl Auth {
             .await
     }
 
-    /// Sets a new password and ends the user's sessions and API keys. The new hash and a new
-    /// security stamp are one statement, so a login or key creation still under way (which
-    /// read the old stamp) stores nothing; sessions end before keys, so a key made by a session
-    /// that was still live is ended with the others.
+    /// Sets a new password (the command line) and ends the user's sessions and API keys, in
+    /// one transaction with a new security stamp, so a login or key creation still under way
+    /// (which read the old stamp) stores nothing. A must-change flag an admin's reset left is
+    /// cleared.
     pub async fn set_password(&self, username: &str, password: &str) -> Result<()> {
         self.check_password(password, username)?;
         let hash = self.passwords.hash(password.to_string()).await?;
-        let audit = self.event(AuditKind::PasswordChanged).subject(username);
-        if !self
-            .store
-            .set_password_hash_audited(username, &hash, &[audit])
-            .await?
-        {
+        let audit = self
+            .event(AuditKind::PasswordChanged)
+            .subject(username)
+            .detail("by", "command_line");
+        let change = PasswordChange {
+            username: username.to_string(),
+            password_hash: hash,
+            must_change_password: false,
+            requires: None,
+            revoke_personal_tokens: false,
+            now: self.clock.now(),
+        };
+        if self.change_password(change, audit).await?.is_none() {
             return Err(Error::NotFound(format!("no user {username}")));
         }
-        self.store.clear_login_failures(username).await?;
-        self.revoke_user(username, RevokeReason::PasswordChanged)
-            .await?;
-        self.end_user_apikeys(username, ApiKeyRevokeReason::PasswordChanged)
-            .await?;
         Ok(())
     }
 

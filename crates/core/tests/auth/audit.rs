@@ -101,7 +101,7 @@ async fn logout_and_reuse_are_recorded_but_rotation_is_not() {
 #[tokio::test]
 async fn a_password_change_that_fails_records_nothing() {
     let w = World::new().await;
-    w.store.fail(&["set_password_hash"]);
+    w.store.fail(&["change_password"]);
     assert_injected(w.auth.set_password(USER, "a new good password").await);
     w.store.heal();
     w.auth

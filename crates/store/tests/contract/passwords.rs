@@ -158,3 +158,33 @@ pub async fn a_change_that_no_longer_holds_changes_nothing(db: TestDb) {
     assert_eq!(none, None);
     assert_eq!(events(&store).await, 0);
 }
+
+/// An API key being stored (by another instance) while the password changes is either ended by
+/// the change or refused: none is left live.
+pub async fn no_key_survives_a_change_it_raced(db: TestDb) {
+    const TRIALS: usize = 25;
+    let store = db.store();
+    add_user(&store, "alice").await;
+    let other = db.open_another().await;
+    for trial in 0..TRIALS {
+        let s = format!("s{trial}");
+        open_session(&store, &s, "alice", T0).await;
+        let stamp = get_user(&store, "alice").await.security_stamp;
+        let creating = {
+            let store = Arc::clone(&other);
+            let mut k = key(&format!("k{trial}"), "alice", T0);
+            k.requires = Some(Unchanged {
+                username: "alice".into(),
+                stamp,
+                session_id: Some(s.clone()),
+            });
+            tokio::spawn(async move { store.create_apikey(&k).await })
+        };
+        let mut reset = change(None, false);
+        reset.now = T0;
+        store.change_password_audited(&reset, &[]).await.unwrap();
+        let _ = creating.await.unwrap();
+        let live = store.list_apikeys("alice", T0).await.unwrap();
+        assert!(live.is_empty(), "trial {trial}: {live:?} survived");
+    }
+}

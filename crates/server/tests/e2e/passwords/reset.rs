@@ -134,3 +134,26 @@ async fn only_admins_reset_and_bad_input_is_refused() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_command_line_sets_a_password_in_one_change_and_clears_must_change() {
+    let s = TestServer::start().await;
+    user(&s, "omar", Role::Reader).await;
+    let (before, _) = s.login("omar", STRONG).await;
+    s.admin()
+        .await
+        .reset_password("omar", Some(STRONGER), None)
+        .await
+        .unwrap();
+    assert_refused(&s.validate(&before).await, 401, "invalid_token");
+    let set = tessera_server::cli::UserAction::SetPassword {
+        username: "omar".into(),
+        password_stdin: true,
+    };
+    crate::cli::try_user(&s, set, "a third strong passphrase\n")
+        .await
+        .unwrap();
+    let (access, _) = s.login("omar", "a third strong passphrase").await;
+    s.validate(&access).await.unwrap();
+    s.stop().await;
+}

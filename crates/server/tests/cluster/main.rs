@@ -14,6 +14,7 @@ mod sessions;
 mod sharing;
 #[path = "../support/mod.rs"]
 mod support;
+mod users;
 
 use std::time::Duration;
 

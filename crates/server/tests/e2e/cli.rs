@@ -84,3 +84,28 @@ async fn user_commands_work_on_the_database_of_a_running_server() {
         Some(401)
     );
 }
+
+#[tokio::test]
+async fn the_user_command_keeps_me_reserved_and_an_admin_enabled() {
+    let s = TestServer::start().await;
+    let add = UserAction::Add {
+        username: "Me".into(),
+        fullname: "Me Myself".into(),
+        role: "reader".into(),
+        password_stdin: false,
+    };
+    let err = try_user(&s, add, "").await.unwrap_err();
+    assert!(err.to_string().contains("reserved"), "{err}");
+    let demote = UserAction::SetRole {
+        username: "admin".into(),
+        role: "reader".into(),
+    };
+    let err = try_user(&s, demote, "").await.unwrap_err();
+    assert!(err.to_string().contains("last enabled admin"), "{err}");
+    let disable = UserAction::Disable {
+        username: "admin".into(),
+    };
+    let err = try_user(&s, disable, "").await.unwrap_err();
+    assert!(err.to_string().contains("last enabled admin"), "{err}");
+    s.login("admin", "admin").await;
+}

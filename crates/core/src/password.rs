@@ -68,6 +68,29 @@ pub fn verify_blocking(password: &str, phc: &str) -> bool {
     }
 }
 
+/// Checks that `phc` is an Argon2 PHC string (argon2id, argon2i or argon2d, with its version,
+/// parameters, salt and hash) that [`verify_blocking`] can verify: for hashes taken as they are
+/// (an import), which go through no password policy.
+pub fn check_phc(phc: &str) -> Result<()> {
+    let refuse = |why: &str| Err(Error::BadRequest(format!("the password hash {why}")));
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return refuse("is not a PHC string");
+    };
+    if !matches!(
+        parsed.algorithm.as_str(),
+        "argon2id" | "argon2i" | "argon2d"
+    ) {
+        return refuse("is not an Argon2 hash");
+    }
+    if parsed.salt.is_none() || parsed.hash.is_none() {
+        return refuse("has no salt or no hash");
+    }
+    if let Err(e) = Params::try_from(&parsed) {
+        return refuse(&format!("has invalid Argon2 parameters ({e})"));
+    }
+    Ok(())
+}
+
 /// Whether a stored hash uses other parameters than the current ones (and so is upgraded at the
 /// next successful login).
 pub fn needs_rehash(phc: &str, current: HashParams) -> bool {
@@ -277,6 +300,27 @@ mod tests {
         iterations: 1,
         parallelism: 1,
     };
+
+    #[test]
+    fn only_argon2_phc_strings_are_taken_as_hashes() {
+        // As PlantDB's argon2-cffi writes them (m=64 MiB, t=3, p=4).
+        let plantdb = "$argon2id$v=19$m=65536,t=3,p=4$c5m8KzAJ+ftyPIAujcAkMQ$\
+                       jPsJARMVJOppb9bcuANqqAmfM11+QLOe/WW4So8y6rA";
+        assert!(check_phc(plantdb).is_ok());
+        assert!(needs_rehash(plantdb, HashParams::OWASP));
+        assert!(!needs_rehash(plantdb, HashParams::PLANTDB));
+        assert!(check_phc(&hash_blocking("pw", CHEAP).unwrap()).is_ok());
+        for bad in [
+            "",
+            "hunter2",
+            "$2b$12$abcdefghijklmnopqrstuuMq7GcFkZQ8z2wYdVbAqIvLhE6yD4o0y",
+            "$scrypt$ln=16,r=8,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+            "$argon2id$v=19$m=65536,t=3,p=4",
+            "$argon2id$v=19$m=1,t=3,p=4$c5m8KzAJ+ftyPIAujcAkMQ$jPsJARMVJOppb9bcuANqqA",
+        ] {
+            assert!(check_phc(bad).is_err(), "{bad}");
+        }
+    }
 
     #[tokio::test]
     async fn callers_beyond_the_workers_and_the_queue_are_turned_away_at_once() {

@@ -35,6 +35,7 @@ mod contract {
     pub mod tokens;
     pub mod user_admin;
     pub mod user_changes;
+    pub mod user_import;
     pub mod users;
 }
 
@@ -68,6 +69,11 @@ macro_rules! contract_suite {
                 the_last_enabled_admin_stays,
                 two_admins_demoting_each_other_leave_one,
                 deleting_ends_credentials_and_frees_the_name,
+            }
+            user_import {
+                users_are_created_together_with_their_events_and_flags,
+                one_taken_username_creates_nobody,
+                an_empty_import_changes_nothing,
             }
             lockout {
                 failures_count_and_lock_at_the_threshold,

@@ -3,6 +3,7 @@
 pub mod apikeys;
 mod audit;
 mod caller;
+mod import;
 mod in_flight;
 mod lockout;
 mod login;
@@ -44,6 +45,7 @@ use crate::Timestamp;
 
 pub use apikeys::ApiKeySettings;
 pub use caller::Caller;
+pub use import::ImportedUser;
 pub use login::LoginOutcome;
 pub use passwords::PasswordReset;
 pub use personal::{CreatedToken, MAX_LIFETIME};

@@ -96,6 +96,13 @@ pub trait UserStore: Send + Sync {
     async fn create_user(&self, user: &NewUser) -> Result<()> {
         self.create_user_audited(user, &[]).await
     }
+    /// Creates several users, each enabled or disabled as its flag says, and appends `audit`, in
+    /// one transaction: all of them or none (`Error::Conflict` when a username is taken).
+    async fn create_users_audited(
+        &self,
+        users: &[(NewUser, bool)],
+        audit: &[AuditEvent],
+    ) -> Result<()>;
     async fn user(&self, username: &str) -> Result<Option<User>>;
     async fn list_users(&self) -> Result<Vec<User>>;
     async fn count_users(&self) -> Result<u64>;

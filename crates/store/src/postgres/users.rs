@@ -211,6 +211,25 @@ impl UserStore for PostgresStore {
         audit::insert_all(&mut tx, audit).await?;
         tx.commit().await.map_err(sql_error)
     }
+    async fn create_users_audited(
+        &self,
+        users: &[(NewUser, bool)],
+        audit: &[AuditEvent],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(sql_error)?;
+        for (user, disabled) in users {
+            create(&mut *tx, user).await?;
+            if *disabled {
+                sqlx::query("UPDATE users SET disabled = TRUE WHERE username = $1")
+                    .bind(user.username.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(sql_error)?;
+            }
+        }
+        audit::insert_all(&mut tx, audit).await?;
+        tx.commit().await.map_err(sql_error)
+    }
     async fn user(&self, username: &str) -> Result<Option<User>> {
         get(&self.pool, username).await
     }

@@ -194,6 +194,25 @@ impl UserStore for SqliteStore {
             })
             .await
     }
+    async fn create_users_audited(
+        &self,
+        users: &[(NewUser, bool)],
+        audit: &[AuditEvent],
+    ) -> Result<()> {
+        let (users, audit) = (users.to_vec(), audit.to_vec());
+        self.writer
+            .write(move |c| {
+                for (user, disabled) in &users {
+                    create(c, user)?;
+                    if *disabled {
+                        let sql = "UPDATE users SET disabled = 1 WHERE username = ?1";
+                        exec(c, sql, [user.username.as_str()])?;
+                    }
+                }
+                audit::insert_all(c, &audit)
+            })
+            .await
+    }
     async fn user(&self, username: &str) -> Result<Option<User>> {
         let username = username.to_string();
         self.readers.read(move |c| get(c, &username)).await

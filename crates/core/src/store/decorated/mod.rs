@@ -99,6 +99,13 @@ impl<A: Around> UserStore for Decorated<A> {
     async fn create_user_audited(&self, user: &NewUser, audit: &[AuditEvent]) -> Result<()> {
         call!(self.create_user_audited(user, audit) as create_user)
     }
+    async fn create_users_audited(
+        &self,
+        users: &[(NewUser, bool)],
+        audit: &[AuditEvent],
+    ) -> Result<()> {
+        call!(self.create_users_audited(users, audit) as create_users)
+    }
     async fn user(&self, username: &str) -> Result<Option<User>> {
         call!(self.user(username))
     }

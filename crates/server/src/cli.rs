@@ -9,8 +9,10 @@ use crate::config::{not_utf8, unknown_variables, Config, ConfigError, Flags};
 
 mod audit;
 mod backup;
+mod plantdb_users;
 mod resource;
 mod user;
+mod user_import;
 pub use audit::{run_audit, AuditArgs};
 pub use backup::{run_backup, run_restore, RestoreArgs};
 pub use resource::{run_resource, ResourceAction};

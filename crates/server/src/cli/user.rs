@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 use std::io::BufRead;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -38,6 +39,16 @@ pub enum UserAction {
     Enable { username: String },
     /// Changes a user's role (reader, contributor or admin); their personal tokens follow.
     SetRole { username: String, role: String },
+    /// Creates the users of a PlantDB database (its users.json and groups.json) with their
+    /// PlantDB password hashes; users that exist here are left as they are.
+    Import {
+        /// The PlantDB database directory, holding users.json.
+        #[arg(long, value_name = "DB_DIR")]
+        plantdb: PathBuf,
+        /// Reads, checks and reports, and creates nobody.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 fn password(stdin: Option<&mut dyn BufRead>) -> anyhow::Result<(String, bool)> {
@@ -127,6 +138,9 @@ pub async fn run_user(
             let name = tessera_core::user::normalise(&username);
             auth.set_role(&name, role).await?;
             writeln!(out, "user {name} is now {}", role.as_str()).ok();
+        }
+        UserAction::Import { plantdb, dry_run } => {
+            out = super::user_import::run_import(&auth, &plantdb, dry_run).await?;
         }
     }
     Ok(out)

@@ -44,6 +44,7 @@ mod tls_slow_clients;
 mod tls_support;
 mod tokens;
 mod upgrade;
+mod user_import;
 mod users;
 mod users_delete;
 mod write_queue;

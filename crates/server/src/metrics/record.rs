@@ -61,6 +61,8 @@ where
             .get::<MatchedPath>()
             .map_or(UNMATCHED, MatchedPath::as_str);
         let slot = self.requests.index(req.method(), template);
+        // Past the table's size the slot is `other`'s; the access line still names the route.
+        let unlisted = (self.requests.at(slot).template() != template).then(|| template.into());
         let method = req.method().clone();
         let request_id = req.headers().get(&REQUEST_ID).cloned();
         // A latency measured for the metrics, not a time anything is decided by.
@@ -73,6 +75,7 @@ where
             started,
             method,
             request_id,
+            unlisted,
         }
     }
 }
@@ -86,6 +89,7 @@ pin_project_lite::pin_project! {
         started: Instant,
         method: Method,
         request_id: Option<HeaderValue>,
+        unlisted: Option<Box<str>>,
     }
 }
 
@@ -106,7 +110,7 @@ where
             access_log::write(&Answered {
                 request_id: this.request_id.as_ref(),
                 method: this.method,
-                route: route.template(),
+                route: this.unlisted.as_deref().unwrap_or(route.template()),
                 status,
                 latency,
             });

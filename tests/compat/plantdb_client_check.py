@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Drive a running tessera server with the real PlantDB client (PyPI plantdb-client 0.17.0).
 
-    plantdb_client_check.py --port PORT [--host 127.0.0.1] [--part main|expiry]
+    plantdb_client_check.py --port PORT [--host 127.0.0.1] [--part main|expiry|import]
 
 `main` expects a fresh `tessera serve --demo` (users admin/admin and guest/guest).
 `expiry` expects one started with SESSION_TIMEOUT=1 TESSERA_JWT_LEEWAY=0 and checks
 PlantDBClient's automatic refresh after its access token has expired.
+`import` expects one whose users were imported from a PlantDB database written by
+make_plantdb_users.py (`tessera user import --plantdb`), and logs them in with their PlantDB
+passwords.
 
 Prints one line per check and a closing `N passed, M failed`; exits 1 if any check failed.
 """
@@ -125,7 +128,7 @@ def is_token(value):
     return isinstance(value, str) and len(value) >= 16
 
 
-CHECKS = {"main": [], "expiry": []}
+CHECKS = {"main": [], "expiry": [], "import": []}
 
 
 def check(part, name):
@@ -419,6 +422,47 @@ def _():
     align_to_second()
     expect(c.logout() is True, "logout returned False")
     expect(c._access_token is None and c._refresh_token is None, "client still holds tokens")
+
+
+# ---------------------------------------------------------------------------------------------
+# import part: users of a PlantDB database (make_plantdb_users.py), imported with their hashes
+# ---------------------------------------------------------------------------------------------
+@check("import", "PlantDBClient.login(alice) with her PlantDB password")
+def _():
+    c = S["alice"] = new_client()
+    expect(c.login("alice", "alice-plantdb-pw") is True, "login returned False")
+    expect(c._username == "alice", f"client username {c._username!r}")
+    expect(c.validate_token(c._access_token) is True, "her access token is not valid")
+
+
+@check("import", "PlantDBClient.login(alice) again, once her hash was upgraded")
+def _():
+    expect(new_client().login("alice", "alice-plantdb-pw") is True, "login returned False")
+    expect(new_client().login("alice", "not-her-password") is False, "a wrong password logged in")
+
+
+@check("import", "bob (PlantDB contributor + admin) creates users; alice (contributor) cannot")
+def _():
+    bob = new_client()
+    expect(bob.login("bob", "bob-plantdb-pw") is True, "login returned False")
+    name = "compat-" + secrets.token_hex(4)
+    expect(bob.create_user(name, secrets.token_urlsafe(12), "Compat Import User") is True, "returned False")
+    other = "compat-" + secrets.token_hex(4)
+    S["alice"].create_user(other, secrets.token_urlsafe(12), "Not Created")
+    expect(request_check_username(HOST, other, port=PORT) is False, "a contributor created a user")
+
+
+@check("import", "carol (deactivated in PlantDB) cannot log in; erin (locked there) can")
+def _():
+    expect(new_client().login("carol", "carol-plantdb-pw") is False, "carol logged in")
+    expect(new_client().login("erin", "erin-plantdb-pw") is True, "erin could not log in")
+    expect(new_client().login("dave", "dave-plantdb-pw") is True, "dave could not log in")
+
+
+@check("import", "'me' and 'frank smith' were not imported")
+def _():
+    expect(request_check_username(HOST, "me", port=PORT) is False, "'me' exists")
+    expect(new_client().login("frank smith", "frank-plantdb-pw") is False, "'frank smith' logged in")
 
 
 def main():

@@ -11,6 +11,8 @@
 # Run A: `tessera serve --demo` with default settings, all auth routes through the client.
 # Run B: the same with SESSION_TIMEOUT=1 TESSERA_JWT_LEEWAY=0, for the client's automatic
 #        refresh after its access token expired.
+# Run C: a PlantDB database written now by PlantDB's own code (make_plantdb_users.py), imported
+#        with `tessera user import --plantdb`; its users log in with their PlantDB passwords.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -26,8 +28,9 @@ unset PLANTDB_PREFIX ROMI_APP_LOGGER CERT_PATH
 # plantdb-client depends on plantdb-commons, which pulls in numpy, imagecodecs, imageio, paramiko,
 # argon2-cffi, PyJWT, ... that the auth client never imports. Install both without dependencies,
 # plus exactly what `plantdb.client.plantdb_client` and `.rest_api.requests` import, with their own
-# dependencies (pybase64 is imported but not declared by plantdb-client).
-client_imports='import plantdb.client.plantdb_client, plantdb.client.rest_api.requests, plantdb.commons.auth.models'
+# dependencies (pybase64 is imported but not declared by plantdb-client), and argon2-cffi (with its
+# bindings) for `plantdb.commons.auth.rbac`, which writes the PlantDB database of run C.
+client_imports='import plantdb.client.plantdb_client, plantdb.client.rest_api.requests, plantdb.commons.auth.models, plantdb.commons.auth.rbac'
 if ! "$venv/bin/python" -c "$client_imports" 2>/dev/null \
    || [ "$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("plantdb.client"))')" != 0.17.0 ]; then
   echo "compat: setting up the client virtualenv in $venv"
@@ -36,7 +39,8 @@ if ! "$venv/bin/python" -c "$client_imports" 2>/dev/null \
   "$python" -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check --no-deps \
     'plantdb-client==0.17.0' 'plantdb-commons==0.17.0' \
-    requests urllib3 certifi charset-normalizer idna ada-url cffi pycparser colorlog pybase64 pillow
+    requests urllib3 certifi charset-normalizer idna ada-url cffi pycparser colorlog pybase64 pillow \
+    'argon2-cffi==25.1.0' 'argon2-cffi-bindings==25.1.0'
   "$venv/bin/python" -c "$client_imports"
 fi
 
@@ -73,7 +77,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# start_server NAME [VAR=VALUE...]: starts tessera, sets $port.
+# start_server NAME [VAR=VALUE...]: starts tessera on $work/NAME-data, sets $port.
 start_server() {
   local name=$1; shift
   local log=$work/$name.log data=$work/$name-data
@@ -124,6 +128,22 @@ run_check run-a main
 echo "== run B: SESSION_TIMEOUT=1 TESSERA_JWT_LEEWAY=0"
 start_server run-b SESSION_TIMEOUT=1 TESSERA_JWT_LEEWAY=0
 run_check run-b expiry
+
+echo "== run C: tessera user import --plantdb, on a database PlantDB's code wrote"
+plantdb_db=$work/plantdb-db
+logs+=("$work/plantdb-db.log" "$work/import.err")
+if "$venv/bin/python" "$here/make_plantdb_users.py" "$plantdb_db" >"$work/plantdb-db.log" 2>&1 \
+   && mkdir -p "$work/run-c-data" \
+   && env -u TESSERA_BIN -u TESSERA_COMPAT_VENV "$bin" user --data-dir "$work/run-c-data" \
+        import --plantdb "$plantdb_db" >"$work/import.out" 2>"$work/import.err" \
+   && sed 's/^/compat: import: /' "$work/import.out" \
+   && grep -qx 'created 7, skipped 0, could not read 2' "$work/import.out"; then
+  start_server run-c
+  run_check run-c import
+else
+  echo "compat: writing or importing the PlantDB database failed (or its report is not the expected one)" >&2
+  total_fail=$((total_fail + 1))
+fi
 
 [ "$total_fail" -eq 0 ] && status=0
 echo "compat: $total_pass passed, $total_fail failed"

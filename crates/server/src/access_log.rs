@@ -6,23 +6,105 @@
 //! formatter (which formats the request's span and every field through `fmt::Write`, about a
 //! fifth of a validation's work): where [`install`] gave it a writer (the binary gives the
 //! same non-blocking stderr writer as the rest of the log), the line is written into a reused
-//! buffer and handed to that writer whole, in the layout of the other lines. Without one it is
-//! an ordinary tracing event. Either way `TESSERA_LOG` decides whether it is written
+//! buffer and handed to that writer whole, in the layout of the other lines (the binary gathers
+//! them for up to [`FLUSH_EVERY`] and hands them over together). Without one it is an ordinary
+//! tracing event. Either way `TESSERA_LOG` decides whether it is written
 //! (`tessera::access=off` turns it off).
 
 use std::cell::RefCell;
 use std::io::Write as _;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::http::{HeaderValue, Method};
 use tracing_subscriber::fmt::MakeWriter;
 
 type Sink = Box<dyn Fn(&[u8]) + Send + Sync>;
+/// Where a batch of lines goes.
+type Out = Arc<dyn Fn(&[u8]) + Send + Sync>;
 
 static SINK: OnceLock<Sink> = OnceLock::new();
 
-/// Writes access lines to `writer` from now on (once per process; later calls are ignored).
+/// Gathers access lines and hands them to `writer` together, every [`FLUSH_EVERY`] (or sooner
+/// when many are waiting), from a thread of its own: one hand-over per batch instead of one
+/// per request (each hand-over wakes the log writer's thread, which costs more than the line).
+/// Drop the answer to write what is left (once per process; later calls are ignored).
+pub fn install_batched<W>(writer: W) -> Flush
+where
+    W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
+{
+    let batch = Arc::new(Batch::default());
+    let writer: Out = Arc::new(move |lines: &[u8]| {
+        let _ = writer.make_writer().write_all(lines);
+    });
+    let (for_thread, out) = (batch.clone(), writer.clone());
+    let flusher = std::thread::Builder::new()
+        .name("tessera-access-log".into())
+        .spawn(move || loop {
+            std::thread::park_timeout(FLUSH_EVERY);
+            let lines = for_thread.take();
+            if !lines.is_empty() {
+                out(&lines);
+            }
+        });
+    if let Ok(flusher) = flusher {
+        let _ = batch.flusher.set(flusher.thread().clone());
+        let for_sink = batch.clone();
+        let _ = SINK.set(Box::new(move |line: &[u8]| for_sink.push(line)));
+    }
+    Flush { batch, writer }
+}
+
+/// Writes the access lines still waiting when dropped (at the end of `main`).
+pub struct Flush {
+    batch: Arc<Batch>,
+    writer: Out,
+}
+
+impl Drop for Flush {
+    fn drop(&mut self) {
+        let lines = self.batch.take();
+        if !lines.is_empty() {
+            (self.writer)(&lines);
+        }
+    }
+}
+
+/// How long an access line waits at most before it is handed to the log writer.
+pub const FLUSH_EVERY: Duration = Duration::from_millis(20);
+/// Waiting lines past this size are handed over at once.
+const FLUSH_AT: usize = 64 * 1024;
+/// Past this size (the writer's thread cannot keep up) further lines are dropped, as the log
+/// writer drops lines when its own queue is full.
+const MAX_WAITING: usize = 8 * 1024 * 1024;
+
+#[derive(Default)]
+struct Batch {
+    waiting: Mutex<Vec<u8>>,
+    flusher: OnceLock<std::thread::Thread>,
+}
+
+impl Batch {
+    fn push(&self, line: &[u8]) {
+        let mut waiting = self.waiting.lock().unwrap_or_else(PoisonError::into_inner);
+        if waiting.len() + line.len() > MAX_WAITING {
+            return;
+        }
+        waiting.extend_from_slice(line);
+        if waiting.len() >= FLUSH_AT {
+            if let Some(flusher) = self.flusher.get() {
+                flusher.unpark();
+            }
+        }
+    }
+
+    fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut *self.waiting.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// Writes access lines to `writer` from now on, each as it is made (once per process; later
+/// calls are ignored).
 pub fn install<W>(writer: W)
 where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
@@ -154,6 +236,18 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_hands_over_its_lines_in_order_and_only_once() {
+        let batch = Batch::default();
+        batch.push(b"one\n");
+        batch.push(b"two\n");
+        assert_eq!(batch.take(), b"one\ntwo\n");
+        assert!(batch.take().is_empty());
+        batch.push(&vec![b'x'; MAX_WAITING]);
+        batch.push(b"dropped\n");
+        assert_eq!(batch.take().len(), MAX_WAITING);
+    }
+
+    #[test]
     fn digits_are_zero_padded() {
         for (n, width, want) in [
             (0, 1, "0"),
@@ -182,7 +276,7 @@ mod tests {
     #[test]
     fn the_line_carries_what_the_tracing_event_would() {
         let id = HeaderValue::from_static("req-1");
-        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
+        let lines = Arc::new(Mutex::new(Vec::<u8>::new()));
         let captured = lines.clone();
         let sink: Sink = Box::new(move |l| captured.lock().unwrap().extend_from_slice(l));
         let _ = SINK.set(sink);

@@ -14,8 +14,9 @@ async fn main() {
     // cannot keep up) lines are dropped rather than slowing requests. The writer writes
     // what has queued in one go; dropping the guard writes what is left.
     let (writer, guard) = tracing_appender::non_blocking(BufWriter::new(std::io::stderr()));
-    // Access lines take the same writer, formatted without tracing's formatter.
-    tessera_server::access_log::install(writer.clone());
+    // Access lines take the same writer, formatted without tracing's formatter and handed to
+    // it in batches.
+    let access = tessera_server::access_log::install_batched(writer.clone());
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("TESSERA_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
@@ -24,6 +25,7 @@ async fn main() {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let ran = run(Cli::parse()).await;
+    drop(access);
     drop(guard);
     if let Err(e) = ran {
         eprintln!("tessera: {}", cli::report(&e));

@@ -3,13 +3,19 @@
 
 use sqlx::Connection;
 use tessera_server::config::Secret;
+use tessera_server::Config;
 
 use crate::common::TestServer;
 
 /// Runs `test` on a server over SQLite, then on one over a new PostgreSQL database (dropped
 /// afterwards) where one is configured.
 pub async fn on_each_backend(test: impl AsyncFn(&TestServer)) {
-    let s = TestServer::start().await;
+    on_each_backend_with(|_| {}, test).await;
+}
+
+/// As [`on_each_backend`], with the configuration of both servers changed by `tweak`.
+pub async fn on_each_backend_with(tweak: impl Fn(&mut Config), test: impl AsyncFn(&TestServer)) {
+    let s = TestServer::start_with(&tweak).await;
     test(&s).await;
     s.stop().await;
     let Some(admin_url) = std::env::var("TESSERA_TEST_POSTGRES_URL")
@@ -30,6 +36,7 @@ pub async fn on_each_backend(test: impl AsyncFn(&TestServer)) {
     let (base, _) = admin_url.rsplit_once('/').unwrap();
     let url = format!("{base}/{database}");
     let s = TestServer::start_with(|c| {
+        tweak(c);
         c.database_url = Some(url);
         c.jwt_secret_key = Some(Secret::new("one key for every instance of this database"));
     })

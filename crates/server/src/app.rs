@@ -27,7 +27,9 @@ pub fn build(state: AppState, config: &Config, extra: Router<AppState>) -> Route
     // (a clone and an allocation): these layers, which all keep the route's body types, go on
     // in one call.
     let requests = state.metrics.requests.clone();
-    let mut routes = crate::routes::router().merge(extra);
+    let mut routes = crate::routes::router()
+        .merge(crate::web::router(state.clone()))
+        .merge(extra);
     if config.metrics_bind.is_none() {
         routes = routes.merge(crate::metrics::routes());
     }
@@ -82,10 +84,10 @@ pub(crate) async fn not_found() -> ApiError {
 /// and marks every answer `no-store`: they carry tokens or who holds them.
 async fn json_errors(response: Response<Body>) -> Response<Body> {
     let status = response.status();
-    let is_json = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .is_some_and(|ct| ct.as_bytes().starts_with(b"application/json"));
+    // The web page's own error pages are HTML, and stay so.
+    let is_json = response.headers().get(CONTENT_TYPE).is_some_and(|ct| {
+        ct.as_bytes().starts_with(b"application/json") || ct.as_bytes().starts_with(b"text/html")
+    });
     let mut response = if (status.is_client_error() || status.is_server_error()) && !is_json {
         let (code, text) = match status {
             StatusCode::METHOD_NOT_ALLOWED => (ErrorCode::MethodNotAllowed, "Method not allowed"),

@@ -25,6 +25,7 @@ pub mod state;
 pub mod timeouts;
 pub mod tls;
 pub mod tls_reload;
+pub mod web;
 
 pub use config::Config;
 pub use serve::{Running, Server};

@@ -156,6 +156,10 @@ impl Server {
                 ),
             },
             trusted_proxies: config.trusted_proxies.clone(),
+            web: crate::web::WebState {
+                https: tls.is_some(),
+                ..Default::default()
+            },
         });
         let metrics_listener = match config.metrics_bind {
             Some(at) => Some(

@@ -20,6 +20,8 @@ pub struct Shared {
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ProxyNet>,
     pub metrics: Arc<Metrics>,
+    /// The web page's own state.
+    pub web: crate::web::WebState,
 }
 
 impl AppState {

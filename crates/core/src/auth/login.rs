@@ -60,7 +60,23 @@ impl Auth {
         password: &str,
         client_ip: IpAddr,
     ) -> Result<LoginOutcome> {
-        let outcome = self.check_login(username, password, client_ip).await;
+        self.login_on_device(username, password, client_ip, None)
+            .await
+    }
+
+    /// As [`Auth::login`], from a browser known by `device` (the id of a device mark the
+    /// caller checked with [`Auth::device_of`], or a new one): smart lockout knows the client by
+    /// that device instead of its address, and a success makes the device familiar.
+    pub async fn login_on_device(
+        &self,
+        username: &str,
+        password: &str,
+        client_ip: IpAddr,
+        device: Option<&str>,
+    ) -> Result<LoginOutcome> {
+        let outcome = self
+            .check_login(username, password, client_ip, device)
+            .await;
         self.stats.logins.add(match &outcome {
             Ok(_) => LoginResult::Success,
             Err(Error::InvalidCredentials) => LoginResult::InvalidCredentials,
@@ -77,6 +93,7 @@ impl Auth {
         username: &str,
         password: &str,
         client_ip: IpAddr,
+        device: Option<&str>,
     ) -> Result<LoginOutcome> {
         if password.len() > MAX_PASSWORD_BYTES {
             return Err(Error::InvalidCredentials);
@@ -111,7 +128,7 @@ impl Auth {
             self.store.append_audit(&[failed_here("disabled")]).await?;
             return Err(Error::InvalidCredentials);
         }
-        let client = ClientKey::of(client_ip);
+        let client = device.map_or_else(|| ClientKey::of(client_ip), ClientKey::device);
         let familiar = self.familiar_client(&user, &client, now).await?;
         let slot_key = match familiar {
             Some(_) => format!("{name} {client}"),

@@ -3,6 +3,7 @@
 pub mod apikeys;
 mod audit;
 mod caller;
+mod devices;
 mod import;
 mod in_flight;
 mod lockout;
@@ -45,6 +46,7 @@ use crate::Timestamp;
 
 pub use apikeys::ApiKeySettings;
 pub use caller::Caller;
+pub use devices::constant_time_eq;
 pub use import::ImportedUser;
 pub use login::LoginOutcome;
 pub use passwords::PasswordReset;

@@ -134,3 +134,50 @@ async fn the_ceiling_outlasts_a_lock() {
     w.advance(2700);
     admitted(&w, STRANGER).await;
 }
+
+#[tokio::test]
+async fn a_browsers_device_mark_keeps_its_own_count_wherever_it_connects_from() {
+    let w = World::new().await;
+    let (mark, device) = w.auth.new_device_mark(USER);
+    w.auth
+        .login_on_device(USER, PASSWORD, ip(STRANGER), Some(&device))
+        .await
+        .expect("the first login from the browser");
+    for _ in 0..3 {
+        refused(&w, WRONG, STRANGER).await;
+    }
+    refused(&w, PASSWORD, "198.51.100.78").await;
+    let known = w.auth.device_of(&mark, USER).expect("the mark verifies");
+    assert_eq!(known, device);
+    w.auth
+        .login_on_device(USER, PASSWORD, ip("203.0.113.200"), Some(&known))
+        .await
+        .expect("the familiar browser is let in from a new address");
+    let fresh = w.auth.new_device_mark(USER).1;
+    let err = w
+        .auth
+        .login_on_device(USER, PASSWORD, ip(STRANGER), Some(&fresh))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidCredentials), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_device_mark_is_good_for_its_user_only_and_cannot_be_forged() {
+    let w = World::new().await;
+    let (mark, device) = w.auth.new_device_mark(USER);
+    assert_eq!(
+        w.auth.device_of(&mark, USER).as_deref(),
+        Some(device.as_str())
+    );
+    assert_eq!(
+        w.auth.device_of(&mark, &USER.to_uppercase()).as_deref(),
+        Some(device.as_str()),
+        "usernames are normalised"
+    );
+    assert_eq!(w.auth.device_of(&mark, "someone-else"), None);
+    assert_eq!(w.auth.device_of(&format!("{device}.AAAA"), USER), None);
+    assert_eq!(w.auth.device_of(&device, USER), None);
+    let other_id = format!("x{}", &mark[1..]);
+    assert_eq!(w.auth.device_of(&other_id, USER), None);
+}

@@ -47,4 +47,5 @@ mod upgrade;
 mod user_import;
 mod users;
 mod users_delete;
+mod web;
 mod write_queue;

@@ -1,0 +1,66 @@
+//! The web page at `/ui/`: people see and end their sessions, manage their tokens, API keys
+//! and resources, and admins their users, in a browser. Server-rendered (templates compiled
+//! into the binary, assets embedded), working without JavaScript; its handlers call the same
+//! domain functions as the JSON routes.
+//!
+//! The browser holds its session in `HttpOnly`, `SameSite=Strict` cookies (see [`cookies`]);
+//! every state-changing form carries a token derived from the session, and its `Origin` is
+//! checked (see [`forms`]).
+
+mod account;
+mod assets;
+mod cookies;
+mod forms;
+mod headers;
+mod login;
+mod page;
+mod refresher;
+mod session;
+mod transport;
+
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::state::AppState;
+
+pub use refresher::Refresher;
+
+/// What the page keeps beside the API's state.
+#[derive(Default)]
+pub struct WebState {
+    /// tessera serves HTTPS itself.
+    pub https: bool,
+    pub refresher: Refresher,
+}
+
+/// Where the page lives.
+pub const ROOT: &str = "/ui/";
+
+/// The page's routes: `/` redirects to `/ui/`.
+pub fn router(state: AppState) -> Router<AppState> {
+    let signed_in = Router::new()
+        .route("/ui/", get(|| async { Redirect::to("/ui/account") }))
+        .route("/ui/account", get(account::show))
+        .route("/ui/account/profile", post(account::profile))
+        .route("/ui/account/password", post(account::password))
+        .route("/ui/logout", post(login::logout))
+        .route("/ui/alive", get(session::alive))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::require,
+        ));
+    let open = Router::new()
+        .route("/ui/login", get(login::show).post(login::submit))
+        .route("/ui", get(|| async { Redirect::to(ROOT) }))
+        .route("/", get(|| async { Redirect::to(ROOT) }))
+        .route("/ui/{*rest}", get(page::not_found));
+    signed_in
+        .merge(open)
+        .route_layer(axum::middleware::from_fn_with_state(
+            state,
+            transport::check,
+        ))
+        .merge(assets::router())
+        .layer(axum::middleware::map_response(headers::secure))
+}

@@ -1,0 +1,7 @@
+//! The web page at `/ui/`, driven as a browser does (cookies, forms, redirects), with
+//! JavaScript off: every form here is a plain form post.
+
+mod browser;
+mod login;
+mod security;
+mod session;

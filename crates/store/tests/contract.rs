@@ -11,6 +11,7 @@ mod contract {
     pub mod apikey_rotation;
     pub mod apikeys;
     pub mod audit;
+    pub mod audit_apikeys;
     pub mod backends;
     pub mod instances;
     pub mod lockout;
@@ -52,6 +53,12 @@ macro_rules! contract_suite {
                 evictions_are_recorded_with_the_login,
                 a_refused_event_undoes_its_change,
                 reuse_is_recorded_with_the_revocation_and_rotation_is_not,
+            }
+            audit_apikeys {
+                reuse_records_the_chain_it_revoked_and_rotation_records_nothing,
+                a_reuse_event_that_cannot_be_stored_leaves_the_chain_live,
+                revoking_all_records_how_many_went_and_nothing_when_none,
+                a_revoke_all_event_that_cannot_be_stored_leaves_the_keys_live,
             }
             users {
                 created_user_reads_back_with_every_field,

@@ -190,7 +190,7 @@ impl Auth {
         self.profiles.forget(username);
         self.revoke_user(username, RevokeReason::UserDisabled)
             .await?;
-        self.end_user_apikeys(username, ApiKeyRevokeReason::UserDisabled)
+        self.end_user_apikeys(username, ApiKeyRevokeReason::UserDisabled, None)
             .await?;
         self.end_personal_tokens(username).await
     }

@@ -80,6 +80,9 @@ impl ApiKeyRecord {
 pub struct NextApiKey {
     pub id: String,
     pub refresh_hash: Vec<u8>,
+    /// Recorded, for the token's user with the ids it revoked (`detail.revoked`), when the
+    /// presentation is reuse, in the transaction that revokes the chain.
+    pub on_reuse: Option<AuditEvent>,
 }
 
 /// What presenting an API-key refresh token did.
@@ -231,6 +234,18 @@ pub trait ApiKeyStore: Send + Sync {
         username: &str,
         now: Timestamp,
         reason: ApiKeyRevokeReason,
+    ) -> Result<Vec<String>> {
+        self.revoke_user_apikeys_audited(username, now, reason, None)
+            .await
+    }
+    /// As `revoke_user_apikeys`, appending `audit` with how many keys went (`detail.all`) in
+    /// the same transaction when it revoked any.
+    async fn revoke_user_apikeys_audited(
+        &self,
+        username: &str,
+        now: Timestamp,
+        reason: ApiKeyRevokeReason,
+        audit: Option<AuditEvent>,
     ) -> Result<Vec<String>>;
 
     /// True when revoked or unknown.

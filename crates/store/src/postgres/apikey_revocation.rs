@@ -47,10 +47,14 @@ pub(super) async fn revoke_user(
     username: &str,
     now: Timestamp,
     reason: ApiKeyRevokeReason,
+    audit: Option<AuditEvent>,
 ) -> Result<Vec<String>> {
     let mut tx = pool.begin().await.map_err(sql_error)?;
     lock_user(&mut tx, username).await?;
     let ids = revoke_where(&mut tx, "username", username, now, reason).await?;
+    if let (Some(event), false) = (audit, ids.is_empty()) {
+        super::audit::insert_all(&mut tx, &[event.detail("all", ids.len())]).await?;
+    }
     tx.commit().await.map_err(sql_error)?;
     Ok(ids)
 }
@@ -83,17 +87,19 @@ pub(super) async fn revoke_chain(
 /// On reuse of a spent refresh token of `username`'s chain `chain_id`: revokes every unrevoked
 /// key of the chain. The user row's lock waits for every rotation in flight (each holds it
 /// `FOR SHARE` until its successor is committed), so the revocation sees their successors, and
-/// a rotation starting later finds its key revoked.
+/// a rotation starting later finds its key revoked. `on_reuse` is recorded in the same
+/// transaction.
 pub(super) async fn revoke_unrevoked_chain(
     pool: &PgPool,
     username: &str,
     chain_id: &str,
     now: Timestamp,
     reason: ApiKeyRevokeReason,
+    on_reuse: Option<&AuditEvent>,
 ) -> Result<Vec<String>> {
     let mut tx = pool.begin().await.map_err(sql_error)?;
     lock_user(&mut tx, username).await?;
-    let ids = sqlx::query_scalar(
+    let ids: Vec<String> = sqlx::query_scalar(
         "UPDATE apikeys SET revoked_at = $2, revoke_reason = $3
          WHERE chain_id = $1 AND revoked_at IS NULL RETURNING id",
     )
@@ -103,6 +109,10 @@ pub(super) async fn revoke_unrevoked_chain(
     .fetch_all(&mut *tx)
     .await
     .map_err(sql_error)?;
+    if let Some(event) = on_reuse {
+        let event = event.clone().user(username).detail("revoked", ids.clone());
+        super::audit::insert_all(&mut tx, &[event]).await?;
+    }
     tx.commit().await.map_err(sql_error)?;
     Ok(ids)
 }

@@ -98,7 +98,12 @@ pub(super) async fn rotate(
                 tx.commit().await.map_err(sql_error)?;
                 let reason = ApiKeyRevokeReason::RefreshReuse;
                 let revoked = apikey_revocation::revoke_unrevoked_chain(
-                    pool, &username, &chain_id, now, reason,
+                    pool,
+                    &username,
+                    &chain_id,
+                    now,
+                    reason,
+                    next.on_reuse.as_ref(),
                 )
                 .await?;
                 return Ok(ApiKeyRotation::Reused { username, revoked });

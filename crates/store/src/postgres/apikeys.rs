@@ -141,13 +141,14 @@ impl ApiKeyStore for PostgresStore {
     ) -> Result<Vec<String>> {
         apikey_revocation::revoke_chain(&self.pool, id, now, reason, audit).await
     }
-    async fn revoke_user_apikeys(
+    async fn revoke_user_apikeys_audited(
         &self,
         username: &str,
         now: Timestamp,
         reason: ApiKeyRevokeReason,
+        audit: Option<AuditEvent>,
     ) -> Result<Vec<String>> {
-        apikey_revocation::revoke_user(&self.pool, username, now, reason).await
+        apikey_revocation::revoke_user(&self.pool, username, now, reason, audit).await
     }
     async fn is_apikey_revoked(&self, id: &str) -> Result<bool> {
         let revoked: Option<Option<i64>> =

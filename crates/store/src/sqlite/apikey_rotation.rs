@@ -9,6 +9,7 @@ use tessera_core::store::{
 use tessera_core::{Result, Timestamp};
 
 use super::apikeys::{insert, record};
+use super::audit;
 use super::helpers::strings;
 use super::sql_error;
 use crate::rows::{apikey_owner_refusal as refusal, APIKEY_COLUMNS};
@@ -94,10 +95,17 @@ pub(super) fn rotate(
         return Ok(ApiKeyRotation::Unknown);
     };
     Ok(match found.outcome(now) {
-        UnclaimedOutcome::Reuse { chain_id, username } => ApiKeyRotation::Reused {
-            username,
-            revoked: revoke_chain(c, &chain_id, now)?,
-        },
+        UnclaimedOutcome::Reuse { chain_id, username } => {
+            let revoked = revoke_chain(c, &chain_id, now)?;
+            if let Some(event) = &next.on_reuse {
+                let event = event
+                    .clone()
+                    .user(&username)
+                    .detail("revoked", revoked.clone());
+                audit::insert_all(c, &[event])?;
+            }
+            ApiKeyRotation::Reused { username, revoked }
+        }
         UnclaimedOutcome::Is(outcome) => outcome,
     })
 }

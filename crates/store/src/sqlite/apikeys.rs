@@ -160,15 +160,22 @@ impl ApiKeyStore for SqliteStore {
             })
             .await
     }
-    async fn revoke_user_apikeys(
+    async fn revoke_user_apikeys_audited(
         &self,
         username: &str,
         now: Timestamp,
         reason: ApiKeyRevokeReason,
+        audit: Option<AuditEvent>,
     ) -> Result<Vec<String>> {
         let username = username.to_string();
         self.writer
-            .write(move |c| apikey_revocation::revoke_user(c, &username, now, reason))
+            .write(move |c| {
+                let ids = apikey_revocation::revoke_user(c, &username, now, reason)?;
+                if let (Some(event), false) = (audit, ids.is_empty()) {
+                    audit::insert_all(c, &[event.detail("all", ids.len())])?;
+                }
+                Ok(ids)
+            })
             .await
     }
     async fn is_apikey_revoked(&self, id: &str) -> Result<bool> {

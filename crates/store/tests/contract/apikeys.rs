@@ -35,6 +35,7 @@ pub fn next(id: &str) -> NextApiKey {
     NextApiKey {
         id: id.into(),
         refresh_hash: token(id),
+        on_reuse: None,
     }
 }
 

@@ -180,6 +180,7 @@ impl Auth {
         let next = NextApiKey {
             id: random_b64(16),
             refresh_hash: next_secret.hash,
+            on_reuse: Some(self.event(AuditKind::ApikeyReuseDetected).failed()),
         };
         let rotation = self
             .store
@@ -194,12 +195,6 @@ impl Auth {
             ApiKeyRotation::NotPermitted => Err(not_permitted()),
             ApiKeyRotation::Reused { username, revoked } => {
                 warn!(username = %self.log.name(&username), keys = revoked.len(), "API-key refresh token reuse: chain revoked");
-                let audit = self
-                    .event(AuditKind::ApikeyReuseDetected)
-                    .user(username)
-                    .failed()
-                    .detail("revoked", revoked.clone());
-                self.store.append_audit(&[audit]).await?;
                 self.apikeys_revoked_here(&revoked, now).await;
                 Err(Error::Rejected(
                     Rejection::Reused,

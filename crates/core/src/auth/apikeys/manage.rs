@@ -2,7 +2,7 @@
 
 use tracing::info;
 
-use crate::audit::AuditKind;
+use crate::audit::{AuditEvent, AuditKind};
 use crate::auth::{Auth, Validated};
 use crate::error::{Error, Result};
 use crate::store::{ApiKeyRecord, ApiKeyRevokeReason};
@@ -68,31 +68,29 @@ impl Auth {
                 return Err(Error::NotFound(format!("no user {username}")));
             }
         }
+        let audit = self
+            .event(AuditKind::ApikeyRevoked)
+            .actor(&caller.username)
+            .subject(&username);
         let n = self
-            .end_user_apikeys(&username, ApiKeyRevokeReason::RevokedAll)
+            .end_user_apikeys(&username, ApiKeyRevokeReason::RevokedAll, Some(audit))
             .await?;
-        if n > 0 {
-            let audit = self
-                .event(AuditKind::ApikeyRevoked)
-                .actor(&caller.username)
-                .subject(&username)
-                .detail("all", n);
-            self.store.append_audit(&[audit]).await?;
-        }
         info!(username = %self.log.name(&username), by = %self.log.name(&caller.username), keys = n, "API keys revoked");
         Ok((username, n))
     }
 
-    /// Revokes every live key of a user (revoke-all, disabling, a new password).
+    /// Revokes every live key of a user (revoke-all, disabling, a new password), recording
+    /// `audit` with their number in the same transaction when any went.
     pub(crate) async fn end_user_apikeys(
         &self,
         username: &str,
         reason: ApiKeyRevokeReason,
+        audit: Option<AuditEvent>,
     ) -> Result<usize> {
         let now = self.clock.now();
         let ids = self
             .store
-            .revoke_user_apikeys(username, now, reason)
+            .revoke_user_apikeys_audited(username, now, reason, audit)
             .await?;
         self.apikeys_revoked_here(&ids, now).await;
         Ok(ids.len())

@@ -122,13 +122,14 @@ impl<A: Around> ApiKeyStore for Decorated<A> {
     ) -> Result<Vec<String>> {
         call!(self.revoke_apikey_chain_audited(id, now, reason, audit) as revoke_apikey_chain)
     }
-    async fn revoke_user_apikeys(
+    async fn revoke_user_apikeys_audited(
         &self,
         username: &str,
         now: Timestamp,
         reason: ApiKeyRevokeReason,
+        audit: Option<AuditEvent>,
     ) -> Result<Vec<String>> {
-        call!(self.revoke_user_apikeys(username, now, reason))
+        call!(self.revoke_user_apikeys_audited(username, now, reason, audit) as revoke_user_apikeys)
     }
     async fn is_apikey_revoked(&self, id: &str) -> Result<bool> {
         call!(self.is_apikey_revoked(id))

@@ -10,6 +10,7 @@ pub mod feed;
 pub mod iso8601;
 pub mod jwt;
 pub mod keys;
+pub mod list_query;
 pub mod password;
 pub mod password_policy;
 pub mod pii;

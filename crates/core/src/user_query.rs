@@ -1,10 +1,7 @@
 //! The filters of `GET /api/v1/users`, read from `name=value` pairs into a [`UserQuery`], and
-//! the opaque cursor of the next page (the errors are the audit list's: [`QueryError`]).
+//! the opaque cursor of the next page (read as every paged list is: [`crate::list_query`]).
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use base64::Engine;
-
-use crate::audit::{QueryError, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::list_query::{self, limit, once_each, unknown, QueryError, DEFAULT_LIMIT};
 use crate::store::UserQuery;
 use crate::user::Role;
 
@@ -18,14 +15,7 @@ pub fn parse_user_query<'a>(
         limit: DEFAULT_LIMIT,
         ..UserQuery::default()
     };
-    let mut seen: Vec<&str> = Vec::new();
-    for (name, value) in pairs {
-        if seen.contains(&name) {
-            return Err(QueryError::UnknownParameter(format!(
-                "{name} is given more than once"
-            )));
-        }
-        seen.push(name);
+    for (name, value) in once_each(pairs)? {
         match name {
             "q" => {
                 let prefix = value.trim().to_lowercase();
@@ -49,38 +39,23 @@ pub fn parse_user_query<'a>(
             }
             "limit" => query.limit = limit(value)?,
             "cursor" => query.after = Some(read_cursor(value)?),
-            other => {
-                return Err(QueryError::UnknownParameter(format!(
-                    "unknown parameter {other:?}: use q, role, disabled, limit or cursor"
-                )))
-            }
+            other => return Err(unknown(other, "q, role, disabled, limit or cursor")),
         }
     }
     Ok(query)
 }
 
-fn limit(value: &str) -> Result<u32, QueryError> {
-    value
-        .parse::<u32>()
-        .ok()
-        .filter(|n| (1..=MAX_LIMIT).contains(n))
-        .ok_or_else(|| {
-            QueryError::InvalidParameter(format!("limit must be a number from 1 to {MAX_LIMIT}"))
-        })
-}
-
-const CURSOR_TAG: &str = "users:";
+const CURSOR_TAG: &[u8] = b"users:";
 
 /// The cursor of the page after the user `username`.
 pub fn user_cursor(username: &str) -> String {
-    B64.encode(format!("{CURSOR_TAG}{username}"))
+    list_query::cursor(CURSOR_TAG, username.as_bytes())
 }
 
 fn read_cursor(text: &str) -> Result<String, QueryError> {
-    let bytes = B64.decode(text).map_err(|_| QueryError::InvalidCursor)?;
-    let text = String::from_utf8(bytes).map_err(|_| QueryError::InvalidCursor)?;
-    match text.strip_prefix(CURSOR_TAG) {
-        Some(name) if !name.is_empty() => Ok(name.to_string()),
+    let name = list_query::read_cursor(CURSOR_TAG, text)?;
+    match String::from_utf8(name) {
+        Ok(name) if !name.is_empty() => Ok(name),
         _ => Err(QueryError::InvalidCursor),
     }
 }

@@ -8,7 +8,7 @@ mod query;
 
 pub use client::{client_ip, from_client, user_agent, with_user_agent};
 pub use kind::AuditKind;
-pub use query::{cursor, parse_query, QueryError, DEFAULT_LIMIT, MAX_LIMIT};
+pub use query::{cursor, parse_query};
 
 use serde_json::{Map, Value};
 

@@ -1,35 +1,9 @@
 //! Reading the trail: the filters of `GET /api/v1/audit` and `tessera audit`, read from
 //! `name=value` pairs into an [`AuditQuery`], and the opaque cursor of the next page.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use base64::Engine;
-
 use super::AuditKind;
+use crate::list_query::{self, limit, once_each, unknown, QueryError, DEFAULT_LIMIT};
 use crate::store::AuditQuery;
-
-/// Events per page unless `limit` says otherwise.
-pub const DEFAULT_LIMIT: u32 = 50;
-/// The largest `limit`.
-pub const MAX_LIMIT: u32 = 500;
-
-/// What is wrong with a query; each has its own error code.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum QueryError {
-    /// A parameter that is not a filter, or one given twice.
-    UnknownParameter(String),
-    /// A filter whose value cannot be read.
-    InvalidParameter(String),
-    InvalidCursor,
-}
-
-impl std::fmt::Display for QueryError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            QueryError::UnknownParameter(m) | QueryError::InvalidParameter(m) => f.write_str(m),
-            QueryError::InvalidCursor => f.write_str("cursor is not one this server gave"),
-        }
-    }
-}
 
 /// The filters `user`, `event`, `since`, `until` (ISO-8601 UTC), `limit` (1 to 500, default
 /// 50) and `cursor`, each at most once; anything else is refused.
@@ -40,14 +14,7 @@ pub fn parse_query<'a>(
         limit: DEFAULT_LIMIT,
         ..AuditQuery::default()
     };
-    let mut seen: Vec<&str> = Vec::new();
-    for (name, value) in pairs {
-        if seen.contains(&name) {
-            return Err(QueryError::UnknownParameter(format!(
-                "{name} is given more than once"
-            )));
-        }
-        seen.push(name);
+    for (name, value) in once_each(pairs)? {
         match name {
             "user" => query.user = Some(crate::user::normalise(value)),
             "event" => {
@@ -59,11 +26,7 @@ pub fn parse_query<'a>(
             "until" => query.until = Some(time(name, value)?),
             "limit" => query.limit = limit(value)?,
             "cursor" => query.before_id = Some(read_cursor(value)?),
-            other => {
-                return Err(QueryError::UnknownParameter(format!(
-                    "unknown parameter {other:?}: use user, event, since, until, limit or cursor"
-                )))
-            }
+            other => return Err(unknown(other, "user, event, since, until, limit or cursor")),
         }
     }
     Ok(query)
@@ -77,30 +40,17 @@ fn time(name: &str, value: &str) -> Result<i64, QueryError> {
     })
 }
 
-fn limit(value: &str) -> Result<u32, QueryError> {
-    value
-        .parse::<u32>()
-        .ok()
-        .filter(|n| (1..=MAX_LIMIT).contains(n))
-        .ok_or_else(|| {
-            QueryError::InvalidParameter(format!("limit must be a number from 1 to {MAX_LIMIT}"))
-        })
-}
-
 const CURSOR_TAG: &[u8] = b"audit:";
 
 /// The cursor of the page after the event `id`.
 pub fn cursor(id: i64) -> String {
-    B64.encode([CURSOR_TAG, &id.to_be_bytes()].concat())
+    list_query::cursor(CURSOR_TAG, &id.to_be_bytes())
 }
 
 fn read_cursor(text: &str) -> Result<i64, QueryError> {
-    let bytes = B64.decode(text).map_err(|_| QueryError::InvalidCursor)?;
-    let id = bytes
-        .strip_prefix(CURSOR_TAG)
-        .and_then(|id| <[u8; 8]>::try_from(id).ok())
+    let id = <[u8; 8]>::try_from(list_query::read_cursor(CURSOR_TAG, text)?)
         .map(i64::from_be_bytes)
-        .ok_or(QueryError::InvalidCursor)?;
+        .map_err(|_| QueryError::InvalidCursor)?;
     if id <= 0 {
         return Err(QueryError::InvalidCursor);
     }
@@ -110,6 +60,8 @@ fn read_cursor(text: &str) -> Result<i64, QueryError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    use base64::Engine;
 
     fn parse(pairs: &[(&str, &str)]) -> Result<AuditQuery, QueryError> {
         parse_query(pairs.iter().copied())

@@ -2,15 +2,14 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::Json;
 use tessera_api::audit::{AuditEntry, AuditList};
-use tessera_api::ErrorCode;
-use tessera_core::audit::{parse_query, QueryError};
+use tessera_core::audit::parse_query;
 use tessera_core::iso8601;
 use tessera_core::store::AuditRecord;
 
-use crate::error::{ApiError, ApiResult};
+use super::list_query::parsed;
+use crate::error::ApiResult;
 use crate::extract::AuthUser;
 use crate::state::AppState;
 
@@ -42,29 +41,12 @@ pub async fn list(
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> ApiResult<Json<AuditList>> {
     state.auth.may_read_audit(&caller)?;
-    let Query(pairs) = query.map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::InvalidParameter,
-            e.body_text(),
-        )
-    })?;
-    let query =
-        parse_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(query_error)?;
+    let query = parsed(query, |pairs| parse_query(pairs))?;
     let (records, next_cursor) = state.auth.read_audit(&query).await?;
     Ok(Json(AuditList {
         events: records.into_iter().map(entry).collect(),
         next_cursor,
     }))
-}
-
-pub(crate) fn query_error(e: QueryError) -> ApiError {
-    let code = match &e {
-        QueryError::UnknownParameter(_) => ErrorCode::UnknownParameter,
-        QueryError::InvalidParameter(_) => ErrorCode::InvalidParameter,
-        QueryError::InvalidCursor => ErrorCode::InvalidCursor,
-    };
-    ApiError::new(StatusCode::BAD_REQUEST, code, e.to_string())
 }
 
 /// A stored event as the API shows it.

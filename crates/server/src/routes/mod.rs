@@ -10,6 +10,7 @@ mod apikeys;
 mod audit;
 mod auth;
 mod health;
+mod list_query;
 mod passwords;
 mod resource_tokens;
 mod resources;

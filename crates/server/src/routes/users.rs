@@ -9,13 +9,13 @@ use tessera_api::users::{
     CreateUserRequest, CreatedUserResponse, DeleteUserRequest, UpdateUserRequest,
     UpdatedUserResponse, UserList, UserRecord, UserResponse,
 };
-use tessera_api::{ErrorCode, MessageResponse};
+use tessera_api::MessageResponse;
 use tessera_core::audit::from_client;
 use tessera_core::auth::UserChanges;
 use tessera_core::user_query::parse_user_query;
 use tessera_core::{iso8601, Role, User};
 
-use super::audit::query_error;
+use super::list_query::parsed;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, ClientIp, JsonObject};
 use crate::state::AppState;
@@ -73,15 +73,7 @@ pub async fn list(
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> ApiResult<Json<UserList>> {
     state.auth.may_manage_users(&caller)?;
-    let Query(pairs) = query.map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::InvalidParameter,
-            e.body_text(),
-        )
-    })?;
-    let query = parse_user_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(query_error)?;
+    let query = parsed(query, |pairs| parse_user_query(pairs))?;
     let (users, next_cursor) = state.auth.list_users_page(&caller, &query).await?;
     Ok(Json(UserList {
         users: users.iter().map(record).collect(),

@@ -39,6 +39,15 @@ impl Fields {
             .map_or("", |(_, v)| v.as_str())
     }
 
+    /// Every value of `name`.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
     /// Whether the checkbox `name` was ticked.
     pub fn checked(&self, name: &str) -> bool {
         self.0.iter().any(|(n, _)| n == name)

@@ -8,6 +8,7 @@
 //! checked (see [`forms`]).
 
 mod account;
+mod apikeys;
 mod assets;
 mod cookies;
 mod forms;
@@ -16,6 +17,8 @@ mod login;
 mod page;
 mod refresher;
 mod session;
+mod sessions;
+mod tokens;
 mod transport;
 
 use axum::response::Redirect;
@@ -45,6 +48,14 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/ui/account/profile", post(account::profile))
         .route("/ui/account/password", post(account::password))
         .route("/ui/logout", post(login::logout))
+        .route("/ui/sessions", get(sessions::show))
+        .route("/ui/sessions/end-others", post(sessions::end_others))
+        .route("/ui/sessions/{id}/end", post(sessions::end))
+        .route("/ui/tokens", get(tokens::show).post(tokens::create))
+        .route("/ui/tokens/{id}/revoke", post(tokens::revoke))
+        .route("/ui/apikeys", get(apikeys::show))
+        .route("/ui/apikeys/revoke-all", post(apikeys::revoke_all))
+        .route("/ui/apikeys/{id}/revoke", post(apikeys::revoke))
         .route("/ui/alive", get(session::alive))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -3,5 +3,6 @@
 
 mod browser;
 mod login;
+mod pages;
 mod security;
 mod session;

@@ -8,6 +8,8 @@
 //! checked (see [`forms`]).
 
 mod account;
+mod admin_audit;
+mod admin_users;
 mod apikeys;
 mod assets;
 mod cookies;
@@ -16,6 +18,7 @@ mod headers;
 mod login;
 mod page;
 mod refresher;
+mod resources;
 mod session;
 mod sessions;
 mod tokens;
@@ -56,6 +59,44 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/ui/apikeys", get(apikeys::show))
         .route("/ui/apikeys/revoke-all", post(apikeys::revoke_all))
         .route("/ui/apikeys/{id}/revoke", post(apikeys::revoke))
+        .route("/ui/resources", get(resources::list))
+        .route("/ui/resources/{name}", get(resources::show))
+        .route("/ui/resources/{name}/tokens", post(resources::generate))
+        .route("/ui/resources/{name}/tokens/{id}", get(resources::token))
+        .route(
+            "/ui/resources/{name}/tokens/{id}/description",
+            post(resources::describe),
+        )
+        .route(
+            "/ui/resources/{name}/tokens/{id}/delete",
+            post(resources::delete),
+        )
+        .route(
+            "/ui/resources/{name}/maintainers",
+            post(resources::add_maintainer),
+        )
+        .route(
+            "/ui/resources/{name}/maintainers/{username}/remove",
+            post(resources::remove_maintainer),
+        )
+        .route(
+            "/ui/admin/users",
+            get(admin_users::show).post(admin_users::create),
+        )
+        .route("/ui/admin/users/{username}/role", post(admin_users::role))
+        .route(
+            "/ui/admin/users/{username}/disabled",
+            post(admin_users::disabled),
+        )
+        .route(
+            "/ui/admin/users/{username}/sessions",
+            post(admin_users::end_sessions),
+        )
+        .route(
+            "/ui/admin/users/{username}/delete",
+            post(admin_users::delete),
+        )
+        .route("/ui/admin/audit", get(admin_audit::show))
         .route("/ui/alive", get(session::alive))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

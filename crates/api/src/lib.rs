@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod audit;
 mod error_code;
+pub mod keys;
 pub mod passwords;
 mod schema;
 pub mod tokens;

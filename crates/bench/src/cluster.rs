@@ -62,6 +62,7 @@ fn start(plan: &Plan, db: &str, redis: Option<&str>) -> Result<Process, String> 
     tessera.env = vec![
         ("TESSERA_DATABASE_URL", db.to_string()),
         ("JWT_SECRET_KEY", SHARED_KEY.to_string()),
+        ("TESSERA_KEY_ENCRYPTION_KEY", "ef".repeat(32)),
     ];
     if let Some(url) = redis {
         tessera.env.push(("TESSERA_REDIS_URL", url.to_string()));

@@ -1,22 +1,37 @@
-//! Compact JWS (HS512) signing and strict verification of tessera's JWTs.
+//! Signing and strict verification of tessera's JWTs, with the keys of a [`KeySet`].
 //!
-//! Only the configured algorithm is accepted (never `none`), the `typ` header must name the
-//! expected token kind, and every registered claim is checked.
+//! Signatures come from `jsonwebtoken` (on ring); the header policy is tessera's: the `typ`
+//! header must name the expected token kind, the `kid` must name a key that verifies now, the
+//! `alg` must be that key's one algorithm (never `none`, never HMAC where the key is Ed25519),
+//! and a header that carries its own key or points at one (`jwk`, `jku`, `x5u`, `x5c`) or
+//! names critical extensions is refused. Every registered claim is checked against tessera's
+//! clock with its `jwt_leeway`, `nbf` included.
+//!
+//! Access tokens (and every other kind whose keys are published) are signed by the set's
+//! current key; API keys by the installation's HS512 key, which is never published, so that a
+//! verifier holding the JWKS can never take an API key for an access token.
+
+use std::sync::{Arc, RwLock};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use hmac::{Hmac, Mac};
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use sha2::Sha512;
 
+use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::keys::SigningKey;
+use crate::signing::{KeyPolicy, KeySet, LiveKey};
 use crate::Timestamp;
 
 /// `typ` of access tokens (RFC 9068).
 pub const ACCESS_TYP: &str = "at+jwt";
 /// The `type` claim of access tokens, as PlantDB names it.
 pub const ACCESS_TYPE: &str = "access";
+/// `typ` of API keys, signed by the installation's key (never published).
+pub const PRIVATE_TYP: &str = "apikey+jwt";
 
 /// The claims tessera puts in its JWTs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,31 +52,60 @@ pub struct Claims {
     pub pwc: bool,
 }
 
+/// The header tessera signs with, in this order.
+#[derive(Serialize)]
+struct SignedHeader<'a> {
+    typ: &'a str,
+    alg: &'a str,
+    kid: &'a str,
+}
+
+/// What a presented header may say; anything naming a key of its own is refused.
 #[derive(Deserialize)]
 struct Header {
     alg: String,
     #[serde(default)]
     typ: Option<String>,
     #[serde(default)]
-    crit: Option<serde_json::Value>,
+    kid: Option<String>,
+    #[serde(default)]
+    crit: Option<IgnoredAny>,
+    #[serde(default)]
+    jwk: Option<IgnoredAny>,
+    #[serde(default)]
+    jku: Option<IgnoredAny>,
+    #[serde(default)]
+    x5u: Option<IgnoredAny>,
+    #[serde(default)]
+    x5c: Option<IgnoredAny>,
 }
 
-/// Signs and verifies JWTs with one HS512 key, issuer and audience.
-#[derive(Clone)]
-pub struct JwtCodec {
+struct Inner {
+    /// The published set (access tokens and the other published kinds); replaced whole when
+    /// keys change.
+    published: RwLock<Arc<KeySet>>,
+    /// The installation's HS512 key: signs API keys; never published.
+    private: LiveKey,
+    /// The same key, for `derive`.
     mac: Hmac<Sha512>,
     issuer: String,
     audience: String,
     leeway: i64,
+    /// Which key signs depends on the time (a new key signs from a set moment).
+    clock: Arc<dyn Clock>,
 }
+
+/// Signs and verifies JWTs with a key set, an issuer and an audience.
+#[derive(Clone)]
+pub struct JwtCodec(Arc<Inner>);
 
 impl std::fmt::Debug for JwtCodec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JwtCodec")
             .field("key", &"<redacted>")
-            .field("issuer", &self.issuer)
-            .field("audience", &self.audience)
-            .field("leeway", &self.leeway)
+            .field("issuer", &self.0.issuer)
+            .field("audience", &self.0.audience)
+            .field("leeway", &self.0.leeway)
             .finish()
     }
 }
@@ -71,44 +115,91 @@ fn invalid(reason: &str) -> Error {
 }
 
 impl JwtCodec {
+    /// A codec whose only key is the installation's HS512 key `key` (until [`Self::set_keys`]).
     pub fn new(key: &SigningKey, issuer: &str, audience: &str, leeway: i64) -> Self {
-        let mac = Hmac::<Sha512>::new_from_slice(key.expose()).expect("HMAC takes any key size");
-        Self {
-            mac,
+        let policy = KeyPolicy::default();
+        Self(Arc::new(Inner {
+            published: RwLock::new(Arc::new(KeySet::installation(key, policy))),
+            private: LiveKey::installation(key, 0),
+            mac: Hmac::<Sha512>::new_from_slice(key.expose()).expect("HMAC takes any key size"),
             issuer: issuer.to_string(),
             audience: audience.to_string(),
             leeway: leeway.max(0),
-        }
+            clock: Arc::new(SystemClock),
+        }))
+    }
+
+    /// The same codec, telling time by `clock`.
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        let i = &self.0;
+        Self(Arc::new(Inner {
+            published: RwLock::new(self.keys()),
+            private: i.private.clone(),
+            mac: i.mac.clone(),
+            issuer: i.issuer.clone(),
+            audience: i.audience.clone(),
+            leeway: i.leeway,
+            clock,
+        }))
+    }
+
+    /// Replaces the published key set (every clone of this codec sees the new one).
+    pub fn set_keys(&self, keys: KeySet) {
+        *self.0.published.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(keys);
+    }
+
+    /// The published key set as it is now.
+    pub fn keys(&self) -> Arc<KeySet> {
+        self.0
+            .published
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The id of the installation's HS512 key (API keys).
+    pub fn private_kid(&self) -> &str {
+        self.0.private.kid()
     }
 
     pub fn issuer(&self) -> &str {
-        &self.issuer
+        &self.0.issuer
     }
 
     pub fn audience(&self) -> &str {
-        &self.audience
+        &self.0.audience
     }
 
-    /// Signs `claims` under a header naming `typ`.
+    pub fn leeway(&self) -> i64 {
+        self.0.leeway
+    }
+
+    /// Signs `claims` as a JWT of kind `typ` (its `typ` header), with the key that signs that
+    /// kind at `now`: the installation's key for API keys (`PRIVATE_TYP`), else the published
+    /// set's current key.
+    pub fn sign_at(&self, typ: &str, claims: &impl Serialize, now: Timestamp) -> String {
+        if typ == PRIVATE_TYP {
+            return sign_with(&self.0.private, typ, claims);
+        }
+        let keys = self.keys();
+        let key = keys
+            .signer(now)
+            .or_else(|| keys.keys().iter().find(|k| k.encoding.is_some()))
+            .unwrap_or(&self.0.private);
+        sign_with(key, typ, claims)
+    }
+
+    /// [`Self::sign_at`] now: the entry point for every kind of JWT tessera issues.
     pub fn sign(&self, typ: &str, claims: &impl Serialize) -> String {
-        let header = serde_json::json!({"alg": "HS512", "typ": typ});
-        let mut out = B64.encode(header.to_string());
-        out.push('.');
-        out.push_str(&B64.encode(serde_json::to_vec(claims).expect("claims serialise")));
-        let mut mac = self.mac.clone();
-        mac.update(out.as_bytes());
-        let sig = mac.finalize().into_bytes();
-        out.push('.');
-        out.push_str(&B64.encode(sig));
-        out
+        self.sign_at(typ, claims, self.0.clock.now())
     }
 
-    /// 32 bytes derived from `input` under the signing key, for `purpose`: HMAC-SHA-512 of
-    /// `NUL purpose NUL input`, cut to 256 bits (a PRF). What is signed as a JWT is base64url
-    /// text, which holds no NUL, so a derived value is never a signature, nor one for another
-    /// purpose. Nobody without the key can compute it, even knowing `input`.
+    /// 32 bytes derived from `input` under the installation key, for `purpose`: HMAC-SHA-512
+    /// of `NUL purpose NUL input`, cut to 256 bits (a PRF). What is signed as a JWT is
+    /// base64url text, which holds no NUL, so a derived value is never a signature, nor one
+    /// for another purpose. Nobody without the key can compute it, even knowing `input`.
     pub fn derive(&self, purpose: &str, input: &[u8]) -> [u8; 32] {
-        let mut mac = self.mac.clone();
+        let mut mac = self.0.mac.clone();
         mac.update(&[0]);
         mac.update(purpose.as_bytes());
         mac.update(&[0]);
@@ -119,11 +210,13 @@ impl JwtCodec {
         out
     }
 
-    /// Checks the header and signature and returns the decoded payload; claims are not checked.
+    /// Checks the header and signature of a JWT of kind `typ` with the key its `kid` names
+    /// (which must verify at `now`) and returns the decoded payload; claims are not checked.
     pub fn verify_signature<T: for<'de> Deserialize<'de>>(
         &self,
         token: &str,
         typ: &str,
+        now: Timestamp,
     ) -> Result<T> {
         let mut parts = token.split('.');
         let (Some(h), Some(p), Some(s), None) =
@@ -136,20 +229,41 @@ impl JwtCodec {
             .ok()
             .and_then(|raw| serde_json::from_slice(&raw).ok())
             .ok_or_else(|| invalid("malformed token header"))?;
-        if header.alg != "HS512" {
-            return Err(invalid("unsupported signing algorithm"));
-        }
         if header.crit.is_some() {
             return Err(invalid("unsupported critical header"));
+        }
+        if header.jwk.is_some()
+            || header.jku.is_some()
+            || header.x5u.is_some()
+            || header.x5c.is_some()
+        {
+            return Err(invalid("a token may not name its own key"));
         }
         if header.typ.as_deref() != Some(typ) {
             return Err(invalid("wrong token type"));
         }
-        let sig = B64.decode(s).map_err(|_| invalid("malformed signature"))?;
-        let mut mac = self.mac.clone();
-        mac.update(&token.as_bytes()[..h.len() + 1 + p.len()]);
-        mac.verify_slice(&sig)
-            .map_err(|_| invalid("invalid signature"))?;
+        let keys;
+        let key = if typ == PRIVATE_TYP {
+            let private = &self.0.private;
+            match header.kid.as_deref() {
+                None => private,
+                Some(kid) if kid == private.kid() => private,
+                Some(_) => return Err(invalid("unknown signing key")),
+            }
+        } else {
+            keys = self.keys();
+            keys.verifier(header.kid.as_deref(), now)
+                .ok_or_else(|| invalid("unknown signing key"))?
+        };
+        if header.alg != key.alg().as_str() {
+            return Err(invalid("unsupported signing algorithm"));
+        }
+        let message = &token.as_bytes()[..h.len() + 1 + p.len()];
+        let good = jsonwebtoken::crypto::verify(s, message, &key.decoding, key.alg().jose())
+            .map_err(|_| invalid("malformed signature"))?;
+        if !good {
+            return Err(invalid("invalid signature"));
+        }
         let payload = B64.decode(p).map_err(|_| invalid("malformed payload"))?;
         serde_json::from_slice(&payload).map_err(|_| invalid("malformed claims"))
     }
@@ -164,16 +278,32 @@ impl JwtCodec {
         iat: Timestamp,
         now: Timestamp,
     ) -> Result<()> {
-        if iss != self.issuer {
+        self.check_registered_for(&self.0.audience, iss, aud, exp, nbf, iat, now)
+    }
+
+    /// [`Self::check_registered`] for a kind whose audience is `expected_aud`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn check_registered_for(
+        &self,
+        expected_aud: &str,
+        iss: &str,
+        aud: &str,
+        exp: Timestamp,
+        nbf: Timestamp,
+        iat: Timestamp,
+        now: Timestamp,
+    ) -> Result<()> {
+        let leeway = self.0.leeway;
+        if iss != self.0.issuer {
             return Err(invalid("wrong issuer"));
         }
-        if aud != self.audience {
+        if aud != expected_aud {
             return Err(invalid("wrong audience"));
         }
-        if exp + self.leeway <= now {
+        if exp + leeway <= now {
             return Err(Error::TokenExpired);
         }
-        if nbf - self.leeway > now || iat - self.leeway > now {
+        if nbf - leeway > now || iat - leeway > now {
             return Err(invalid("token not yet valid"));
         }
         Ok(())
@@ -181,7 +311,7 @@ impl JwtCodec {
 
     /// Verifies an access token completely but for revocation.
     pub fn verify_access(&self, token: &str, now: Timestamp) -> Result<Claims> {
-        let claims: Claims = self.verify_signature(token, ACCESS_TYP)?;
+        let claims: Claims = self.verify_signature(token, ACCESS_TYP, now)?;
         if claims.kind != ACCESS_TYPE {
             return Err(invalid("wrong token type"));
         }
@@ -198,6 +328,27 @@ impl JwtCodec {
         }
         Ok(claims)
     }
+}
+
+/// `header.payload.signature` of `claims` under `key`.
+fn sign_with(key: &LiveKey, typ: &str, claims: &impl Serialize) -> String {
+    let header = SignedHeader {
+        typ,
+        alg: key.alg().as_str(),
+        kid: key.kid(),
+    };
+    let mut out = B64.encode(serde_json::to_vec(&header).expect("header serialises"));
+    out.push('.');
+    out.push_str(&B64.encode(serde_json::to_vec(claims).expect("claims serialise")));
+    let encoding = key
+        .encoding
+        .as_ref()
+        .expect("a signing key has its private part");
+    let sig = jsonwebtoken::crypto::sign(out.as_bytes(), encoding, key.alg().jose())
+        .expect("a stored key signs");
+    out.push('.');
+    out.push_str(&sig);
+    out
 }
 
 #[cfg(test)]

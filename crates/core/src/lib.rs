@@ -20,6 +20,7 @@ pub mod scoped_secret;
 pub mod scopes;
 pub mod secret;
 pub mod settings;
+pub mod signing;
 pub mod stats;
 pub mod store;
 pub mod text;

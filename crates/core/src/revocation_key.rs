@@ -10,6 +10,9 @@ const APIKEY: &str = "apikey";
 const SCOPED_TOKEN: &str = "tok";
 /// Wire prefix of a changed user: not a revocation, but a cached profile to forget.
 const USER_CHANGED: &str = "user";
+/// Wire prefix of a signing key that was added, superseded or retired: not a revocation, but
+/// the key set to read again.
+const SIGNING_KEY: &str = "keys";
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RevocationKey {
@@ -21,6 +24,8 @@ pub enum RevocationKey {
     ScopedToken(String),
     /// A user whose role or state changed: every instance forgets their cached profile.
     UserChanged(String),
+    /// A signing key that changed, by id: every instance reads the key set again.
+    SigningKey(String),
 }
 
 impl RevocationKey {
@@ -32,6 +37,7 @@ impl RevocationKey {
             Some((APIKEY, id)) => Self::ApiKey(id.to_string()),
             Some((SCOPED_TOKEN, id)) => Self::ScopedToken(id.to_string()),
             Some((USER_CHANGED, name)) => Self::UserChanged(name.to_string()),
+            Some((SIGNING_KEY, kid)) => Self::SigningKey(kid.to_string()),
             Some(_) => return None,
         };
         (!key.id().is_empty()).then_some(key)
@@ -40,7 +46,9 @@ impl RevocationKey {
     /// The id within its kind.
     pub fn id(&self) -> &str {
         match self {
-            Self::Session(id) | Self::ApiKey(id) | Self::ScopedToken(id) => id,
+            Self::Session(id) | Self::ApiKey(id) | Self::ScopedToken(id) | Self::SigningKey(id) => {
+                id
+            }
             Self::UserChanged(name) => name,
         }
     }
@@ -53,6 +61,7 @@ impl fmt::Display for RevocationKey {
             Self::ApiKey(id) => write!(f, "{APIKEY}:{id}"),
             Self::ScopedToken(id) => write!(f, "{SCOPED_TOKEN}:{id}"),
             Self::UserChanged(name) => write!(f, "{USER_CHANGED}:{name}"),
+            Self::SigningKey(kid) => write!(f, "{SIGNING_KEY}:{kid}"),
         }
     }
 }
@@ -72,6 +81,7 @@ mod tests {
                 "tok:0123abcd",
             ),
             (RevocationKey::UserChanged("carol".into()), "user:carol"),
+            (RevocationKey::SigningKey("ed-01ab".into()), "keys:ed-01ab"),
         ];
         for (key, wire) in cases {
             assert_eq!(key.to_string(), wire);

@@ -1,8 +1,6 @@
 //! What a presented credential is, told from its form alone (no signature check, no lookup):
 //! the one place that knows the prefixes of tessera's secrets and the `typ` of its JWTs.
 
-use std::sync::LazyLock;
-
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use serde::Deserialize;
@@ -71,22 +69,8 @@ pub fn prefixed_kind(presented: &str) -> Option<TokenKind> {
     }
 }
 
-/// The encoded headers tessera signs its JWTs with (see `JwtCodec::sign`), so that its own
-/// tokens are told apart by comparing text, without decoding (validation's hot path).
-static SIGNED_HEADERS: LazyLock<[(String, TokenKind); 2]> = LazyLock::new(|| {
-    let header =
-        |typ: &str| B64.encode(serde_json::json!({"alg": "HS512", "typ": typ}).to_string());
-    [
-        (header(ACCESS_TYP), TokenKind::Access),
-        (header(APIKEY_TYP), TokenKind::ApiKey),
-    ]
-});
-
 fn jwt_kind(token: &str) -> TokenKind {
     let header = token.split('.').next().unwrap_or_default();
-    if let Some((_, kind)) = SIGNED_HEADERS.iter().find(|(h, _)| h == header) {
-        return *kind;
-    }
     let typ = B64
         .decode(header)
         .ok()

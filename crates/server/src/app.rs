@@ -81,7 +81,8 @@ pub(crate) async fn not_found() -> ApiError {
 }
 
 /// Turns the framework's plain-text rejections (405, 413, …) into the API's JSON error body,
-/// and marks every answer `no-store`: they carry tokens or who holds them.
+/// and marks every answer `no-store` (they carry tokens or who holds them), but for a success
+/// that says how long it may be cached (the JWKS).
 async fn json_errors(response: Response<Body>) -> Response<Body> {
     let status = response.status();
     // The web page's own error pages are HTML, and stay so.
@@ -117,8 +118,11 @@ async fn json_errors(response: Response<Body>) -> Response<Body> {
     } else {
         response
     };
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // A public document that says how long it may be cached (the JWKS) keeps its own.
+    if !(response.status().is_success() && response.headers().contains_key(CACHE_CONTROL)) {
+        response
+            .headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     response
 }

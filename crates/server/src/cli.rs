@@ -9,12 +9,14 @@ use crate::config::{not_utf8, unknown_variables, Config, ConfigError, Flags};
 
 mod audit;
 mod backup;
+mod keys;
 mod plantdb_users;
 mod resource;
 mod user;
 mod user_import;
 pub use audit::{run_audit, AuditArgs};
 pub use backup::{run_backup, run_restore, RestoreArgs};
+pub use keys::{run_keys, KeysAction};
 pub use resource::{run_resource, ResourceAction};
 pub use user::{run_user, UserAction};
 
@@ -91,6 +93,13 @@ pub enum Command {
         common: Common,
         #[command(subcommand)]
         action: ResourceAction,
+    },
+    /// Lists, rotates and retires the signing keys of the configured database.
+    Keys {
+        #[command(flatten)]
+        common: Common,
+        #[command(subcommand)]
+        action: KeysAction,
     },
     /// Prints the audit trail of the configured database, newest first.
     Audit {

@@ -1,4 +1,5 @@
-//! The signing key kept in the data directory when `JWT_SECRET_KEY` is not set.
+//! The keys kept in the data directory: the installation's HS512 key when `JWT_SECRET_KEY` is
+//! not set, and on SQLite the key-encryption key when `key_encryption_key` is not set.
 
 use std::fs;
 use std::io::Write;
@@ -6,28 +7,42 @@ use std::path::Path;
 
 use anyhow::{anyhow, Context};
 use tessera_core::keys::SigningKey;
+use tessera_core::signing::Kek;
 
 pub const KEY_FILE: &str = "jwt-signing.key";
+/// The key-encryption key on SQLite when the configuration gives none.
+pub const KEK_FILE: &str = "key-encryption.key";
 
 /// Reads the key file, or creates it (owner-only) with a new random key.
 pub fn load_or_create(data_dir: &Path) -> anyhow::Result<SigningKey> {
     let path = data_dir.join(KEY_FILE);
-    match fs::read_to_string(&path) {
+    let key = load_or_create_hex(&path, || SigningKey::generate().expose().to_vec())?;
+    SigningKey::from_bytes(key).with_context(|| path.display().to_string())
+}
+
+/// Reads the key-encryption key file, or creates it (owner-only) with a new random key.
+pub fn load_or_create_kek(data_dir: &Path) -> anyhow::Result<Kek> {
+    let path = data_dir.join(KEK_FILE);
+    let key = load_or_create_hex(&path, || Kek::generate().1.to_vec())?;
+    Kek::from_bytes(&key).with_context(|| path.display().to_string())
+}
+
+/// The bytes a file holds in hex, or `new()` written into it (owner-only) when it is absent.
+fn load_or_create_hex(path: &Path, new: impl FnOnce() -> Vec<u8>) -> anyhow::Result<Vec<u8>> {
+    match fs::read_to_string(path) {
         Ok(text) => {
-            let bytes = hex::decode(text.trim())
-                .map_err(|_| anyhow!("{}: not a hex key", path.display()))?;
-            SigningKey::from_bytes(bytes).with_context(|| path.display().to_string())
+            hex::decode(text.trim()).map_err(|_| anyhow!("{}: not a hex key", path.display()))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let key = SigningKey::generate();
+            let key = new();
             let mut options = fs::OpenOptions::new();
             options.write(true).create_new(true);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
             let mut file = options
-                .open(&path)
+                .open(path)
                 .with_context(|| format!("cannot create {}", path.display()))?;
-            file.write_all(hex::encode(key.expose()).as_bytes())
+            file.write_all(hex::encode(&key).as_bytes())
                 .and_then(|_| file.sync_all())
                 .with_context(|| format!("cannot write {}", path.display()))?;
             Ok(key)

@@ -67,6 +67,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{out}");
             Ok(())
         }
+        Command::Keys { common, action } => {
+            let config = cli::load_config(&common)?;
+            print!(
+                "{}",
+                cli::run_keys(&config, Arc::new(SystemClock), action).await?
+            );
+            Ok(())
+        }
         Command::Audit { common, args } => {
             let config = cli::load_config(&common)?;
             let (out, next) = cli::run_audit(&config, Arc::new(SystemClock), args).await?;

@@ -43,6 +43,7 @@ pub const BARE_TOKEN: &str = "bare_token";
         (name = "resources", description = "Resources, their maintainers and their tokens"),
         (name = "users", description = "Users: admins manage them and reset their passwords; each user reads and renames themself and changes their password"),
         (name = "audit", description = "The audit trail of security events, for admins"),
+        (name = "standard", description = "Standard endpoints at the root: the JWKS (RFC 7517)"),
         (name = "operations", description = "Health and this document")
     )
 )]

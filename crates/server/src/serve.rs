@@ -211,6 +211,13 @@ impl Server {
                                 Ok(_) => {}
                                 Err(e) => warn!(error = %e, "purge failed"),
                             }
+                            match auth.rotate_keys_if_due().await {
+                                Ok(Some(key)) => {
+                                    info!(kid = %key.kid, "signing key rotated on schedule");
+                                }
+                                Ok(None) => {}
+                                Err(e) => warn!(error = %e, "scheduled key rotation failed"),
+                            }
                         }
                     }
                 },

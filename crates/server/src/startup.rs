@@ -4,9 +4,11 @@
 use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Context};
+use tessera_core::auth::FirstKey;
 use tessera_core::jwt::JwtCodec;
 use tessera_core::keys::SigningKey;
 use tessera_core::password::PasswordPool;
+use tessera_core::signing::{Kek, KeyPolicy};
 use tessera_core::{Auth, Clock, Error, PiiLog, Role};
 use tessera_store::SqliteOptions;
 
@@ -31,10 +33,20 @@ pub async fn build_auth(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     if let Some(problem) = config.shared_key_problem() {
         bail!(problem);
     }
+    // A new installation (no key given, none kept) signs with Ed25519 from the start.
+    let first = if config.jwt_secret_key.is_none()
+        && !config.data_dir.join(crate::keyfile::KEY_FILE).exists()
+    {
+        FirstKey::EdDsa
+    } else {
+        FirstKey::Installation
+    };
     let key = match &config.jwt_secret_key {
         Some(secret) => SigningKey::from_setting(secret.expose()).context("JWT_SECRET_KEY")?,
         None => crate::keyfile::load_or_create(&config.data_dir)?,
     };
+    let kek = kek(config)?;
+    let policy = key_policy(config, &settings);
     let jwt = JwtCodec::new(&key, &config.issuer, &config.audience, settings.leeway);
     let pool = PasswordPool::new(
         config.hash_params(),
@@ -44,15 +56,39 @@ pub async fn build_auth(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     .context("Argon2 parameters")?;
     let mut auth = Auth::new(store, clock, pool, jwt, settings)
         .with_apikey_settings(config.apikey_settings().map_err(anyhow::Error::msg)?)
-        .with_pii_log(pii_log(config, &key));
+        .with_pii_log(pii_log(config, &key))
+        .with_signing_keys(Some(kek), key.clone(), policy);
     if let Some(publisher) = feed(config).publisher().await.map_err(anyhow::Error::msg)? {
         auth = auth.with_publisher(publisher);
     }
     let auth = Arc::new(auth);
+    auth.start_signing_keys(first)
+        .await
+        .context("cannot read the signing keys")?;
     auth.sync_revocations()
         .await
         .context("cannot load revocations")?;
     Ok(auth)
+}
+
+/// The key-encryption key: configured, or on SQLite kept in the data directory.
+fn kek(config: &Config) -> anyhow::Result<Kek> {
+    if let Some(value) = &config.key_encryption_key {
+        return Kek::from_setting(value.expose()).context("key_encryption_key");
+    }
+    if let Some(problem) = config.kek_problem() {
+        bail!(problem);
+    }
+    crate::keyfile::load_or_create_kek(&config.data_dir)
+}
+
+/// How long keys are published before they sign and kept after they stop.
+fn key_policy(config: &Config, settings: &tessera_core::AuthSettings) -> KeyPolicy {
+    KeyPolicy {
+        jwks_max_age: config.jwks_max_age_seconds,
+        token_lifetime: settings.access_ttl + settings.leeway,
+        rotation_days: config.key_rotation_days,
+    }
 }
 
 /// How log lines name users and client addresses: in clear with `log_pii`; otherwise hashed
@@ -77,7 +113,10 @@ pub(crate) fn feed(config: &Config) -> Feed {
 }
 
 fn create_data_dir(config: &Config) -> anyhow::Result<()> {
-    if config.database_url.is_some() && config.jwt_secret_key.is_some() {
+    if config.database_url.is_some()
+        && config.jwt_secret_key.is_some()
+        && config.key_encryption_key.is_some()
+    {
         return Ok(());
     }
     let dir = &config.data_dir;

@@ -7,6 +7,7 @@ mod audit_sql;
 mod lockout_sql;
 mod migrations;
 mod rows;
+mod signing_keys_sql;
 mod user_sql;
 
 use std::path::Path;

@@ -29,6 +29,7 @@ mod contract {
     pub mod rotation;
     pub mod session_limit;
     pub mod session_list;
+    pub mod signing_keys;
     pub mod smart_lockout;
     pub mod sqlite_writer;
     pub mod stamps;
@@ -182,6 +183,9 @@ macro_rules! contract_suite {
                 unfamiliar_failures_have_an_hourly_ceiling,
                 clearing_ends_every_count_and_lock,
                 clients_no_longer_familiar_are_forgotten,
+            }
+            signing_keys {
+                keys_round_trip_and_rotate_one_at_a_time,
             }
             stamps {
                 password_role_and_disabled_changes_bump_the_stamp,

@@ -17,6 +17,7 @@ mod resources;
 mod revocation_sync;
 mod scoped;
 mod sessions;
+mod signing_keys;
 mod stamp;
 mod token_cache;
 mod token_uses;
@@ -54,6 +55,7 @@ pub use personal::{CreatedToken, MAX_LIFETIME};
 pub use refresh::Refreshed;
 pub use scoped::{Identity, ScopedValidated};
 pub use sessions::MAX_USER_AGENT_CHARS;
+pub use signing_keys::FirstKey;
 pub use tokens::Validated;
 pub use user_admin::{CreatedUser, UserChanges};
 
@@ -93,6 +95,8 @@ pub struct Auth {
     logins_in_flight: InFlight,
     /// How log lines name users (hashed unless `log_pii`).
     log: PiiLog,
+    /// What the signing keys are opened with, and whether they must be read again.
+    signing: signing_keys::Signing,
     /// Counts for the metrics.
     stats: AuthStats,
 }
@@ -110,9 +114,9 @@ impl Auth {
         Self {
             store,
             store_timings,
-            clock,
             passwords,
-            jwt,
+            jwt: jwt.with_clock(clock.clone()),
+            clock,
             revoked: RevocationSet::new(),
             verified: VerifiedTokens::default(),
             profiles: ProfileCache::default(),
@@ -125,6 +129,7 @@ impl Auth {
             feed_live: AtomicBool::new(true),
             logins_in_flight: InFlight::default(),
             log: PiiLog::random(),
+            signing: signing_keys::Signing::default(),
             stats: AuthStats::default(),
         }
     }
@@ -236,7 +241,9 @@ impl Auth {
             RevocationKey::ScopedToken(_) => {
                 self.settings.access_ttl.max(token_cache::TOKEN_CACHE_TTL)
             }
-            RevocationKey::Session(_) | RevocationKey::UserChanged(_) => self.settings.access_ttl,
+            RevocationKey::Session(_)
+            | RevocationKey::UserChanged(_)
+            | RevocationKey::SigningKey(_) => self.settings.access_ttl,
         };
         revoked_at.max(self.clock.now()) + lasts + self.settings.leeway
     }
@@ -246,6 +253,10 @@ impl Auth {
     pub(super) fn remember_revoked(&self, key: &RevocationKey, revoked_at: Timestamp) {
         if let RevocationKey::UserChanged(username) = key {
             self.profiles.forget(username);
+            return;
+        }
+        if let RevocationKey::SigningKey(_) = key {
+            self.signing.stale.store(true, Ordering::SeqCst);
             return;
         }
         self.revoked

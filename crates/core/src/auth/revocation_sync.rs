@@ -98,6 +98,7 @@ impl Auth {
         };
         self.sync.cursor.store(next, Ordering::SeqCst);
         self.revoked.prune(self.clock.now());
+        self.reload_keys_if_stale().await?;
         Ok(read.entries.len())
     }
 

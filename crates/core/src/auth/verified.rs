@@ -78,6 +78,11 @@ impl VerifiedTokens {
         self.inner.put(key, Arc::new(Entry { token, claims }), now);
     }
 
+    /// Forgets every token (a signing key was retired).
+    pub fn clear(&self) {
+        self.inner.remove_where(|_| true);
+    }
+
     #[cfg(test)]
     pub fn len(&self) -> usize {
         self.inner.len()

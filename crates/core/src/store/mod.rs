@@ -10,6 +10,7 @@ mod passwords;
 mod revocations;
 mod scoped_tokens;
 mod sessions;
+mod signing_keys;
 mod users;
 
 pub use apikeys::{
@@ -29,6 +30,7 @@ pub use sessions::{
     NewSession, NextRefresh, RevokeReason, Rotation, SessionClient, SessionRecord, SessionStore,
     Unclaimed,
 };
+pub use signing_keys::SigningKeyStore;
 pub use users::{
     last_admin, tombstone_name, DeletedUser, NewUser, Unchanged, UserChange, UserQuery, UserStore,
 };
@@ -43,6 +45,7 @@ pub trait Store:
     + ScopedTokenStore
     + RevocationLog
     + AuditStore
+    + SigningKeyStore
     + Send
     + Sync
     + 'static
@@ -58,6 +61,7 @@ impl<T> Store for T where
         + ScopedTokenStore
         + RevocationLog
         + AuditStore
+        + SigningKeyStore
         + Send
         + Sync
         + 'static

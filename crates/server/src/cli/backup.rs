@@ -56,11 +56,13 @@ pub async fn run_backup(config: &Config, file: &Path) -> anyhow::Result<String> 
     .with_context(|| format!("cannot back up {}", db.display()))?;
     Ok(format!(
         "backed up {} to {} ({} bytes, migration {})\n\
-         the signing key is not in it: keep {} (or JWT_SECRET_KEY) safe as well\n",
+         the signing keys in it are sealed by the key-encryption key, which is not in it: keep \
+         {} (or key_encryption_key) and {} (or JWT_SECRET_KEY) safe as well, apart from it\n",
         db.display(),
         file.display(),
         copied.bytes,
         copied.schema_version,
+        config.data_dir.join(crate::keyfile::KEK_FILE).display(),
         config.data_dir.join(crate::keyfile::KEY_FILE).display(),
     ))
 }

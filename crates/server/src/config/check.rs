@@ -194,6 +194,19 @@ impl Config {
                 "audit_retention_days must be at most {MAX_AUDIT_RETENTION_DAYS} (0 keeps events forever)"
             ));
         }
+        if !(0..=86_400).contains(&self.jwks_max_age_seconds) {
+            problems.push("jwks_max_age_seconds must be between 0 and 86400".into());
+        }
+        if self.key_rotation_days > MAX_AUDIT_RETENTION_DAYS {
+            problems.push(format!(
+                "key_rotation_days must be at most {MAX_AUDIT_RETENTION_DAYS} (0 never rotates)"
+            ));
+        }
+        if let Some(kek) = &self.key_encryption_key {
+            if let Err(e) = tessera_core::signing::Kek::from_setting(kek.expose()) {
+                problems.push(format!("key_encryption_key: {e}"));
+            }
+        }
         problems.extend(self.session_limit_policy().err());
         problems
     }

@@ -146,6 +146,12 @@ pub(super) const VARS: &[(&str, &str, Parse)] = &[
         "audit_retention_days",
         one::<u32>,
     ),
+    ("TESSERA_KEY_ROTATION_DAYS", "key_rotation_days", one::<u32>),
+    (
+        "TESSERA_JWKS_MAX_AGE_SECONDS",
+        "jwks_max_age_seconds",
+        one::<i64>,
+    ),
     (
         "TESSERA_REVOCATION_POLL_MS",
         "revocation_poll_ms",
@@ -187,6 +193,7 @@ pub(super) const SECRETS: &[(&str, &str)] = &[
     ("JWT_SECRET_KEY", "jwt_secret_key"),
     ("TESSERA_ADMIN_PASSWORD", "admin_password"),
     ("TESSERA_LOG_SALT", "log_salt"),
+    ("TESSERA_KEY_ENCRYPTION_KEY", "key_encryption_key"),
 ];
 
 /// The settings the environment gives, and the variables that could not be read.

@@ -230,4 +230,7 @@ settings!(
     apikey_max_per_user,
     log_pii,
     log_salt,
+    key_encryption_key,
+    key_rotation_days,
+    jwks_max_age_seconds,
 );

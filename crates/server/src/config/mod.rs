@@ -124,6 +124,15 @@ pub struct Config {
     pub log_pii: bool,
     /// The secret the log's hashed names are keyed with; default: derived from the signing key.
     pub log_salt: Option<Secret>,
+    /// Seals the private signing keys kept in the database (32 bytes: 64 hex digits or
+    /// `base64:…`); on SQLite generated into the data directory when not given; required on
+    /// PostgreSQL.
+    pub key_encryption_key: Option<Secret>,
+    /// Days a signing key signs before the scheduled rotation replaces it; 0 = never.
+    pub key_rotation_days: u32,
+    /// `Cache-Control: max-age` of the JWKS, seconds; a new key is published this long before
+    /// it signs.
+    pub jwks_max_age_seconds: i64,
 }
 
 impl Default for Config {
@@ -186,6 +195,9 @@ impl Default for Config {
             apikey_max_per_user: apikeys.max_per_user,
             log_pii: false,
             log_salt: None,
+            key_encryption_key: None,
+            key_rotation_days: 90,
+            jwks_max_age_seconds: 300,
         }
     }
 }

@@ -7,7 +7,10 @@ pub const REDACTED: &str = "<redacted>";
 
 /// The settings that hold secrets (URLs, whose passwords are redacted, aside).
 pub(super) fn is_secret(key: &str) -> bool {
-    matches!(key, "jwt_secret_key" | "admin_password" | "log_salt")
+    matches!(
+        key,
+        "jwt_secret_key" | "admin_password" | "log_salt" | "key_encryption_key"
+    )
 }
 
 /// A secret setting whose `Debug` (and serialized form) never shows it.

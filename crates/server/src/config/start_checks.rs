@@ -12,6 +12,7 @@ impl Config {
     /// passphrase is not stretched here: that is the start's work.)
     pub fn start_problems(&self) -> Vec<String> {
         let mut problems: Vec<String> = self.shared_key_problem().into_iter().collect();
+        problems.extend(self.kek_problem());
         if let Some(files) = self.tls_files() {
             problems.extend(crate::tls::Certificate::load(files).err());
         }
@@ -41,6 +42,20 @@ impl Config {
         (shared && self.jwt_secret_key.is_none()).then(|| {
             "several instances must sign with one key: set JWT_SECRET_KEY (or \
              JWT_SECRET_KEY_FILE) when the database is PostgreSQL or Redis is configured"
+                .to_string()
+        })
+    }
+
+    /// A shared database holds sealed signing keys: every instance needs the one key that
+    /// opens them, so a generated one will not do.
+    pub fn kek_problem(&self) -> Option<String> {
+        let shared = tessera_store::sqlite_path(&self.database_url()).is_none();
+        (shared && self.key_encryption_key.is_none()).then(|| {
+            "the database is shared: set the key-encryption key that seals the signing keys in \
+             it (key_encryption_key, TESSERA_KEY_ENCRYPTION_KEY or \
+             TESSERA_KEY_ENCRYPTION_KEY_FILE: 32 bytes as 64 hex digits, e.g. from `openssl rand \
+             -hex 32`), the same on every instance, and keep a copy apart from the database's \
+             backups"
                 .to_string()
         })
     }

@@ -10,6 +10,7 @@ mod apikeys;
 mod audit;
 mod auth;
 mod health;
+mod jwks;
 mod list_query;
 mod passwords;
 mod resource_tokens;
@@ -32,6 +33,7 @@ pub(crate) use audit::entry as audit_entry;
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(crate::openapi::base())
         .routes(routes!(health::health))
+        .routes(routes!(jwks::jwks))
         .routes(routes!(audit::list))
         .routes(routes!(crate::openapi::serve))
         .routes(routes!(auth::check_username, auth::login))

@@ -85,6 +85,7 @@ impl Cluster {
                     format!("postgres://{user}@{}/{database}", pg.addr),
                 ),
                 ("JWT_SECRET_KEY".into(), format!("hex:{}", "ab".repeat(64))),
+                ("TESSERA_KEY_ENCRYPTION_KEY".into(), "cd".repeat(32)),
                 ("TESSERA_ARGON2_MEMORY_KIB".into(), "1024".into()),
                 ("TESSERA_ARGON2_ITERATIONS".into(), "1".into()),
                 (

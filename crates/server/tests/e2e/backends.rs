@@ -7,6 +7,9 @@ use tessera_server::Config;
 
 use crate::common::TestServer;
 
+/// The key-encryption key of every test server on PostgreSQL.
+pub const TEST_KEK: &str = "hex:4b454b4b454b4b454b4b454b4b454b4b454b4b454b4b454b4b454b4b454b4b45";
+
 /// Runs `test` on a server over SQLite, then on one over a new PostgreSQL database (dropped
 /// afterwards) where one is configured.
 pub async fn on_each_backend(test: impl AsyncFn(&TestServer)) {
@@ -39,6 +42,7 @@ pub async fn on_each_backend_with(tweak: impl Fn(&mut Config), test: impl AsyncF
         tweak(c);
         c.database_url = Some(url);
         c.jwt_secret_key = Some(Secret::new("one key for every instance of this database"));
+        c.key_encryption_key = Some(Secret::new(TEST_KEK));
     })
     .await;
     test(&s).await;

@@ -32,6 +32,21 @@ fn write(dir: &Path, text: &str) -> std::path::PathBuf {
     path
 }
 
+const KEK: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+#[test]
+fn a_postgres_database_needs_a_key_encryption_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "database_url = \"postgres://tessera@db.internal/tessera\"\n",
+    );
+    let vars = [("JWT_SECRET_KEY", PASSPHRASE)];
+    let (ok, out, err) = tessera(&["config", "check"], &file, &vars);
+    assert!(!ok, "{out}");
+    assert!(err.contains("TESSERA_KEY_ENCRYPTION_KEY"), "{err}");
+}
+
 #[test]
 fn a_good_configuration_is_printed_with_every_secret_redacted() {
     let dir = tempfile::tempdir().unwrap();
@@ -40,9 +55,14 @@ fn a_good_configuration_is_printed_with_every_secret_redacted() {
         dir.path(),
         &format!("database_url = \"{url}\"\nsession_timeout = 600\n"),
     );
-    let vars = [("JWT_SECRET_KEY", PASSPHRASE), ("SESSION_TIMEOUT", "300")];
+    let vars = [
+        ("JWT_SECRET_KEY", PASSPHRASE),
+        ("SESSION_TIMEOUT", "300"),
+        ("TESSERA_KEY_ENCRYPTION_KEY", KEK),
+    ];
     let (ok, out, err) = tessera(&["config", "check", "--bind", "127.0.0.1:7"], &file, &vars);
     assert!(ok, "{out}{err}");
+    assert!(out.contains("key_encryption_key = \"<redacted>\""), "{out}");
     assert!(
         out.contains("database_url = \"postgres://tessera:<redacted>@db.internal:5432/tessera\""),
         "{out}"
@@ -50,7 +70,7 @@ fn a_good_configuration_is_printed_with_every_secret_redacted() {
     assert!(out.contains("jwt_secret_key = \"<redacted>\""), "{out}");
     assert!(out.contains("session_timeout = 300\n"), "{out}");
     assert!(out.contains("bind = \"127.0.0.1:7\"\n"), "{out}");
-    for secret in [PASSPHRASE, PG_PASSWORD] {
+    for secret in [PASSPHRASE, PG_PASSWORD, KEK] {
         assert!(!out.contains(secret) && !err.contains(secret), "{out}{err}");
     }
 }

@@ -33,6 +33,7 @@ mod scoped_support;
 mod scoped_user_changes;
 mod sessions;
 mod shapes;
+mod signing_keys;
 mod slow_clients;
 mod start_checks;
 #[path = "../support/mod.rs"]

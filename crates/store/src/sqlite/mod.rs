@@ -21,6 +21,7 @@ mod revocations;
 mod scoped_tokens;
 mod session_rotation;
 mod sessions;
+mod signing_keys;
 mod user_admin;
 mod users;
 mod writer;

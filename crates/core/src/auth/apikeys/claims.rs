@@ -9,7 +9,7 @@ use crate::jwt::JwtCodec;
 use crate::Timestamp;
 
 /// `typ` header of API keys.
-pub const APIKEY_TYP: &str = "apikey+jwt";
+pub const APIKEY_TYP: &str = crate::jwt::PRIVATE_TYP;
 /// `type` claim of API keys.
 pub const APIKEY_TYPE: &str = "apikey";
 
@@ -59,7 +59,7 @@ impl ApiKeyClaims {
         leeway: i64,
         max_ttl: i64,
     ) -> Result<Self> {
-        let claims: Self = jwt.verify_signature(token, APIKEY_TYP)?;
+        let claims: Self = jwt.verify_signature(token, APIKEY_TYP, now)?;
         if claims.kind != APIKEY_TYPE {
             return Err(invalid("not an API key"));
         }

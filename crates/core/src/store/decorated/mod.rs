@@ -10,10 +10,11 @@ use async_trait::async_trait;
 
 use super::{
     AuditQuery, AuditRecord, AuditStore, DeletedUser, FamiliarClient, LockoutPolicy, LockoutStore,
-    NewUser, Store, UserChange, UserQuery, UserStore,
+    NewUser, SigningKeyStore, Store, UserChange, UserQuery, UserStore,
 };
 use crate::audit::AuditEvent;
 use crate::error::Result;
+use crate::signing::StoredKey;
 use crate::stats::OpTimings;
 use crate::user::{Role, User};
 use crate::Timestamp;
@@ -214,5 +215,18 @@ impl<A: Around> LockoutStore for Decorated<A> {
     }
     async fn forget_familiar_clients(&self, before: Timestamp) -> Result<u64> {
         call!(self.forget_familiar_clients(before))
+    }
+}
+
+#[async_trait]
+impl<A: Around> SigningKeyStore for Decorated<A> {
+    async fn signing_keys(&self) -> Result<Vec<StoredKey>> {
+        call!(self.signing_keys())
+    }
+    async fn add_signing_key(&self, key: &StoredKey, replaces: Option<&str>) -> Result<()> {
+        call!(self.add_signing_key(key, replaces))
+    }
+    async fn retire_signing_key(&self, kid: &str, now: Timestamp) -> Result<bool> {
+        call!(self.retire_signing_key(kid, now))
     }
 }

@@ -11,6 +11,7 @@
 //! - `apikeys`: no-session API keys
 //! - `passwords`: changing one's password, an admin's reset, registering oneself
 //! - `users`: users (admins), and each user's own record
+//! - [`verifier`]: access tokens checked locally from the published keys (JWKS)
 
 mod apikeys;
 mod audit;
@@ -23,6 +24,7 @@ mod session;
 mod sessions;
 mod tokens;
 mod users;
+pub mod verifier;
 
 use reqwest::Method;
 use serde::de::DeserializeOwned;

@@ -6,8 +6,10 @@
 //! cargo test --release -p tessera-core --test verify_cost -- --ignored --nocapture
 //! ```
 //!
-//! or count instructions, which a loaded machine does not disturb:
-//! `valgrind --tool=callgrind target/release/deps/verify_cost-* --ignored`.
+//! or count instructions, which a loaded machine does not disturb: run the test binary under
+//! `valgrind --tool=callgrind` with `VERIFY_COST_ONLY=<part of a label>` and
+//! `VERIFY_COST_ROUNDS=N`, once with N rounds and once with 0; the difference over 1.1 N (the
+//! warm-up is a tenth) is the instructions per operation.
 
 use std::hint::black_box;
 
@@ -20,7 +22,20 @@ use tessera_core::keys::SigningKey;
 use tessera_core::signing::{generate, Kek, KeyAlg, KeyPolicy, KeySet};
 
 const NOW: i64 = 1_700_000_000;
-const ROUNDS: u32 = 20_000;
+
+/// Rounds per measurement: `VERIFY_COST_ROUNDS`, default 20,000.
+fn rounds() -> u32 {
+    std::env::var("VERIFY_COST_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(20_000)
+}
+
+/// Whether the measurement `label` runs: all of them, or those whose label holds
+/// `VERIFY_COST_ONLY` (to count one measurement's instructions alone).
+fn selected(label: &str) -> bool {
+    std::env::var("VERIFY_COST_ONLY").map_or(true, |only| label.contains(&only))
+}
 
 fn claims(i: u32) -> Claims {
     Claims {
@@ -66,16 +81,20 @@ impl HandWritten {
 }
 
 fn per_op(label: &str, mut op: impl FnMut(u32)) -> f64 {
-    for i in 0..ROUNDS / 10 {
+    if !selected(label) {
+        return f64::NAN;
+    }
+    let rounds = rounds();
+    for i in 0..rounds / 10 {
         op(i);
     }
     // A duration measured for a printed figure, not a time anything is decided by.
     #[allow(clippy::disallowed_methods)]
     let started = std::time::Instant::now();
-    for i in 0..ROUNDS {
+    for i in 0..rounds {
         op(i);
     }
-    let ns = started.elapsed().as_nanos() as f64 / f64::from(ROUNDS);
+    let ns = started.elapsed().as_nanos() as f64 / f64::from(rounds.max(1));
     println!("{label:<44} {ns:>10.0} ns");
     ns
 }
@@ -103,7 +122,10 @@ fn verify_cost() {
         assert!(reference.verify(t).is_some() && hs.verify_access(t, NOW).is_ok());
     }
 
-    println!("per operation, {ROUNDS} rounds over {n} distinct tokens:");
+    println!(
+        "per operation, {} rounds over {n} distinct tokens:",
+        rounds()
+    );
     let old = per_op("verify HS512, hand-written (before)", |i| {
         black_box(reference.verify(&pick(&hs_tokens, i)));
     });

@@ -11,6 +11,7 @@ mod config_check;
 mod control_chars;
 mod failed_lookups;
 mod forwarded;
+mod jwks_verifier;
 mod limits;
 mod login;
 mod metrics;
@@ -34,6 +35,7 @@ mod scoped_user_changes;
 mod sessions;
 mod shapes;
 mod signing_keys;
+mod signing_keys_shared;
 mod slow_clients;
 mod start_checks;
 #[path = "../support/mod.rs"]

@@ -248,3 +248,79 @@ async fn a_secret_key_keeps_hs512_until_rotated_to_ed25519() {
     s.validate(&access).await.unwrap();
     s.validate(&fresh).await.unwrap();
 }
+
+#[tokio::test]
+async fn keys_rotate_on_schedule() {
+    let s = TestServer::start_with(|c| c.key_rotation_days = 30).await;
+    let auth = auth(&s);
+    assert!(auth.rotate_keys_if_due().await.unwrap().is_none());
+    s.clock.advance(30 * 86_400 - 1);
+    assert!(auth.rotate_keys_if_due().await.unwrap().is_none());
+    s.clock.advance(1);
+    let new = auth.rotate_keys_if_due().await.unwrap().expect("due");
+    assert!(
+        auth.rotate_keys_if_due().await.unwrap().is_none(),
+        "the new key is not due"
+    );
+    assert!(kids(&jwks(&s).await.0).contains(&new.kid));
+}
+
+#[tokio::test]
+async fn tessera_keys_lists_rotates_and_retires_on_the_database_a_server_runs_on() {
+    use tessera_server::cli::{run_keys, KeysAction};
+    let s = TestServer::start().await;
+    let config = crate::common::test_config(&s.dir);
+    let (old, _) = s.login("admin", "admin").await;
+    let old_kid = parts(&old).0["kid"].as_str().unwrap().to_string();
+
+    let out = run_keys(&config, s.clock.clone(), KeysAction::List)
+        .await
+        .unwrap();
+    assert!(out.contains(&format!("{old_kid}\tEdDSA\tsigning")), "{out}");
+    let out = run_keys(&config, s.clock.clone(), KeysAction::Rotate { alg: None })
+        .await
+        .unwrap();
+    let new_kid = out.split_whitespace().nth(1).unwrap().to_string();
+    assert!(out.starts_with("added ed-"), "{out}");
+    let bad = run_keys(
+        &config,
+        s.clock.clone(),
+        KeysAction::Rotate {
+            alg: Some("RS256".into()),
+        },
+    )
+    .await;
+    assert!(bad.unwrap_err().to_string().contains("unknown algorithm"));
+
+    // The server takes the change up at its next catch-up.
+    auth(&s).sync_revocations().await.unwrap();
+    assert_eq!(
+        kids(&jwks(&s).await.0),
+        sorted(vec![old_kid.clone(), new_kid.clone()])
+    );
+    let out = run_keys(&config, s.clock.clone(), KeysAction::List)
+        .await
+        .unwrap();
+    assert!(out.contains(&format!("{new_kid}\tEdDSA\tpending")), "{out}");
+
+    s.clock.advance(300);
+    let out = run_keys(
+        &config,
+        s.clock.clone(),
+        KeysAction::Retire {
+            kid: old_kid.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(out.starts_with("retired"), "{out}");
+    auth(&s).sync_revocations().await.unwrap();
+    assert_refused(&s.validate(&old).await, 401, "invalid_token");
+    let missing = run_keys(
+        &config,
+        s.clock.clone(),
+        KeysAction::Retire { kid: old_kid },
+    )
+    .await;
+    assert!(missing.is_err());
+}

@@ -170,3 +170,65 @@ async fn every_release_fixture_opens_and_works() {
         check(&fixture).await;
     }
 }
+
+/// An upgraded installation keeps signing with its HS512 key (now with a kid, and publishing
+/// nothing) until `tessera keys rotate --alg EdDSA`; then access tokens are Ed25519 while the
+/// access token and API key issued before the upgrade still verify.
+async fn moves_to_ed25519(fixture: &Path) {
+    let (s, facts) = open(fixture).await;
+    let version = text(&facts, "/version");
+    let header = |token: &str| -> Value {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+        use base64::Engine;
+        let h = token.split('.').next().unwrap();
+        serde_json::from_slice(&B64.decode(h).unwrap()).unwrap()
+    };
+    let c = s.client();
+    c.login("alice", &text(&facts, "/alice/password"))
+        .await
+        .unwrap();
+    let hs = c.tokens().await.unwrap().access_token;
+    assert_eq!(header(&hs)["alg"], "HS512", "{version}");
+    assert!(header(&hs)["kid"].as_str().unwrap().starts_with("hs-"));
+    let jwks = |s: &TestServer| s.running.as_ref().unwrap().auth.jwks().keys.len();
+    assert_eq!(jwks(&s), 0, "{version}: HS512 keys are not published");
+
+    let auth = s.running.as_ref().unwrap().auth.clone();
+    let new = auth
+        .rotate_keys(Some(tessera_core::signing::KeyAlg::EdDsa))
+        .await
+        .unwrap();
+    assert_eq!(jwks(&s), 1);
+    s.clock.advance(auth.key_policy().jwks_max_age);
+    c.login("alice", &text(&facts, "/alice/password"))
+        .await
+        .unwrap();
+    let ed = c.tokens().await.unwrap().access_token;
+    assert_eq!(header(&ed)["alg"], "EdDSA", "{version}");
+    assert_eq!(header(&ed)["kid"], new.kid.as_str());
+    validate(&s, &ed).await;
+    validate(&s, &hs).await;
+    validate(&s, &text(&facts, "/alice/access_token")).await;
+    let verify = VerifyApiKeyRequest {
+        apikey: Some(text(&facts, "/apikey/apikey")),
+        audience: Some(text(&facts, "/apikey/audience")),
+        subject: Some(text(&facts, "/apikey/subject")),
+        ..Default::default()
+    };
+    s.client().verify_apikey(&verify).await.unwrap();
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn every_release_fixture_moves_to_ed25519_with_tessera_keys_rotate() {
+    let mut fixtures: Vec<_> = std::fs::read_dir(FIXTURES)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.join("fixture.json").exists())
+        .collect();
+    fixtures.sort();
+    for fixture in fixtures {
+        moves_to_ed25519(&fixture).await;
+    }
+}

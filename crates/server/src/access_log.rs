@@ -174,7 +174,7 @@ pub fn write(answer: &Answered<'_>) {
 }
 
 /// `2026-12-03T10:59:55.937831Z`: UTC with microseconds, as the other log lines have it.
-fn timestamp(out: &mut String, at: SystemTime) {
+pub(crate) fn timestamp(out: &mut String, at: SystemTime) {
     let since = at.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = since.as_secs();
     let (year, month, day) = civil_from_days(i64::try_from(secs / 86_400).unwrap_or(0));
@@ -204,7 +204,7 @@ fn digits(out: &mut String, mut n: u64, width: usize) {
         buf[at] = b'0' + u8::try_from(n % 10).unwrap_or(0);
         n /= 10;
     }
-    out.extend(buf[at..].iter().map(|&b| char::from(b)));
+    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
 }
 
 /// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard Hinnant's

@@ -11,6 +11,7 @@ pub mod extract;
 pub mod feed;
 pub mod forwarded;
 pub mod keyfile;
+pub mod log_format;
 pub mod metrics;
 pub mod openapi;
 pub mod panics;

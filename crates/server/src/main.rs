@@ -22,7 +22,8 @@ async fn main() {
             EnvFilter::try_from_env("TESSERA_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(writer)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(false)
+        .event_format(tessera_server::log_format::LineFormat)
         .init();
     let ran = run(Cli::parse()).await;
     drop(access);

@@ -1,22 +1,27 @@
-//! A request id for every request, a span that puts it in every log line of the request, and
+//! A request id for every request, a tag that puts it in every log line of the request, and
 //! the access log: one line per answer.
 //!
 //! `x-request-id` is taken from the request only when it is at most 64 characters of
 //! `[A-Za-z0-9._-]`; otherwise (or without one) a UUID is made. The answer carries it back. The
-//! span names the method, the route template (never the raw URI: a query string such as
-//! `?username=` must not reach the log) and the id. When the answer's head is ready, the layer
-//! that counts the request for the metrics writes its access line (`crate::access_log`): no
-//! token, no query string, no client address.
+//! tag names the method, the route template (never the raw URI: a query string such as
+//! `?username=` must not reach the log) and the id; it is a task-local value the log format
+//! (`crate::log_format`) writes as `request{method=.. route=.. request_id=..}:`, which costs a
+//! request nothing unless a line is written (a tracing span would be made, formatted, entered
+//! and left on every poll of every request). When the answer's head is ready, the layer that
+//! counts the request for the metrics writes its access line (`crate::access_log`): no token,
+//! no query string, no client address.
 
+use std::fmt;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use axum::extract::{MatchedPath, Request};
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::{HeaderName, HeaderValue, Method};
 use axum::Router;
+use tokio::task::futures::TaskLocalFuture;
+use tower::{Layer, Service};
 use tower_http::request_id::PropagateRequestIdLayer;
 use tower_http::set_header::SetRequestHeaderLayer;
-use tower_http::trace::TraceLayer;
-use tracing::Span;
 
 use crate::metrics::{RecordLayer, Requests};
 
@@ -62,33 +67,83 @@ fn id_to_set(req: &Request) -> Option<HeaderValue> {
     }
 }
 
-fn request_span(req: &Request) -> Span {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", MatchedPath::as_str);
-    let id = req
-        .headers()
-        .get(&REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    tracing::info_span!("request", method = %req.method(), route = %route, request_id = %id)
+/// What every log line written while a request is handled says about it.
+struct Tag {
+    method: Method,
+    route: Option<MatchedPath>,
+    id: Option<HeaderValue>,
 }
 
-/// Wraps `app` (every route and the fallback) in the request-id and tracing layers, and the
+tokio::task_local! {
+    static REQUEST: Tag;
+}
+
+impl Tag {
+    fn of(req: &Request) -> Self {
+        Tag {
+            method: req.method().clone(),
+            route: req.extensions().get::<MatchedPath>().cloned(),
+            id: req.headers().get(&REQUEST_ID).cloned(),
+        }
+    }
+}
+
+/// Writes `request{method=.. route=.. request_id=..}: ` when called while a request is
+/// handled (in its task), nothing otherwise.
+pub fn write_tag(out: &mut impl fmt::Write) -> fmt::Result {
+    REQUEST
+        .try_with(|tag| {
+            let route = tag.route.as_ref().map_or("unmatched", MatchedPath::as_str);
+            let id = tag.id.as_ref().and_then(|v| v.to_str().ok());
+            write!(
+                out,
+                "request{{method={} route={route} request_id={}}}: ",
+                tag.method,
+                id.unwrap_or_default()
+            )
+        })
+        .unwrap_or(Ok(()))
+}
+
+/// Handles each request with its [`Tag`] set.
+#[derive(Clone, Copy)]
+struct TagLayer;
+
+impl<S> Layer<S> for TagLayer {
+    type Service = Tagged<S>;
+    fn layer(&self, inner: S) -> Tagged<S> {
+        Tagged(inner)
+    }
+}
+
+#[derive(Clone)]
+struct Tagged<S>(S);
+
+impl<S: Service<Request>> Service<Request> for Tagged<S> {
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = TaskLocalFuture<Tag, S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let tag = Tag::of(&req);
+        REQUEST.scope(tag, self.0.call(req))
+    }
+}
+
+/// Wraps `app` (every route and the fallback) in the request-id and log-tag layers, and the
 /// count of requests for the metrics (in the same call: each `Router::layer` call costs every
 /// request another boxed clone).
 pub fn layer(app: Router, requests: Arc<Requests>) -> Router {
-    // Outermost last: the id is kept or replaced, then the span opened; the answer gets the id
-    // on the way out.
+    // Outermost last: the id is kept or replaced, then the tag set; the answer gets the id on
+    // the way out.
     app.layer(
         tower::ServiceBuilder::new()
             .layer(SetRequestHeaderLayer::overriding(REQUEST_ID, id_to_set))
-            .layer(
-                TraceLayer::new_for_http()
-                    .make_span_with(request_span)
-                    .on_response(()),
-            )
+            .layer(TagLayer)
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
             .layer(RecordLayer::new(requests)),
     )

@@ -51,6 +51,7 @@ fn log() -> &'static Captured {
         tracing_subscriber::fmt()
             .with_env_filter(EnvFilter::new("info,tower_http=debug"))
             .with_ansi(false)
+            .event_format(tessera_server::log_format::LineFormat)
             .with_writer(move || writer.clone())
             .init();
         log

@@ -173,10 +173,32 @@ pub fn write(answer: &Answered<'_>) {
     });
 }
 
-/// `2026-12-03T10:59:55.937831Z`: UTC with microseconds, as the other log lines have it.
+/// `2026-12-03T10:59:55.937831Z`: UTC with microseconds, as the other log lines have it. The
+/// part up to the second is made once a second per thread.
 pub(crate) fn timestamp(out: &mut String, at: SystemTime) {
+    thread_local! {
+        static SECOND: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
+    }
     let since = at.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = since.as_secs();
+    SECOND.with(|second| match second.try_borrow_mut() {
+        Ok(mut second) => {
+            if second.0 != secs {
+                second.1.clear();
+                date_and_second(&mut second.1, secs);
+                second.0 = secs;
+            }
+            out.push_str(&second.1);
+        }
+        Err(_) => date_and_second(out, secs),
+    });
+    out.push('.');
+    digits(out, since.subsec_micros().into(), 6);
+    out.push('Z');
+}
+
+/// `2026-12-03T10:59:55` of `secs` since the epoch.
+fn date_and_second(out: &mut String, secs: u64) {
     let (year, month, day) = civil_from_days(i64::try_from(secs / 86_400).unwrap_or(0));
     let of_day = secs % 86_400;
     digits(out, u64::try_from(year).unwrap_or(0), 4);
@@ -190,9 +212,6 @@ pub(crate) fn timestamp(out: &mut String, at: SystemTime) {
     digits(out, of_day / 60 % 60, 2);
     out.push(':');
     digits(out, of_day % 60, 2);
-    out.push('.');
-    digits(out, since.subsec_micros().into(), 6);
-    out.push('Z');
 }
 
 /// `n` in decimal, zero-padded to at least `width` digits (without `fmt`'s machinery).
@@ -204,7 +223,9 @@ fn digits(out: &mut String, mut n: u64, width: usize) {
         buf[at] = b'0' + u8::try_from(n % 10).unwrap_or(0);
         n /= 10;
     }
-    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+    for &b in &buf[at..] {
+        out.push(char::from(b));
+    }
 }
 
 /// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard Hinnant's
@@ -271,6 +292,14 @@ mod tests {
         assert_eq!(at(1_796_295_595, 937_831), "2026-12-03T10:59:55.937831Z");
         assert_eq!(at(4_107_542_399, 999_999), "2100-02-28T23:59:59.999999Z");
         assert_eq!(at(4_107_542_400, 0), "2100-03-01T00:00:00.000000Z");
+    }
+
+    #[test]
+    fn the_second_made_once_is_made_again_when_the_second_changes() {
+        assert_eq!(at(1_796_295_595, 1), "2026-12-03T10:59:55.000001Z");
+        assert_eq!(at(1_796_295_595, 2), "2026-12-03T10:59:55.000002Z");
+        assert_eq!(at(1_796_295_596, 0), "2026-12-03T10:59:56.000000Z");
+        assert_eq!(at(1_796_295_595, 3), "2026-12-03T10:59:55.000003Z");
     }
 
     #[test]

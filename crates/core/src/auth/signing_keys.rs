@@ -155,8 +155,9 @@ impl Auth {
         Ok(key)
     }
 
-    /// Rotates when the newest key has signed for `rotation_days`; `None` when not due (or
-    /// another instance rotated first).
+    /// Rotates when the newest key has signed for `rotation_days`; `None` when not due, when
+    /// the newest key is the configuration's HS512 key (never rotated on schedule), or when
+    /// another instance rotated first.
     pub async fn rotate_keys_if_due(&self) -> Result<Option<StoredKey>> {
         let days = i64::from(self.signing.policy.rotation_days);
         if days == 0 {
@@ -170,7 +171,9 @@ impl Auth {
         else {
             return Ok(None);
         };
-        if newest.active_at + days * 86_400 > now {
+        // The configuration's HS512 key may be held outside tessera (JWT_SECRET_KEY shared with
+        // services that verify with it): only an operator replaces it.
+        if newest.private_key.is_none() || newest.active_at + days * 86_400 > now {
             return Ok(None);
         }
         match self.rotate_keys(None).await {

@@ -240,6 +240,12 @@ async fn a_secret_key_keeps_hs512_until_rotated_to_ed25519() {
     assert_eq!(cache, "public, max-age=60");
     assert!(kids(&set).is_empty(), "HS512 keys are never published");
 
+    s.clock.advance(90 * 86_400);
+    assert!(
+        auth(&s).rotate_keys_if_due().await.unwrap().is_none(),
+        "the configuration's key is not rotated on schedule"
+    );
+    let (access, _) = s.login("admin", "admin").await;
     let new = auth(&s).rotate_keys(Some(KeyAlg::EdDsa)).await.unwrap();
     assert_eq!(kids(&jwks(&s).await.0), vec![new.kid.clone()]);
     s.clock.advance(60);

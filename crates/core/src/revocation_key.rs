@@ -13,6 +13,8 @@ const USER_CHANGED: &str = "user";
 /// Wire prefix of a signing key that was added, superseded or retired: not a revocation, but
 /// the key set to read again.
 const SIGNING_KEY: &str = "keys";
+/// Wire prefix of a service client's secret generation.
+const CLIENT: &str = "client";
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RevocationKey {
@@ -26,6 +28,9 @@ pub enum RevocationKey {
     UserChanged(String),
     /// A signing key that changed, by id: every instance reads the key set again.
     SigningKey(String),
+    /// The tokens a service client got with one secret, by that secret's generation id: ended
+    /// when the secret is replaced or the client removed.
+    Client(String),
 }
 
 impl RevocationKey {
@@ -38,6 +43,7 @@ impl RevocationKey {
             Some((SCOPED_TOKEN, id)) => Self::ScopedToken(id.to_string()),
             Some((USER_CHANGED, name)) => Self::UserChanged(name.to_string()),
             Some((SIGNING_KEY, kid)) => Self::SigningKey(kid.to_string()),
+            Some((CLIENT, id)) => Self::Client(id.to_string()),
             Some(_) => return None,
         };
         (!key.id().is_empty()).then_some(key)
@@ -46,9 +52,11 @@ impl RevocationKey {
     /// The id within its kind.
     pub fn id(&self) -> &str {
         match self {
-            Self::Session(id) | Self::ApiKey(id) | Self::ScopedToken(id) | Self::SigningKey(id) => {
-                id
-            }
+            Self::Session(id)
+            | Self::ApiKey(id)
+            | Self::ScopedToken(id)
+            | Self::SigningKey(id)
+            | Self::Client(id) => id,
             Self::UserChanged(name) => name,
         }
     }
@@ -62,6 +70,7 @@ impl fmt::Display for RevocationKey {
             Self::ScopedToken(id) => write!(f, "{SCOPED_TOKEN}:{id}"),
             Self::UserChanged(name) => write!(f, "{USER_CHANGED}:{name}"),
             Self::SigningKey(kid) => write!(f, "{SIGNING_KEY}:{kid}"),
+            Self::Client(id) => write!(f, "{CLIENT}:{id}"),
         }
     }
 }
@@ -82,6 +91,7 @@ mod tests {
             ),
             (RevocationKey::UserChanged("carol".into()), "user:carol"),
             (RevocationKey::SigningKey("ed-01ab".into()), "keys:ed-01ab"),
+            (RevocationKey::Client("g1".into()), "client:g1"),
         ];
         for (key, wire) in cases {
             assert_eq!(key.to_string(), wire);

@@ -16,6 +16,10 @@ pub(crate) const TOKEN_COLUMNS: &str = "id, owner, resource, description, scopes
                                         created_at, expires_at, revoked_at, last_used_at, \
                                         last_used_ip";
 
+pub(crate) const CLIENT_COLUMNS: &str =
+    "client_id, name, scopes, rights, secret_hash, generation, \
+                                        created_by, created_at, last_used_at, last_used_ip";
+
 pub(crate) const APIKEY_COLUMNS: &str =
     "id, chain_id, username, audience, subject, api_version, bound_ip, \
      created_at, not_before, expires_at, refresh_not_before, refresh_expires_at, revoked_at";

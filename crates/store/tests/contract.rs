@@ -13,6 +13,7 @@ mod contract {
     pub mod audit;
     pub mod audit_apikeys;
     pub mod backends;
+    pub mod clients;
     pub mod instances;
     pub mod lockout;
     pub mod migrations;
@@ -167,6 +168,11 @@ macro_rules! contract_suite {
                 duplicate_resource_is_a_conflict_and_unknown_maintainer_creates_nothing,
                 maintainers_are_added_once_and_removed,
                 set_user_role_changes_known_users_only,
+            }
+            clients {
+                clients_read_back_and_ids_are_unique,
+                rotation_and_removal_end_a_generation_once,
+                uses_are_kept_and_never_go_back_in_time,
             }
             tokens {
                 tokens_read_back_by_hash_and_id,

@@ -4,6 +4,7 @@
 
 mod apikeys;
 mod audit;
+mod clients;
 pub mod decorated;
 mod lockout;
 mod passwords;
@@ -18,6 +19,7 @@ pub use apikeys::{
     NextApiKey, UnclaimedOutcome,
 };
 pub use audit::{AuditQuery, AuditRecord, AuditStore};
+pub use clients::{ClientRecord, ClientStore, NewClient, NewClientSecret};
 pub use lockout::{FamiliarClient, LockoutPolicy, LockoutStore, CEILING_WINDOW};
 pub use passwords::{PasswordChange, PasswordChanged, PasswordStore};
 pub use revocations::{
@@ -46,6 +48,7 @@ pub trait Store:
     + RevocationLog
     + AuditStore
     + SigningKeyStore
+    + ClientStore
     + Send
     + Sync
     + 'static
@@ -62,6 +65,7 @@ impl<T> Store for T where
         + RevocationLog
         + AuditStore
         + SigningKeyStore
+        + ClientStore
         + Send
         + Sync
         + 'static

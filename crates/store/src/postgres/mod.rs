@@ -6,6 +6,7 @@ mod apikey_revocation;
 mod apikey_rotation;
 mod apikeys;
 mod audit;
+mod clients;
 mod lockout;
 mod migrate;
 mod passwords;

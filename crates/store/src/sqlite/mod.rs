@@ -8,6 +8,7 @@ mod apikeys;
 mod audit;
 mod backup;
 mod backup_files;
+mod clients;
 mod helpers;
 mod issued;
 mod lock;

@@ -19,6 +19,7 @@ use crate::stats::OpTimings;
 use crate::user::{Role, User};
 use crate::Timestamp;
 
+mod clients;
 mod credentials;
 mod passwords;
 

@@ -5,8 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 pub mod audit;
+pub mod clients;
 mod error_code;
 pub mod keys;
+pub mod oauth2;
 pub mod passwords;
 mod schema;
 pub mod tokens;
@@ -163,10 +165,11 @@ pub struct ValidationRequest {
 pub struct ValidationResponse {
     pub message: String,
     pub user: UserInfo,
-    /// `access`, `personal_token` or `resource_token`.
+    /// `access`, `personal_token`, `resource_token` or `client` (a service client's own token).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// Who acts: the username, or `Token <description>` for a resource token.
+    /// Who acts: the username, `Token <description>` for a resource token, or
+    /// `client:<client_id>` for a client token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -15,6 +15,7 @@
 
 mod apikeys;
 mod audit;
+mod clients;
 mod error;
 mod passwords;
 mod path;

@@ -32,6 +32,10 @@ pub const ACCESS_TYP: &str = "at+jwt";
 pub const ACCESS_TYPE: &str = "access";
 /// `typ` of API keys, signed by the installation's key (never published).
 pub const PRIVATE_TYP: &str = "apikey+jwt";
+/// The `type` claim of a service client's own access token (`sub` is `client:<client_id>`).
+pub const CLIENT_TYPE: &str = "client";
+/// What the `sub` of a client token starts with; no username can hold a `:`.
+pub const CLIENT_SUB_PREFIX: &str = "client:";
 
 /// The claims tessera puts in its JWTs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,6 +54,12 @@ pub struct Claims {
     /// nothing else. Issued at login and refresh from the user's flag.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pwc: bool,
+    /// A client token's scopes, space-separated (RFC 9068).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The client a client token was issued to (RFC 9068).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 /// The header tessera signs with, in this order.
@@ -311,8 +321,23 @@ impl JwtCodec {
 
     /// Verifies an access token completely but for revocation.
     pub fn verify_access(&self, token: &str, now: Timestamp) -> Result<Claims> {
-        let claims: Claims = self.verify_signature(token, ACCESS_TYP, now)?;
+        let claims = self.verify_any_access(token, now)?;
         if claims.kind != ACCESS_TYPE {
+            return Err(invalid("wrong token type"));
+        }
+        Ok(claims)
+    }
+
+    /// Verifies a JWT of the access-token profile (`at+jwt`), a user's (`type` access) or a
+    /// service client's (`type` client), completely but for revocation; the caller tells
+    /// them apart by `kind`.
+    pub fn verify_any_access(&self, token: &str, now: Timestamp) -> Result<Claims> {
+        let claims: Claims = self.verify_signature(token, ACCESS_TYP, now)?;
+        let client = claims.kind == CLIENT_TYPE;
+        if claims.kind != ACCESS_TYPE && !client {
+            return Err(invalid("wrong token type"));
+        }
+        if client != claims.sub.starts_with(CLIENT_SUB_PREFIX) {
             return Err(invalid("wrong token type"));
         }
         self.check_registered(
@@ -376,6 +401,8 @@ mod tests {
             kind: ACCESS_TYPE.into(),
             sid: "s1".into(),
             pwc: false,
+            scope: None,
+            client_id: None,
         }
     }
 

@@ -34,6 +34,8 @@ fn valid_token(codec: &JwtCodec) -> String {
             kind: "access".into(),
             sid: "s1".into(),
             pwc: false,
+            scope: None,
+            client_id: None,
         },
     )
 }

@@ -10,6 +10,7 @@ use crate::config::{not_utf8, unknown_variables, Config, ConfigError, Flags};
 mod audit;
 mod backup;
 mod keys;
+mod client;
 mod plantdb_users;
 mod resource;
 mod user;
@@ -17,6 +18,7 @@ mod user_import;
 pub use audit::{run_audit, AuditArgs};
 pub use backup::{run_backup, run_restore, RestoreArgs};
 pub use keys::{run_keys, KeysAction};
+pub use client::{run_client, ClientAction};
 pub use resource::{run_resource, ResourceAction};
 pub use user::{run_user, UserAction};
 
@@ -100,6 +102,13 @@ pub enum Command {
         common: Common,
         #[command(subcommand)]
         action: KeysAction,
+    },
+    /// Manages service clients (OAuth 2.0 client credentials) in the configured database.
+    Client {
+        #[command(flatten)]
+        common: Common,
+        #[command(subcommand)]
+        action: ClientAction,
     },
     /// Prints the audit trail of the configured database, newest first.
     Audit {

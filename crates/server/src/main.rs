@@ -76,6 +76,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Client { common, action } => {
+            let config = cli::load_config(&common)?;
+            let out = cli::run_client(&config, Arc::new(SystemClock), action).await?;
+            print!("{out}");
+            Ok(())
+        }
         Command::Audit { common, args } => {
             let config = cli::load_config(&common)?;
             let (out, next) = cli::run_audit(&config, Arc::new(SystemClock), args).await?;

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
+use tessera_api::oauth2::OAuthError;
 use tessera_api::ErrorBody;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{Operation, ParameterIn};
@@ -20,6 +21,8 @@ use utoipa::{Modify, OpenApi as _, PartialSchema, ToSchema};
 pub const ACCESS_TOKEN: &str = "access_token";
 /// Security scheme of a personal or resource token (`tsr_pat_…`) in `Authorization: Bearer`.
 pub const SCOPED_TOKEN: &str = "scoped_token";
+/// Security scheme of a service client: HTTP Basic with its id and secret.
+pub const CLIENT_BASIC: &str = "client_basic";
 /// Security scheme of PlantDB's clients: the token alone in `Authorization`, without a scheme.
 pub const BARE_TOKEN: &str = "bare_token";
 
@@ -44,6 +47,8 @@ pub const BARE_TOKEN: &str = "bare_token";
         (name = "users", description = "Users: admins manage them and reset their passwords; each user reads and renames themself and changes their password"),
         (name = "audit", description = "The audit trail of security events, for admins"),
         (name = "standard", description = "Standard endpoints at the root: the JWKS (RFC 7517)"),
+        (name = "clients", description = "Service clients (confidential OAuth 2.0 clients), for admins"),
+        (name = "oauth2", description = "The standard endpoints: OAuth 2.0 token, introspection and revocation (form-encoded; errors as RFC 6749 section 5.2), and the server's metadata"),
         (name = "operations", description = "Health and this document")
     )
 )]
@@ -86,6 +91,19 @@ impl Modify for SecuritySchemes {
             ),
         );
         components.add_security_scheme(
+            CLIENT_BASIC,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Basic)
+                    .description(Some(
+                        "A service client's `client_id` and `client_secret` (RFC 6749 section \
+                         2.3.1, `client_secret_basic`); the token endpoint also takes them in \
+                         the form (`client_secret_post`).",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
             BARE_TOKEN,
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
                 "Authorization",
@@ -102,7 +120,9 @@ impl Modify for SecuritySchemes {
 /// Adds to every operation the errors any route may give, and the error body and headers to
 /// every error answer.
 pub fn finish(doc: &mut OpenApi) {
-    for item in doc.paths.paths.values_mut() {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        // The OAuth 2.0 endpoints answer errors as RFC 6749 section 5.2 words them.
+        let oauth = path.starts_with("/oauth2/");
         for op in [
             &mut item.get,
             &mut item.post,
@@ -113,12 +133,12 @@ pub fn finish(doc: &mut OpenApi) {
         .into_iter()
         .flatten()
         {
-            add_shared_errors(op);
+            add_shared_errors(op, oauth);
         }
     }
 }
 
-fn add_shared_errors(op: &mut Operation) {
+fn add_shared_errors(op: &mut Operation, oauth: bool) {
     let has_body = op.request_body.is_some();
     // A lenient body (optional in the document) reads as `{}` when it is not a JSON object.
     let strict_body = op
@@ -149,7 +169,7 @@ fn add_shared_errors(op: &mut Operation) {
             ),
         ]);
     }
-    if strict_body {
+    if strict_body && !oauth {
         shared.extend([
             (
                 "400",
@@ -167,7 +187,7 @@ fn add_shared_errors(op: &mut Operation) {
             "`bad_request`: a path parameter that cannot be decoded",
         ));
     }
-    if secured {
+    if secured && !oauth {
         shared.push((
             "401",
             "`missing_token`, `invalid_token`, `token_expired`, `token_revoked`: no valid \
@@ -183,16 +203,21 @@ fn add_shared_errors(op: &mut Operation) {
     for (status, response) in op.responses.responses.iter_mut() {
         if let RefOr::T(response) = response {
             if status.starts_with('4') || status.starts_with('5') {
-                error_answer(status, response);
+                error_answer(status, response, oauth);
             }
         }
     }
 }
 
-fn error_answer(status: &str, response: &mut Response) {
+fn error_answer(status: &str, response: &mut Response, oauth: bool) {
     if response.content.is_empty() {
+        let schema = if oauth {
+            OAuthError::name()
+        } else {
+            ErrorBody::name()
+        };
         let content = ContentBuilder::new()
-            .schema(Some(Ref::from_schema_name(ErrorBody::name())))
+            .schema(Some(Ref::from_schema_name(schema)))
             .build();
         response
             .content
@@ -205,6 +230,12 @@ fn error_answer(status: &str, response: &mut Response) {
             .build()
     };
     match status {
+        "401" if oauth => {
+            response.headers.insert(
+                "WWW-Authenticate".into(),
+                header("`Basic realm=\"tessera\"`"),
+            );
+        }
         "401" => {
             response.headers.insert(
                 "WWW-Authenticate".into(),

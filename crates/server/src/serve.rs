@@ -160,6 +160,7 @@ impl Server {
                 https: tls.is_some(),
                 ..Default::default()
             },
+            oauth_password_grant: config.oauth_password_grant,
         });
         let metrics_listener = match config.metrics_bind {
             Some(at) => Some(

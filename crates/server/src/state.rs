@@ -22,6 +22,8 @@ pub struct Shared {
     pub metrics: Arc<Metrics>,
     /// The web page's own state.
     pub web: crate::web::WebState,
+    /// `POST /oauth2/token` takes `grant_type=password`.
+    pub oauth_password_grant: bool,
 }
 
 impl AppState {

@@ -274,6 +274,8 @@ impl Auth {
             kind: ACCESS_TYPE.to_string(),
             sid: session_id.to_string(),
             pwc: must_change,
+            scope: None,
+            client_id: None,
         };
         self.jwt.sign(ACCESS_TYP, &claims)
     }

@@ -3,6 +3,8 @@
 pub mod apikeys;
 mod audit;
 mod caller;
+mod client_tokens;
+pub mod clients;
 mod devices;
 mod import;
 mod in_flight;
@@ -47,6 +49,8 @@ use crate::Timestamp;
 
 pub use apikeys::ApiKeySettings;
 pub use caller::Caller;
+pub use client_tokens::{ClientValidated, IssuedClientToken};
+pub use clients::CreatedClient;
 pub use devices::constant_time_eq;
 pub use import::ImportedUser;
 pub use login::LoginOutcome;
@@ -59,6 +63,7 @@ pub use signing_keys::FirstKey;
 pub use tokens::Validated;
 pub use user_admin::{CreatedUser, UserChanges};
 
+use client_tokens::ClientCache;
 use in_flight::InFlight;
 use profiles::ProfileCache;
 use revocation_sync::SyncState;
@@ -82,6 +87,10 @@ pub struct Auth {
     tokens: TokenCache,
     /// Latest use of each scoped token, until flushed to the store.
     token_uses: TokenUses,
+    /// Service clients by id, so that their tokens are issued and validated from memory.
+    clients: ClientCache,
+    /// Latest use of each service client, until flushed to the store.
+    client_uses: TokenUses,
     settings: AuthSettings,
     apikeys: ApiKeySettings,
     /// Where the catch-up poll of the revocation log stands.
@@ -122,6 +131,8 @@ impl Auth {
             profiles: ProfileCache::default(),
             tokens: TokenCache::default(),
             token_uses: TokenUses::default(),
+            clients: ClientCache::default(),
+            client_uses: TokenUses::default(),
             settings,
             apikeys: ApiKeySettings::default(),
             sync: SyncState::default(),
@@ -243,7 +254,8 @@ impl Auth {
             }
             RevocationKey::Session(_)
             | RevocationKey::UserChanged(_)
-            | RevocationKey::SigningKey(_) => self.settings.access_ttl,
+            | RevocationKey::SigningKey(_)
+            | RevocationKey::Client(_) => self.settings.access_ttl,
         };
         revoked_at.max(self.clock.now()) + lasts + self.settings.leeway
     }

@@ -4,7 +4,8 @@
 
 use std::net::IpAddr;
 
-use super::tokens::{fail_closed, Validated};
+use super::client_tokens::ClientValidated;
+use super::tokens::{fail_closed, Validated, Verified};
 use super::Auth;
 use crate::audit::AuditEvent;
 use crate::error::{Error, Result};
@@ -36,6 +37,8 @@ pub struct ScopedValidated {
 pub enum Identity {
     Access(Validated),
     Scoped(ScopedValidated),
+    /// A service client's own access token.
+    Client(ClientValidated),
 }
 
 impl Identity {
@@ -45,41 +48,56 @@ impl Identity {
             Identity::Access(_) => "access",
             Identity::Scoped(s) if s.resource.is_some() => "resource_token",
             Identity::Scoped(_) => "personal_token",
+            Identity::Client(_) => "client",
         }
     }
 
-    pub fn username(&self) -> &str {
+    /// `client:<client_id>` for a client token.
+    pub fn username(&self) -> String {
         match self {
-            Identity::Access(v) => &v.username,
-            Identity::Scoped(s) => &s.username,
+            Identity::Access(v) => v.username.clone(),
+            Identity::Scoped(s) => s.username.clone(),
+            Identity::Client(c) => c.subject(),
         }
     }
 
+    /// A client token's client's name.
     pub fn fullname(&self) -> &str {
         match self {
             Identity::Access(v) => &v.fullname,
             Identity::Scoped(s) => &s.fullname,
+            Identity::Client(c) => &c.name,
         }
     }
 
-    pub fn actor(&self) -> &str {
+    /// `client:<client_id>` for a client token.
+    pub fn actor(&self) -> String {
         match self {
-            Identity::Access(v) => &v.username,
-            Identity::Scoped(s) => &s.actor,
+            Identity::Access(v) => v.username.clone(),
+            Identity::Scoped(s) => s.actor.clone(),
+            Identity::Client(c) => c.subject(),
         }
     }
 
     pub fn resource(&self) -> Option<&str> {
         match self {
-            Identity::Access(_) => None,
+            Identity::Access(_) | Identity::Client(_) => None,
             Identity::Scoped(s) => s.resource.as_deref(),
         }
     }
 
     pub fn scopes(&self) -> Option<&Scopes> {
         match self {
-            Identity::Access(_) => None,
+            Identity::Access(_) | Identity::Client(_) => None,
             Identity::Scoped(s) => Some(&s.scopes),
+        }
+    }
+
+    /// A client token's scopes (OAuth 2.0 scope strings).
+    pub fn client_scopes(&self) -> Option<&[String]> {
+        match self {
+            Identity::Client(c) => Some(&c.scopes),
+            _ => None,
         }
     }
 
@@ -106,7 +124,11 @@ impl Auth {
             let ip = ip.map(|ip| ip.to_string());
             return self.validate_scoped(token, ip).await.map(Identity::Scoped);
         }
-        self.validate_access(token).await.map(Identity::Access)
+        match self.validate_jwt(token).await?.1 {
+            Verified::User(v) if v.must_change_password => Err(Error::PasswordChangeRequired),
+            Verified::User(v) => Ok(Identity::Access(v)),
+            Verified::Client(c) => Ok(Identity::Client(c)),
+        }
     }
 
     pub async fn validate_scoped(

@@ -38,13 +38,13 @@ impl TokenUses {
         }
     }
 
-    fn take(&self) -> Vec<TokenUse> {
+    pub(super) fn take(&self) -> Vec<TokenUse> {
         let mut map = self.latest.lock().unwrap_or_else(|e| e.into_inner());
         map.drain().map(|(_, u)| u).collect()
     }
 
     /// Puts back uses that could not be written, unless newer ones came meanwhile.
-    fn restore(&self, uses: Vec<TokenUse>) {
+    pub(super) fn restore(&self, uses: Vec<TokenUse>) {
         for u in uses {
             self.record(&u.id, u.at, u.ip);
         }
@@ -52,15 +52,17 @@ impl TokenUses {
 }
 
 impl Auth {
-    /// Writes the uses seen since the last flush in one batch; returns how many tokens it
-    /// updated. On failure they are kept for the next flush.
+    /// Writes the uses seen since the last flush in one batch (and the service clients' in
+    /// another); returns how many tokens and clients it updated. On failure they are kept for
+    /// the next flush.
     pub async fn flush_token_uses(&self) -> Result<usize> {
+        let clients = self.flush_client_uses().await?;
         let uses = self.token_uses.take();
         if uses.is_empty() {
-            return Ok(0);
+            return Ok(clients);
         }
         match self.store.record_token_uses(&uses).await {
-            Ok(()) => Ok(uses.len()),
+            Ok(()) => Ok(uses.len() + clients),
             Err(e) => {
                 warn!(error = %e, tokens = uses.len(), "cannot record token uses; will retry");
                 self.token_uses.restore(uses);

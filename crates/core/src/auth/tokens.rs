@@ -4,10 +4,12 @@ use std::sync::Arc;
 
 use tracing::warn;
 
+use super::client_tokens::ClientValidated;
 use super::profiles::Profile;
 use super::Auth;
 use crate::audit::AuditKind;
 use crate::error::{Error, Result};
+use crate::jwt::{Claims, CLIENT_TYPE};
 use crate::revocation_key::RevocationKey;
 use crate::secret;
 use crate::store::RevokeReason;
@@ -24,6 +26,13 @@ pub struct Validated {
     pub expires_at: i64,
     /// The token says its user must change their password: it is good for nothing else.
     pub must_change_password: bool,
+}
+
+/// A valid access token: a user's, or a service client's own.
+#[derive(Debug, Clone)]
+pub(super) enum Verified {
+    User(Validated),
+    Client(ClientValidated),
 }
 
 /// A store that cannot answer during validation means "no", as 503, never "yes".
@@ -52,6 +61,17 @@ impl Auth {
     /// As [`Auth::validate_access`], but a token of a user who must change their password is
     /// accepted: for changing it, and for logging out.
     pub async fn validate_access_for_password_change(&self, token: &str) -> Result<Validated> {
+        match self.validate_jwt(token).await?.1 {
+            Verified::User(v) => Ok(v),
+            Verified::Client(_) => Err(Error::InvalidToken(
+                "a client token is not a user's access token".into(),
+            )),
+        }
+    }
+
+    /// Validates a JWT of the access-token profile, a user's or a service client's, with its
+    /// claims.
+    pub(super) async fn validate_jwt(&self, token: &str) -> Result<(Arc<Claims>, Verified)> {
         let wrong_kind = match prefixed_kind(token) {
             Some(TokenKind::SessionRefresh) => Some("a refresh token is not an access token"),
             Some(TokenKind::Scoped) => Some("a scoped token is not an access token"),
@@ -77,7 +97,7 @@ impl Auth {
                 claims
             }
             None => {
-                let claims = Arc::new(self.jwt.verify_access(token, now)?);
+                let claims = Arc::new(self.jwt.verify_any_access(token, now)?);
                 self.verified.put(token, claims.clone(), now);
                 claims
             }
@@ -89,6 +109,10 @@ impl Auth {
             return Err(Error::InvalidToken(
                 "access token issued for longer than SESSION_TIMEOUT now allows".into(),
             ));
+        }
+        if claims.kind == CLIENT_TYPE {
+            let client = self.validate_client_claims(&claims, now).await?;
+            return Ok((claims, Verified::Client(client)));
         }
         let session = RevocationKey::Session(claims.sid.clone());
         if self.revoked.contains(&session) {
@@ -108,14 +132,15 @@ impl Auth {
         if profile.disabled {
             return Err(Error::InvalidToken("account disabled".into()));
         }
-        Ok(Validated {
+        let validated = Validated {
             username: claims.sub.clone(),
             fullname: profile.fullname,
             role: profile.role,
             session_id: claims.sid.clone(),
             expires_at: claims.exp,
             must_change_password: claims.pwc,
-        })
+        };
+        Ok((claims, Verified::User(validated)))
     }
 
     pub(super) async fn profile(&self, username: &str, now: i64) -> Result<Profile> {

@@ -105,6 +105,8 @@ mod tests {
             kind: "access".into(),
             sid: sid.into(),
             pwc: false,
+            scope: None,
+            client_id: None,
         })
     }
 

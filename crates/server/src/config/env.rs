@@ -81,6 +81,11 @@ pub(super) const VARS: &[(&str, &str, Parse)] = &[
         one::<bool>,
     ),
     (
+        "TESSERA_OAUTH_PASSWORD_GRANT",
+        "oauth_password_grant",
+        one::<bool>,
+    ),
+    (
         "TESSERA_RATE_OPEN_REGISTER_PER_MINUTE",
         "rate_open_register_per_minute",
         one::<u32>,

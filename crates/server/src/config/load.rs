@@ -204,6 +204,7 @@ settings!(
     rate_register_per_minute,
     open_registration,
     rate_open_register_per_minute,
+    oauth_password_grant,
     rate_username_check_per_minute,
     rate_failed_lookups_per_minute,
     rate_limit_ipv6_prefix,

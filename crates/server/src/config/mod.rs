@@ -80,6 +80,9 @@ pub struct Config {
     pub open_registration: bool,
     /// Registrations without a credential per client and minute, when `open_registration`.
     pub rate_open_register_per_minute: u32,
+    /// `POST /oauth2/token` takes `grant_type=password` (default false: RFC 9700 section 2.4
+    /// forbids the grant for third parties).
+    pub oauth_password_grant: bool,
     pub rate_username_check_per_minute: u32,
     /// Failed credential lookups per client and minute before the next are refused; 0 = off.
     pub rate_failed_lookups_per_minute: u32,
@@ -169,6 +172,7 @@ impl Default for Config {
             rate_register_per_minute: 5,
             open_registration: false,
             rate_open_register_per_minute: 3,
+            oauth_password_grant: false,
             rate_username_check_per_minute: 120,
             rate_failed_lookups_per_minute: 30,
             rate_limit_ipv6_prefix: 64,

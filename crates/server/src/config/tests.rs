@@ -207,7 +207,7 @@ fn every_variable_reaches_a_setting_of_its_type() {
         "cors_origins" => "https://app.example",
         "session_limit_policy" => "refuse",
         "argon2_parallelism" => "1",
-        "log_pii" | "open_registration" => "true",
+        "log_pii" | "open_registration" | "oauth_password_grant" => "true",
         "refresh_timeout" | "apikey_refresh_seconds" => "7200",
         _ => "60",
     };
@@ -229,6 +229,7 @@ fn every_variable_reaches_a_setting_of_its_type() {
     assert_eq!(cfg.issuer, "60");
     assert!(cfg.log_pii);
     assert!(cfg.open_registration);
+    assert!(cfg.oauth_password_grant);
     assert_eq!(cfg.rate_open_register_per_minute, 60);
 }
 

@@ -204,7 +204,8 @@ fn created(username: Username) -> (StatusCode, Json<MessageResponse>) {
     path = "/api/v1/auth/token/validation",
     operation_id = "validate",
     tag = "auth",
-    description = "Validates the bearer credential: an access token, or a personal or resource token. \
+    description = "Validates the bearer credential: an access token, a personal or resource token, or a \
+        service client's own access token (`kind` client, `actor` `client:<client_id>`). \
         The body is optional and lenient: none, an empty or a malformed body (of any content type) \
         reads as `{}`.",
     request_body(content = Option<ValidationRequest>, description = "Optional: `{\"resource\": NAME}` asks for a token of that resource"),
@@ -247,13 +248,16 @@ pub async fn validate(
     Ok(Json(ValidationResponse {
         message: "Token validation successful".into(),
         user: UserInfo {
-            username: id.username().to_string(),
+            username: id.username(),
             fullname: id.fullname().to_string(),
         },
         kind: Some(id.kind().into()),
-        actor: Some(id.actor().to_string()),
+        actor: Some(id.actor()),
         resource: id.resource().map(str::to_string),
-        scopes: id.scopes().map(|s| s.strings()),
+        scopes: id
+            .scopes()
+            .map(|s| s.strings())
+            .or_else(|| id.client_scopes().map(<[String]>::to_vec)),
         datasets: id.scopes().and_then(|s| s.datasets()),
     }))
 }

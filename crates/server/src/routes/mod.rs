@@ -9,9 +9,11 @@
 mod apikeys;
 mod audit;
 mod auth;
+mod clients;
 mod health;
 mod jwks;
 mod list_query;
+mod oauth2;
 mod passwords;
 mod resource_tokens;
 mod resources;
@@ -59,6 +61,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(resources::remove_maintainer))
         .routes(routes!(resource_tokens::list, resource_tokens::create))
         .routes(routes!(resource_tokens::revoke, resource_tokens::describe))
+        .routes(routes!(clients::list, clients::create))
+        .routes(routes!(clients::rotate_secret))
+        .routes(routes!(clients::remove))
+        .routes(routes!(oauth2::token::token))
         .routes(routes!(passwords::change_own))
         .routes(routes!(passwords::reset))
         .routes(routes!(users::list, users::create))

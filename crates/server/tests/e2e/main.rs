@@ -15,6 +15,7 @@ mod jwks_verifier;
 mod limits;
 mod login;
 mod metrics;
+mod oauth2;
 mod openapi;
 mod panics;
 mod password_policy;

@@ -143,6 +143,8 @@ mod tests {
                 kind: ACCESS_TYPE.into(),
                 sid: "s".into(),
                 pwc: false,
+                scope: None,
+                client_id: None,
             },
         );
         assert!(matches!(

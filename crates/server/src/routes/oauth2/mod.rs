@@ -1,0 +1,6 @@
+//! The standard endpoints at the root (not under `/api/v1`), where OAuth 2.0 clients look for
+//! them. Form bodies and RFC 6749 error bodies live only here.
+
+mod errors;
+mod form;
+pub mod token;

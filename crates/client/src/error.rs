@@ -13,6 +13,14 @@ pub enum ClientError {
         code: Option<ErrorCode>,
         message: String,
     },
+    /// An OAuth 2.0 endpoint refused (RFC 6749 section 5.2): `error` is its code
+    /// (`invalid_client`, `invalid_grant`, ...).
+    #[error("{status} {error}: {description}")]
+    OAuth {
+        status: u16,
+        error: String,
+        description: String,
+    },
     #[error("not logged in")]
     NotLoggedIn,
     #[error("unexpected response: {0}")]

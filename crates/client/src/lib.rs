@@ -17,6 +17,7 @@ mod apikeys;
 mod audit;
 mod clients;
 mod error;
+mod oauth2;
 mod passwords;
 mod path;
 mod resources;
@@ -34,6 +35,7 @@ use tessera_api::API_PREFIX;
 use tokio::sync::Mutex;
 
 pub use error::ClientError;
+pub use oauth2::ClientCredentials;
 pub use tessera_api::ErrorCode;
 
 /// The tokens of a logged-in session.

@@ -49,6 +49,8 @@ fn claims(i: u32) -> Claims {
         kind: "access".into(),
         sid: format!("sid-{i}"),
         pwc: false,
+        scope: None,
+        client_id: None,
     }
 }
 

@@ -9,16 +9,16 @@ use crate::config::{not_utf8, unknown_variables, Config, ConfigError, Flags};
 
 mod audit;
 mod backup;
-mod keys;
 mod client;
+mod keys;
 mod plantdb_users;
 mod resource;
 mod user;
 mod user_import;
 pub use audit::{run_audit, AuditArgs};
 pub use backup::{run_backup, run_restore, RestoreArgs};
-pub use keys::{run_keys, KeysAction};
 pub use client::{run_client, ClientAction};
+pub use keys::{run_keys, KeysAction};
 pub use resource::{run_resource, ResourceAction};
 pub use user::{run_user, UserAction};
 

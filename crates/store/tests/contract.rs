@@ -173,6 +173,7 @@ macro_rules! contract_suite {
                 clients_read_back_and_ids_are_unique,
                 rotation_and_removal_end_a_generation_once,
                 uses_are_kept_and_never_go_back_in_time,
+                a_client_token_is_revoked_once_and_logged,
             }
             tokens {
                 tokens_read_back_by_hash_and_id,

@@ -200,18 +200,29 @@ impl Auth {
             .filter(|id| claims.client_id.as_deref() == Some(*id))
             .ok_or_else(|| Error::InvalidToken("malformed client token".into()))?;
         let generation = RevocationKey::Client(claims.sid.clone());
-        if self.revoked.contains(&generation) {
+        let this_token = RevocationKey::Client(claims.jti.clone());
+        if self.revoked.contains(&generation) || self.revoked.contains(&this_token) {
             return Err(Error::InvalidToken("client token revoked".into()));
         }
-        if !self.feed_live()
-            && !self
+        if !self.feed_live() {
+            if !self
                 .store
                 .is_client_generation_live(&claims.sid)
                 .await
                 .map_err(fail_closed)?
-        {
-            self.remember_revoked(&generation, now);
-            return Err(Error::InvalidToken("client token revoked".into()));
+            {
+                self.remember_revoked(&generation, now);
+                return Err(Error::InvalidToken("client token revoked".into()));
+            }
+            if self
+                .store
+                .is_client_token_revoked(&claims.jti)
+                .await
+                .map_err(fail_closed)?
+            {
+                self.remember_revoked(&this_token, now);
+                return Err(Error::InvalidToken("client token revoked".into()));
+            }
         }
         let client = self
             .client_record(client_id, now)

@@ -8,6 +8,7 @@ pub mod clients;
 mod devices;
 mod import;
 mod in_flight;
+pub mod introspect;
 mod lockout;
 mod login;
 mod passwords;
@@ -17,6 +18,7 @@ mod refresh;
 mod resource_tokens;
 mod resources;
 mod revocation_sync;
+mod revoke_presented;
 mod scoped;
 mod sessions;
 mod signing_keys;
@@ -231,6 +233,26 @@ impl Auth {
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    /// The `iss` of tessera's tokens.
+    pub fn issuer(&self) -> &str {
+        self.jwt.issuer()
+    }
+
+    /// The algorithms of the keys that sign access tokens, or verify ones still live, as the
+    /// key set has them now.
+    pub fn signing_algorithms(&self) -> Vec<&'static str> {
+        let now = self.clock.now();
+        let keys = self.jwt.keys();
+        let mut algs: Vec<&'static str> = Vec::new();
+        for key in keys.keys() {
+            let alg = key.alg().as_str();
+            if key.state(now, keys.policy()).verifies() && !algs.contains(&alg) {
+                algs.push(alg);
+            }
+        }
+        algs
     }
 
     pub fn now(&self) -> Timestamp {

@@ -70,6 +70,18 @@ pub trait ClientStore: Send + Sync {
     /// Whether `generation` is the current secret of a live client (false once replaced or
     /// removed): what validation asks while the revocation feed is down.
     async fn is_client_generation_live(&self, generation: &str) -> Result<bool>;
+    /// Revokes one client token (by its `jti`) until it expires; the revocation log records
+    /// `client:<jti>`. Revoking it again changes nothing.
+    async fn revoke_client_token(
+        &self,
+        jti: &str,
+        client_id: &str,
+        expires_at: Timestamp,
+        now: Timestamp,
+        audit: &[AuditEvent],
+    ) -> Result<()>;
+    /// Whether the client token `jti` was revoked on its own.
+    async fn is_client_token_revoked(&self, jti: &str) -> Result<bool>;
     /// Records uses (by client id) in one write; an older use never overwrites a newer one.
     async fn record_client_uses(&self, uses: &[super::TokenUse]) -> Result<()>;
 }

@@ -5,6 +5,7 @@
 mod apikeys;
 mod cluster;
 mod late_commit;
+mod oauth2;
 mod options;
 mod outage;
 mod passwords;

@@ -138,6 +138,38 @@ impl ClientStore for PostgresStore {
         .await
         .map_err(sql_error)
     }
+    async fn revoke_client_token(
+        &self,
+        jti: &str,
+        client_id: &str,
+        expires_at: Timestamp,
+        now: Timestamp,
+        audit: &[AuditEvent],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(sql_error)?;
+        let added = sqlx::query(
+            "INSERT INTO revoked_client_tokens (jti, client_id, revoked_at, expires_at)
+             VALUES ($1, $2, $3, $4) ON CONFLICT (jti) DO NOTHING",
+        )
+        .bind(jti)
+        .bind(client_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(sql_error)?
+        .rows_affected()
+            == 1;
+        audit::insert_if(&mut tx, added, audit).await?;
+        tx.commit().await.map_err(sql_error)
+    }
+    async fn is_client_token_revoked(&self, jti: &str) -> Result<bool> {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM revoked_client_tokens WHERE jti = $1)")
+            .bind(jti)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(sql_error)
+    }
     async fn record_client_uses(&self, uses: &[TokenUse]) -> Result<()> {
         let ids: Vec<&str> = uses.iter().map(|u| u.id.as_str()).collect();
         let ats: Vec<i64> = uses.iter().map(|u| u.at).collect();

@@ -147,6 +147,39 @@ impl ClientStore for SqliteStore {
             })
             .await
     }
+    async fn revoke_client_token(
+        &self,
+        jti: &str,
+        client_id: &str,
+        expires_at: Timestamp,
+        now: Timestamp,
+        audit: &[AuditEvent],
+    ) -> Result<()> {
+        let (jti, id, audit) = (jti.to_string(), client_id.to_string(), audit.to_vec());
+        self.writer
+            .write(move |c| {
+                let added = exec(
+                    c,
+                    "INSERT INTO revoked_client_tokens (jti, client_id, revoked_at, expires_at)
+                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT (jti) DO NOTHING",
+                    params![jti, id, now, expires_at],
+                )? == 1;
+                audit::insert_if(c, added, &audit)
+            })
+            .await
+    }
+    async fn is_client_token_revoked(&self, jti: &str) -> Result<bool> {
+        let jti = jti.to_string();
+        self.readers
+            .read(move |c| {
+                exists(
+                    c,
+                    "SELECT 1 FROM revoked_client_tokens WHERE jti = ?1",
+                    &jti,
+                )
+            })
+            .await
+    }
     async fn record_client_uses(&self, uses: &[TokenUse]) -> Result<()> {
         let uses = uses.to_vec();
         self.writer

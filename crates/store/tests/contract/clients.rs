@@ -168,3 +168,32 @@ pub async fn uses_are_kept_and_never_go_back_in_time(db: TestDb) {
     assert_eq!(c.last_used_at, Some(T0 + 9));
     assert_eq!(c.last_used_ip.as_deref(), Some("10.0.0.1"));
 }
+
+pub async fn a_client_token_is_revoked_once_and_logged(db: TestDb) {
+    let store = db.store();
+    store
+        .create_client_audited(&client("c1"), &[])
+        .await
+        .unwrap();
+    assert!(!store.is_client_token_revoked("j1").await.unwrap());
+    let audit = event(AuditKind::TokenRevoked, "c1");
+    store
+        .revoke_client_token("j1", "c1", T0 + 900, T0 + 10, &audit)
+        .await
+        .unwrap();
+    store
+        .revoke_client_token("j1", "c1", T0 + 900, T0 + 11, &audit)
+        .await
+        .unwrap();
+    assert!(store.is_client_token_revoked("j1").await.unwrap());
+    assert!(!store.is_client_token_revoked("j2").await.unwrap());
+    assert_eq!(log_keys(&store).await, ["client:j1"], "logged once");
+    let events = store
+        .audit_events(&AuditQuery {
+            limit: 500,
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1, "audited once: {events:?}");
+}

@@ -42,6 +42,19 @@ impl<A: Around> ClientStore for Decorated<A> {
     async fn is_client_generation_live(&self, generation: &str) -> Result<bool> {
         call!(self.is_client_generation_live(generation))
     }
+    async fn revoke_client_token(
+        &self,
+        jti: &str,
+        client_id: &str,
+        expires_at: Timestamp,
+        now: Timestamp,
+        audit: &[AuditEvent],
+    ) -> Result<()> {
+        call!(self.revoke_client_token(jti, client_id, expires_at, now, audit))
+    }
+    async fn is_client_token_revoked(&self, jti: &str) -> Result<bool> {
+        call!(self.is_client_token_revoked(jti))
+    }
     async fn record_client_uses(&self, uses: &[TokenUse]) -> Result<()> {
         call!(self.record_client_uses(uses))
     }

@@ -3,4 +3,7 @@
 
 mod errors;
 mod form;
+pub mod introspect;
+pub mod metadata;
+pub mod revoke;
 pub mod token;

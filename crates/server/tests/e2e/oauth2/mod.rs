@@ -3,6 +3,9 @@
 
 mod cli;
 mod clients;
+mod introspect;
+mod revoke;
+mod third_party;
 mod token;
 
 use reqwest::header::HeaderMap;

@@ -1,5 +1,6 @@
 //! Forms: their fields, and the checks every state-changing one passes before anything
-//! changes: the `Origin` (or `Sec-Fetch-Site`) says the form came from this page, and its
+//! changes: the `Origin` (or, when it is absent or `null`, `Sec-Fetch-Site`) says the form
+//! came from this page, and its
 //! `csrf` field is the token derived from the browser's session under the signing key. A
 //! refusal is a 403 page and changes nothing.
 
@@ -61,15 +62,18 @@ pub fn same_origin(headers: &HeaderMap, uri: &Uri, secure: bool) -> bool {
         .get(HOST)
         .and_then(|h| h.to_str().ok())
         .or_else(|| uri.authority().map(|a| a.as_str()));
+    let fetch_site = headers.get("sec-fetch-site").map(|s| s.as_bytes());
     match headers.get(ORIGIN).map(|o| o.to_str()) {
+        // The page's `Referrer-Policy: no-referrer` makes a browser send `Origin: null` with
+        // the page's own forms: then its `Sec-Fetch-Site` (which no page can set) must say
+        // `same-origin`.
+        Some(Ok("null")) => fetch_site == Some(b"same-origin"),
         Some(Ok(origin)) => {
             let scheme = if secure { "https" } else { "http" };
             host.is_some_and(|host| origin.eq_ignore_ascii_case(&format!("{scheme}://{host}")))
         }
         Some(Err(_)) => false,
-        None => headers
-            .get("sec-fetch-site")
-            .is_none_or(|s| s.as_bytes() == b"same-origin"),
+        None => fetch_site.is_none_or(|s| s == b"same-origin"),
     }
 }
 

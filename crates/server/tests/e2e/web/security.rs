@@ -102,6 +102,58 @@ async fn a_form_from_another_origin_is_refused_even_with_the_token() {
     assert!(!b.get("/ui/account").await.body.contains("Mallory"));
 }
 
+fn fetch_site(site: &str) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert("sec-fetch-site", HeaderValue::from_str(site).unwrap());
+    h
+}
+
+#[tokio::test]
+async fn a_null_origin_is_this_site_only_when_the_browser_says_same_origin() {
+    let s = TestServer::start().await;
+    let same = Browser::with_headers(&s.url, fetch_site("same-origin"));
+    let form = same.get("/ui/login").await;
+    let fields = [
+        ("csrf", form.csrf()),
+        ("username", "admin".to_string()),
+        ("password", "admin".to_string()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let answer = same.post_from("/ui/login", &fields, Some("null")).await;
+    assert_eq!(answer.status, 303, "a browser's own form under no-referrer");
+    for site in ["cross-site", "same-site", "none"] {
+        let other = Browser::with_headers(&s.url, fetch_site(site));
+        let form = other.get("/ui/login").await;
+        let csrf = form.csrf();
+        let answer = other
+            .post_from(
+                "/ui/login",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "admin"),
+                    ("password", "admin"),
+                ],
+                Some("null"),
+            )
+            .await;
+        assert_eq!(answer.status, 403, "{site}");
+    }
+    let bare = Browser::new(&s.url);
+    let form = bare.get("/ui/login").await;
+    let answer = bare
+        .post_from(
+            "/ui/login",
+            &[
+                ("csrf", &form.csrf()),
+                ("username", "admin"),
+                ("password", "admin"),
+            ],
+            Some("null"),
+        )
+        .await;
+    assert_eq!(answer.status, 403, "null without Sec-Fetch-Site");
+}
+
 #[tokio::test]
 async fn no_cookie_a_script_can_read_holds_anything_and_no_page_shows_a_token() {
     let s = TestServer::start().await;

@@ -137,8 +137,10 @@ impl Auth {
     }
 
     /// Adds a new key of `alg` (default: the newest key's algorithm), published now and
-    /// signing one JWKS max-age from now; the key it replaces keeps verifying until the tokens
-    /// it signed have expired.
+    /// signing one JWKS max-age from now, and never in the same second as a key before it (the
+    /// key that signs is the one that started last: a tie would leave the choice to the order
+    /// the keys are read in); the key it replaces keeps verifying until the tokens it signed
+    /// have expired.
     pub async fn rotate_keys(&self, alg: Option<KeyAlg>) -> Result<StoredKey> {
         let now = self.clock.now();
         let stored = self.store.signing_keys().await?;
@@ -146,7 +148,9 @@ impl Auth {
             .iter()
             .find(|k| k.superseded_at.is_none() && k.retired_at.is_none());
         let alg = alg.or(newest.map(|k| k.alg)).unwrap_or(KeyAlg::EdDsa);
-        let active_at = now + self.signing.policy.jwks_max_age;
+        let after_the_others = stored.iter().map(|k| k.active_at + 1).max();
+        let active_at =
+            (now + self.signing.policy.jwks_max_age).max(after_the_others.unwrap_or(now));
         let key = signing::generate(alg, self.kek()?, now, active_at)?;
         self.store
             .add_signing_key(&key, newest.map(|k| k.kid.as_str()))

@@ -208,6 +208,18 @@ async fn a_rotation_publishes_first_signs_later_and_a_retired_key_verifies_nothi
 }
 
 #[tokio::test]
+async fn keys_added_within_one_second_sign_in_the_order_they_were_added() {
+    let s = TestServer::start_with(|c| c.jwks_max_age_seconds = 0).await;
+    let second = auth(&s).rotate_keys(None).await.unwrap();
+    let third = auth(&s).rotate_keys(None).await.unwrap();
+    assert!(second.active_at < third.active_at);
+    s.clock
+        .advance(third.active_at - tessera_core::Clock::now(&*s.clock));
+    let (access, _) = s.login("admin", "admin").await;
+    assert_eq!(parts(&access).0["kid"], json!(third.kid));
+}
+
+#[tokio::test]
 async fn a_superseded_key_leaves_the_jwks_once_its_tokens_have_expired() {
     let s = TestServer::start().await;
     let (old_access, _) = s.login("admin", "admin").await;

@@ -4,12 +4,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use tessera_api::oauth2::IntrospectionResponse;
-use tessera_core::audit::from_client;
 use tessera_core::auth::clients::{words, RIGHT_INTROSPECT};
 use tessera_core::{Error, Role};
 
+use super::client_auth::authenticated_client;
 use super::errors::{OAuthFail, OAuthResult};
-use super::form::{client_credentials, OAuthForm};
+use super::form::OAuthForm;
 use crate::extract::ClientIp;
 use crate::state::AppState;
 
@@ -41,20 +41,7 @@ pub(super) async fn may_introspect(
             "introspection needs a client with the introspect right, or an admin",
         )
     };
-    if let Some(c) = client_credentials(headers, form)? {
-        let client = from_client(
-            ip,
-            state
-                .auth
-                .authenticate_client(&c.client_id, &c.client_secret, Some(ip)),
-        )
-        .await
-        .map_err(|e| match e {
-            Error::InvalidCredentials => {
-                OAuthFail::invalid_client("unknown client or wrong secret")
-            }
-            other => OAuthFail::other(other),
-        })?;
+    if let Some(client) = authenticated_client(state, headers, form, ip).await? {
         return if words(&client.rights).iter().any(|r| r == RIGHT_INTROSPECT) {
             Ok(())
         } else {

@@ -5,10 +5,10 @@ use axum::http::HeaderMap;
 use axum::Json;
 use serde_json::{json, Value};
 use tessera_core::audit::from_client;
-use tessera_core::Error;
 
+use super::client_auth::authenticated_client;
 use super::errors::{OAuthFail, OAuthResult};
-use super::form::{client_credentials, OAuthForm};
+use super::form::OAuthForm;
 use crate::extract::ClientIp;
 use crate::state::AppState;
 
@@ -52,21 +52,7 @@ pub async fn revoke(
     form: Result<OAuthForm, OAuthFail>,
 ) -> OAuthResult<Json<Value>> {
     let form = form?;
-    if let Some(c) = client_credentials(&headers, &form)? {
-        from_client(
-            ip,
-            state
-                .auth
-                .authenticate_client(&c.client_id, &c.client_secret, Some(ip)),
-        )
-        .await
-        .map_err(|e| match e {
-            Error::InvalidCredentials => {
-                OAuthFail::invalid_client("unknown client or wrong secret")
-            }
-            other => OAuthFail::other(other),
-        })?;
-    }
+    authenticated_client(&state, &headers, &form, ip).await?;
     let token = form.required("token")?;
     from_client(ip, state.auth.revoke_presented(token))
         .await

@@ -11,8 +11,9 @@ use tessera_api::oauth2::TokenResponse;
 use tessera_core::audit::{from_client, with_user_agent};
 use tessera_core::Error;
 
+use super::client_auth::authenticated_client;
 use super::errors::{OAuthFail, OAuthResult};
-use super::form::{client_credentials, OAuthForm};
+use super::form::OAuthForm;
 use crate::extract::{ClientIp, UserAgent};
 use crate::state::AppState;
 
@@ -76,26 +77,8 @@ pub async fn token(
 ) -> OAuthResult<Response> {
     let form = form?;
     let grant = form.required("grant_type")?.to_string();
-    let credentials = client_credentials(&headers, &form)?;
     // A client that presents credentials must present good ones, whatever the grant.
-    let client = match credentials {
-        Some(c) => Some(
-            from_client(
-                ip,
-                state
-                    .auth
-                    .authenticate_client(&c.client_id, &c.client_secret, Some(ip)),
-            )
-            .await
-            .map_err(|e| match e {
-                Error::InvalidCredentials => {
-                    OAuthFail::invalid_client("unknown client or wrong secret")
-                }
-                other => OAuthFail::other(other),
-            })?,
-        ),
-        None => None,
-    };
+    let client = authenticated_client(&state, &headers, &form, ip).await?;
     match grant.as_str() {
         "client_credentials" => {
             let client = client.ok_or_else(|| {

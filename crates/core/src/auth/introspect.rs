@@ -3,19 +3,20 @@
 //! state; the store only for refresh tokens and for what memory does not hold). Anything not
 //! live is `None`, whatever the reason; only a store that cannot answer is an error.
 
-use super::apikeys::ApiKeyClaims;
+use super::apikeys::{ApiKeyClaims, REFRESH_PREFIX as APIKEY_REFRESH_PREFIX};
 use super::tokens::Verified;
 use super::Auth;
 use crate::error::{Error, Result};
 use crate::revocation_key::RevocationKey;
 use crate::secret::{self, REFRESH_PREFIX};
+use crate::store::ApiKeyRecord;
 use crate::token_kind::{classify, TokenKind};
 
 /// A live credential, in the terms of RFC 7662.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Introspected {
-    /// `access_token`, `client_token`, `refresh_token`, `api_key`, `personal_token` or
-    /// `resource_token`.
+    /// `access_token`, `client_token`, `refresh_token`, `api_key`, `api_key_refresh_token`,
+    /// `personal_token` or `resource_token`.
     pub token_type: &'static str,
     pub scope: Option<String>,
     pub client_id: Option<String>,
@@ -99,6 +100,21 @@ impl Auth {
                     ..Introspected::default()
                 }))
             }
+            TokenKind::ApiKeyRefresh => {
+                let Some(key) = self.live_apikey_refresh(token).await? else {
+                    return Ok(None);
+                };
+                Ok(Some(Introspected {
+                    token_type: "api_key_refresh_token",
+                    username: Some(key.username),
+                    sub: Some(key.subject),
+                    aud: Some(key.audience),
+                    iss: Some(self.jwt.issuer().to_string()),
+                    exp: Some(key.refresh_expires_at),
+                    iat: Some(key.created_at),
+                    ..Introspected::default()
+                }))
+            }
             TokenKind::Scoped => {
                 let Some(v) = live(self.validate_scoped(token, None).await)? else {
                     return Ok(None);
@@ -121,6 +137,26 @@ impl Auth {
             }
             _ => Ok(None),
         }
+    }
+
+    /// The key an API-key refresh token belongs to, if that refresh token could be spent now:
+    /// unspent, its key not revoked, within its time window. Read from the store, as a refresh
+    /// reads it.
+    pub(super) async fn live_apikey_refresh(&self, token: &str) -> Result<Option<ApiKeyRecord>> {
+        if !secret::has_shape(token, APIKEY_REFRESH_PREFIX) {
+            return Ok(None);
+        }
+        let now = self.clock.now();
+        let Some(key) = self.store.apikey_of_refresh(&secret::hash(token)).await? else {
+            return Ok(None);
+        };
+        let live = key.revoked_at.is_none()
+            && key.refresh_not_before <= now
+            && now < key.refresh_expires_at
+            && !self
+                .revoked
+                .contains(&RevocationKey::ApiKey(key.id.clone()));
+        Ok(live.then_some(key))
     }
 
     /// An API key's claims, if its signature and time hold and it is not revoked (whatever it

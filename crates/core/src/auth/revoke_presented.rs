@@ -1,7 +1,7 @@
 //! Revoking whatever credential is presented (RFC 7009): the holder's proof is the token
 //! itself. An access or refresh token ends its session (as a logout does), a client token
 //! ends alone, a personal or resource token, an API key (with its refresh chain) end as their
-//! own revocation does; each through the revocation feed, so on every instance. A credential
+//! own revocation does (an API key's refresh token like its key); each through the revocation feed, so on every instance. A credential
 //! that is unknown or no longer live needs nothing and is no error.
 
 use tracing::info;
@@ -92,24 +92,30 @@ impl Auth {
                 let Some(claims) = nothing_on_refusal(self.live_apikey(token).await)? else {
                     return Ok(false);
                 };
-                let audit = self
-                    .event(AuditKind::ApikeyRevoked)
-                    .subject(&claims.usr)
-                    .detail("id", claims.jti.clone());
-                let revoked = self
-                    .store
-                    .revoke_apikey_chain_audited(
-                        &claims.jti,
-                        now,
-                        ApiKeyRevokeReason::Revoked,
-                        &[audit],
-                    )
-                    .await?;
-                self.apikeys_revoked_here(&revoked, now).await;
-                Ok(!revoked.is_empty())
+                self.end_presented_apikey(&claims.jti, &claims.usr).await
             }
+            TokenKind::ApiKeyRefresh => match self.live_apikey_refresh(token).await? {
+                Some(key) => self.end_presented_apikey(&key.id, &key.username).await,
+                None => Ok(false),
+            },
             _ => Ok(false),
         }
+    }
+
+    /// Ends the refresh chain of API key `id` (the key and its refresh token), as revoking the
+    /// key by its id does.
+    async fn end_presented_apikey(&self, id: &str, username: &str) -> Result<bool> {
+        let now = self.clock.now();
+        let audit = self
+            .event(AuditKind::ApikeyRevoked)
+            .subject(username)
+            .detail("id", id);
+        let revoked = self
+            .store
+            .revoke_apikey_chain_audited(id, now, ApiKeyRevokeReason::Revoked, &[audit])
+            .await?;
+        self.apikeys_revoked_here(&revoked, now).await;
+        Ok(!revoked.is_empty())
     }
 
     async fn end_presented_session(&self, session_id: &str, username: &str) -> Result<bool> {

@@ -203,6 +203,9 @@ pub trait ApiKeyStore: Send + Sync {
 
     async fn apikey(&self, id: &str) -> Result<Option<ApiKeyRecord>>;
 
+    /// The key whose refresh token hashes to `hash`, spent, revoked or live.
+    async fn apikey_of_refresh(&self, hash: &[u8]) -> Result<Option<ApiKeyRecord>>;
+
     /// A user's unrevoked keys whose key or refresh token is still unexpired, oldest first.
     async fn list_apikeys(&self, username: &str, now: Timestamp) -> Result<Vec<ApiKeyRecord>>;
 

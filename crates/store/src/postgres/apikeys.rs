@@ -121,6 +121,16 @@ impl ApiKeyStore for PostgresStore {
         .map_err(sql_error)?;
         row.as_ref().map(record).transpose()
     }
+    async fn apikey_of_refresh(&self, hash: &[u8]) -> Result<Option<ApiKeyRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {APIKEY_COLUMNS} FROM apikeys WHERE refresh_hash = $1"
+        ))
+        .bind(hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(sql_error)?;
+        row.as_ref().map(record).transpose()
+    }
     async fn list_apikeys(&self, username: &str, now: Timestamp) -> Result<Vec<ApiKeyRecord>> {
         let rows = sqlx::query(&format!(
             "SELECT {APIKEY_COLUMNS} FROM apikeys WHERE username = $1 AND {LIVE} ORDER BY created_at, id"

@@ -72,6 +72,14 @@ fn get(c: &Connection, id: &str) -> Result<Option<ApiKeyRecord>> {
     .map_err(sql_error)
 }
 
+fn of_refresh(c: &Connection, hash: &[u8]) -> Result<Option<ApiKeyRecord>> {
+    c.prepare_cached(&format!(
+        "SELECT {APIKEY_COLUMNS} FROM apikeys WHERE refresh_hash = ?1"
+    ))
+    .and_then(|mut s| s.query_row([hash], record).optional())
+    .map_err(sql_error)
+}
+
 fn list(c: &Connection, username: &str, now: Timestamp) -> Result<Vec<ApiKeyRecord>> {
     let mut stmt = c
         .prepare_cached(&format!(
@@ -139,6 +147,10 @@ impl ApiKeyStore for SqliteStore {
     async fn apikey(&self, id: &str) -> Result<Option<ApiKeyRecord>> {
         let id = id.to_string();
         self.readers.read(move |c| get(c, &id)).await
+    }
+    async fn apikey_of_refresh(&self, hash: &[u8]) -> Result<Option<ApiKeyRecord>> {
+        let hash = hash.to_vec();
+        self.readers.read(move |c| of_refresh(c, &hash)).await
     }
     async fn list_apikeys(&self, username: &str, now: Timestamp) -> Result<Vec<ApiKeyRecord>> {
         let username = username.to_string();

@@ -94,6 +94,13 @@ pub async fn created_key_reads_back_and_is_listed_while_live(db: TestDb) {
         (T0 + 60, T0 + DAY, None)
     );
     assert!(store.apikey("nope").await.unwrap().is_none());
+    let by_refresh = store.apikey_of_refresh(&token("k1")).await.unwrap();
+    assert_eq!(by_refresh, Some(k1.clone()));
+    assert!(store
+        .apikey_of_refresh(&token("nope"))
+        .await
+        .unwrap()
+        .is_none());
     assert_eq!(live_ids(&store, "alice", T0 + 10).await, ["k1", "k2"]);
     // Past the key's expiry but not its refresh token's: still live.
     assert_eq!(live_ids(&store, "alice", T0 + TTL + 10).await, ["k1", "k2"]);

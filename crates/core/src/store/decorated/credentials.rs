@@ -110,6 +110,9 @@ impl<A: Around> ApiKeyStore for Decorated<A> {
     async fn apikey(&self, id: &str) -> Result<Option<ApiKeyRecord>> {
         call!(self.apikey(id))
     }
+    async fn apikey_of_refresh(&self, hash: &[u8]) -> Result<Option<ApiKeyRecord>> {
+        call!(self.apikey_of_refresh(hash))
+    }
     async fn list_apikeys(&self, username: &str, now: Timestamp) -> Result<Vec<ApiKeyRecord>> {
         call!(self.list_apikeys(username, now))
     }

@@ -83,11 +83,13 @@ pub(super) async fn may_introspect(
     operation_id = "oauth2_introspect",
     tag = "oauth2",
     description = "Token introspection (RFC 7662) for every credential tessera issues: access \
-        tokens, client tokens, refresh tokens, API keys, personal and resource tokens. Anything \
+        tokens, client tokens, refresh tokens, API keys and their refresh tokens, personal and resource tokens. Anything \
         not live answers `{\"active\": false}` alone, whatever the reason. Callers: a client with \
         the `introspect` right (HTTP Basic, or `client_id` and `client_secret` in the form), or \
         an admin's access token (`Authorization: Bearer`). Served from memory like validation; \
-        the store is read for refresh tokens and for what memory does not hold.",
+        the store is read for refresh tokens and for what memory does not hold. `token_type` is \
+        `access_token`, `client_token`, `refresh_token`, `api_key`, `api_key_refresh_token`, \
+        `personal_token` or `resource_token`.",
     request_body(content = IntrospectionForm, content_type = "application/x-www-form-urlencoded"),
     security(("client_basic" = []), ("access_token" = [])),
     responses(

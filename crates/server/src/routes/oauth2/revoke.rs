@@ -33,8 +33,8 @@ pub struct RevocationForm {
     tag = "oauth2",
     description = "Token revocation (RFC 7009). The token is its holder's proof: an access or \
         refresh token ends its whole session (as a logout does), a client token ends alone, a \
-        personal or resource token or an API key (with its refresh chain) ends as its own \
-        revocation route does; on every instance, through the revocation feed. Client \
+        personal or resource token ends as its own revocation route does, an API key or its \
+        refresh token ends the key with its refresh chain; on every instance, through the revocation feed. Client \
         credentials may be sent (HTTP Basic or the form) and must then be right. An unknown or \
         already ended token is answered 200 too.",
     request_body(content = RevocationForm, content_type = "application/x-www-form-urlencoded"),

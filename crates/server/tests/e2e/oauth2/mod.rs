@@ -1,6 +1,7 @@
 //! Service clients and the OAuth 2.0 endpoints through the real server, on SQLite and on
 //! PostgreSQL: raw form posts for the exact answers, the real client for the admin routes.
 
+mod apikeys;
 mod cli;
 mod clients;
 mod introspect;

@@ -30,6 +30,7 @@ struct LoginPage {
     username: String,
     error: Option<String>,
     ended: bool,
+    expired: bool,
 }
 
 /// Where to go after logging in: a page of the site, never another host.
@@ -79,6 +80,7 @@ pub async fn show(
         username: String::new(),
         error: None,
         ended: query.contains_key("ended"),
+        expired: query.contains_key("expired"),
     };
     login_page(&state, transport, existing, page, StatusCode::OK)
 }
@@ -124,6 +126,7 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
             username: username.clone(),
             error: Some(error),
             ended: false,
+            expired: false,
         };
         login_page(&state, transport, login_cookie.clone(), page, status)
     };

@@ -9,7 +9,7 @@ use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use tessera_core::audit::{from_client, with_user_agent};
-use tessera_core::{Error, Validated};
+use tessera_core::{Error, Rejection, Validated};
 
 use super::cookies::{self, ACCESS, REFRESH};
 use super::forms;
@@ -58,8 +58,14 @@ pub async fn require(State(state): State<AppState>, mut req: Request, next: Next
         None => Err(Error::TokenExpired),
     };
     let mut current_refresh = refresh.clone();
+    let mut expired = false;
     let caller = match (validated, refresh) {
         (Ok(caller), _) => Some(caller),
+        // The refresh cookie outlives no refresh token: without it, the session ran out.
+        (Err(Error::TokenExpired), None) => {
+            expired = true;
+            None
+        }
         (Err(Error::TokenExpired), Some(refresh)) => {
             let rotation = state.web.refresher.refresh(&state.auth, &refresh);
             let outcome = from_client(transport.client, with_user_agent(user_agent, rotation));
@@ -75,13 +81,22 @@ pub async fn require(State(state): State<AppState>, mut req: Request, next: Next
                         .await
                         .ok()
                 }
+                Err(Error::TokenExpired | Error::Rejected(Rejection::SessionEnded, _)) => {
+                    expired = true;
+                    None
+                }
                 Err(_) => None,
             }
         }
         _ => None,
     };
     let Some(caller) = caller else {
-        return to_login(&req, had_session, secure);
+        let gone = match (had_session, expired) {
+            (false, _) => Gone::Never,
+            (true, false) => Gone::Ended,
+            (true, true) => Gone::Expired,
+        };
+        return to_login(&req, gone, secure);
     };
     let path = req.uri().path();
     if caller.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&path) {
@@ -105,10 +120,21 @@ pub async fn require(State(state): State<AppState>, mut req: Request, next: Next
     response
 }
 
+/// What became of the session of a browser sent to login.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gone {
+    /// It had none.
+    Never,
+    /// Ended: logged out elsewhere, revoked, its user disabled.
+    Ended,
+    /// Ran out: its refresh token or its absolute lifetime expired.
+    Expired,
+}
+
 /// To the login page, and back to this page after it (a GET's own address; after a form,
 /// the page that holds it cannot be known, so the account page). A browser whose session has
-/// ended is told so, and its cookies are cleared.
-fn to_login(req: &Request, had_session: bool, secure: bool) -> Response {
+/// ended or expired is told which, and its cookies are cleared.
+fn to_login(req: &Request, gone: Gone, secure: bool) -> Response {
     let back = match *req.method() {
         Method::GET => req
             .uri()
@@ -118,11 +144,13 @@ fn to_login(req: &Request, had_session: bool, secure: bool) -> Response {
         _ => "/ui/".to_string(),
     };
     let mut target = format!("/ui/login?next={}", encode(&back));
-    if had_session {
-        target.push_str("&ended=1");
+    match gone {
+        Gone::Never => {}
+        Gone::Ended => target.push_str("&ended=1"),
+        Gone::Expired => target.push_str("&expired=1"),
     }
     let mut response = Redirect::to(&target).into_response();
-    if had_session {
+    if gone != Gone::Never {
         cookies::append(response.headers_mut(), cookies::signed_out(secure));
     }
     response

@@ -62,6 +62,21 @@ async fn a_session_ended_elsewhere_sends_the_page_to_login_at_the_next_action() 
 }
 
 #[tokio::test]
+async fn a_session_that_ran_out_sends_the_page_to_login_saying_it_expired() {
+    let s = TestServer::start().await;
+    let b = Browser::logged_in(&s.url, "admin", "admin").await;
+    assert_eq!(b.get("/ui/sessions").await.status, 200);
+    s.clock.advance(31 * 24 * 3600);
+    let expired = b.get("/ui/sessions").await;
+    assert_eq!(expired.status, 303);
+    assert_eq!(expired.location(), "/ui/login?next=/ui/sessions&expired=1");
+    assert_eq!(b.cookie("tessera-access"), None, "cookies cleared");
+    let login = b.get(expired.location()).await;
+    assert!(login.body.contains("Your session has expired"));
+    assert!(!login.body.contains("Your session has ended"));
+}
+
+#[tokio::test]
 async fn the_session_check_answers_for_scripts() {
     let s = TestServer::start().await;
     let b = Browser::logged_in(&s.url, "admin", "admin").await;

@@ -297,7 +297,8 @@ impl Auth {
             .insert(key.clone(), self.revoked_until(key, revoked_at));
     }
 
-    /// Deletes expired sessions from the store and forgets stale revocations.
+    /// Deletes expired sessions from the store (and API keys, and the records of revoked client
+    /// tokens, once what they revoked has expired) and forgets stale revocations.
     pub async fn purge_expired(&self) -> Result<u64> {
         let now = self.clock.now();
         self.revoked.prune(now);
@@ -312,6 +313,11 @@ impl Auth {
                 now - self.settings.access_ttl - self.settings.leeway - 60,
             )
             .await?;
+        let past = now - self.settings.leeway - 60;
+        let client_tokens = self.store.purge_revoked_client_tokens(past).await?;
+        if client_tokens > 0 {
+            tracing::debug!(client_tokens, "expired revoked client tokens purged");
+        }
         self.prune_revocation_log().await?;
         self.forget_stale_clients(now).await?;
         let events = self.purge_audit(now).await?;

@@ -82,6 +82,9 @@ pub trait ClientStore: Send + Sync {
     ) -> Result<()>;
     /// Whether the client token `jti` was revoked on its own.
     async fn is_client_token_revoked(&self, jti: &str) -> Result<bool>;
+    /// Deletes the records of client tokens revoked on their own that expired before
+    /// `expired_before` (no such token verifies any more); how many went.
+    async fn purge_revoked_client_tokens(&self, expired_before: Timestamp) -> Result<u64>;
     /// Records uses (by client id) in one write; an older use never overwrites a newer one.
     async fn record_client_uses(&self, uses: &[super::TokenUse]) -> Result<()>;
 }

@@ -170,6 +170,14 @@ impl ClientStore for PostgresStore {
             .await
             .map_err(sql_error)
     }
+    async fn purge_revoked_client_tokens(&self, expired_before: Timestamp) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM revoked_client_tokens WHERE expires_at < $1")
+            .bind(expired_before)
+            .execute(&self.pool)
+            .await
+            .map_err(sql_error)?;
+        Ok(done.rows_affected())
+    }
     async fn record_client_uses(&self, uses: &[TokenUse]) -> Result<()> {
         let ids: Vec<&str> = uses.iter().map(|u| u.id.as_str()).collect();
         let ats: Vec<i64> = uses.iter().map(|u| u.at).collect();

@@ -180,6 +180,18 @@ impl ClientStore for SqliteStore {
             })
             .await
     }
+    async fn purge_revoked_client_tokens(&self, expired_before: Timestamp) -> Result<u64> {
+        self.writer
+            .write(move |c| {
+                let n = exec(
+                    c,
+                    "DELETE FROM revoked_client_tokens WHERE expires_at < ?1",
+                    params![expired_before],
+                )?;
+                Ok(n as u64)
+            })
+            .await
+    }
     async fn record_client_uses(&self, uses: &[TokenUse]) -> Result<()> {
         let uses = uses.to_vec();
         self.writer

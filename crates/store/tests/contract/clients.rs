@@ -196,4 +196,20 @@ pub async fn a_client_token_is_revoked_once_and_logged(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(events.len(), 1, "audited once: {events:?}");
+
+    // Purged once expired, not before.
+    store
+        .revoke_client_token("j2", "c1", T0 + 1800, T0 + 12, &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.purge_revoked_client_tokens(T0 + 900).await.unwrap(),
+        0
+    );
+    assert_eq!(
+        store.purge_revoked_client_tokens(T0 + 901).await.unwrap(),
+        1
+    );
+    assert!(!store.is_client_token_revoked("j1").await.unwrap());
+    assert!(store.is_client_token_revoked("j2").await.unwrap());
 }

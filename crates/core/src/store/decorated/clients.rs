@@ -55,6 +55,9 @@ impl<A: Around> ClientStore for Decorated<A> {
     async fn is_client_token_revoked(&self, jti: &str) -> Result<bool> {
         call!(self.is_client_token_revoked(jti))
     }
+    async fn purge_revoked_client_tokens(&self, expired_before: Timestamp) -> Result<u64> {
+        call!(self.purge_revoked_client_tokens(expired_before))
+    }
     async fn record_client_uses(&self, uses: &[TokenUse]) -> Result<()> {
         call!(self.record_client_uses(uses))
     }

@@ -72,3 +72,50 @@ async fn each_kind_is_revoked_and_unknown_tokens_are_fine() {
     )
     .await;
 }
+
+/// The record of a revoked client token goes with the purge once the token has expired (and
+/// the leeway past), not before; the token stays refused.
+#[tokio::test]
+async fn a_revoked_client_tokens_record_is_purged_once_the_token_has_expired() {
+    on_each_backend(
+        |_| {},
+        async |s: &TestServer| {
+            let auth = s.running.as_ref().unwrap().auth.clone();
+            let c = new_client(s, "svc", &["read"], &[]).await;
+            let basic = Some((c.client_id.as_str(), c.client_secret.as_str()));
+            let got = form(
+                s,
+                "/oauth2/token",
+                basic,
+                &[("grant_type", "client_credentials")],
+            )
+            .await;
+            assert_eq!(got.0, 200, "{}", got.2);
+            let token = got.2["access_token"].as_str().unwrap().to_string();
+            let lifetime = got.2["expires_in"].as_i64().unwrap();
+            let jti = {
+                use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+                use base64::Engine;
+                let payload = B64.decode(token.split('.').nth(1).unwrap()).unwrap();
+                let claims: serde_json::Value = serde_json::from_slice(&payload).unwrap();
+                claims["jti"].as_str().unwrap().to_string()
+            };
+            assert_eq!(form(s, REVOKE, basic, &[("token", &token)]).await.0, 200);
+            let store = auth.store();
+            assert!(store.is_client_token_revoked(&jti).await.unwrap());
+
+            // Still live (within its lifetime and the leeway): kept.
+            s.clock.advance(lifetime);
+            auth.purge_expired().await.unwrap();
+            assert!(store.is_client_token_revoked(&jti).await.unwrap());
+            assert_refused(&s.validate(&token).await, 401, ErrorCode::InvalidToken);
+
+            // Past them: purged, and the token is refused for its time alone.
+            s.clock.advance(auth.settings().leeway + 61);
+            auth.purge_expired().await.unwrap();
+            assert!(!store.is_client_token_revoked(&jti).await.unwrap());
+            assert_refused(&s.validate(&token).await, 401, ErrorCode::TokenExpired);
+        },
+    )
+    .await;
+}

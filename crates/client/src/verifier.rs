@@ -1,10 +1,13 @@
 //! Checking tessera's access tokens locally, from its published keys
 //! (`GET /.well-known/jwks.json`), without a call per token.
 //!
-//! The key set is fetched once and kept; a token naming a key the set does not hold makes the
-//! verifier fetch it again (a rotation publishes the new key before it signs), but never
-//! twice within the minimum interval, so a flood of tokens with made-up `kid`s costs tessera at
-//! most one fetch per interval. Only `EdDSA` is accepted, only access tokens (`typ: at+jwt`)
+//! The key set is fetched once and kept for as long as the answer's `Cache-Control: max-age`
+//! allows (kept for good without one); a set older than that is fetched again before it is
+//! used, so a key tessera retired stops verifying here within that time. A token naming a key
+//! the set does not hold makes the verifier fetch it again too (a rotation publishes the new key
+//! before it signs), but never twice within the minimum interval, so a flood of tokens with
+//! made-up `kid`s costs tessera at most one fetch per interval. While the keys cannot be
+//! fetched, a stale set goes on verifying the keys it holds. Only `EdDSA` is accepted, only access tokens (`typ: at+jwt`)
 //! for the configured audience and issuer, within their time window. A revoked session's
 //! tokens stay valid here until they expire: ask tessera (`validate_token`) where that
 //! matters.
@@ -64,7 +67,35 @@ pub struct AccessClaims {
 struct Cache {
     keys: HashMap<String, DecodingKey>,
     fetched_at: Option<i64>,
+    /// The `max-age` of the last answer, seconds; `None`: none given, the set never goes stale.
+    max_age: Option<i64>,
     fetches: u64,
+}
+
+impl Cache {
+    /// Whether the set is older than its `max-age` (and than the minimum interval) at `now`.
+    fn stale(&self, now: i64, min_refetch: i64) -> bool {
+        match (self.fetched_at, self.max_age) {
+            (Some(at), Some(max_age)) => now >= at + max_age.max(min_refetch),
+            _ => false,
+        }
+    }
+}
+
+/// The `max-age` of a `Cache-Control` header, seconds (`no-cache`/`no-store` count as 0).
+fn max_age(headers: &reqwest::header::HeaderMap) -> Option<i64> {
+    let value = headers.get(reqwest::header::CACHE_CONTROL)?.to_str().ok()?;
+    let mut found = None;
+    for directive in value.split(',').map(str::trim) {
+        let (name, arg) = directive.split_once('=').unwrap_or((directive, ""));
+        let name = name.trim().to_ascii_lowercase();
+        match name.as_str() {
+            "no-cache" | "no-store" => return Some(0),
+            "max-age" => found = arg.trim().trim_matches('"').parse::<i64>().ok(),
+            _ => {}
+        }
+    }
+    found.map(|s| s.max(0))
 }
 
 /// Verifies access tokens with the keys a tessera server publishes.
@@ -95,6 +126,7 @@ impl JwksVerifier {
             cache: Mutex::new(Cache {
                 keys: HashMap::new(),
                 fetched_at: None,
+                max_age: None,
                 fetches: 0,
             }),
         }
@@ -174,23 +206,33 @@ impl JwksVerifier {
         Ok(claims)
     }
 
-    /// The key `kid` names: from the cache, else from a new fetch (unless one was made within
-    /// the minimum interval).
+    /// The key `kid` names: from the cache while it is fresh, else from a new fetch (for an
+    /// unknown `kid` not within the minimum interval of the last one).
     async fn key(&self, kid: &str) -> Result<DecodingKey, VerifyError> {
         let mut cache = self.cache.lock().await;
-        if let Some(key) = cache.keys.get(kid) {
+        let now = (self.now)();
+        let stale = cache.stale(now, self.min_refetch);
+        if let (Some(key), false) = (cache.keys.get(kid), stale) {
             return Ok(key.clone());
         }
-        let now = (self.now)();
-        if cache
-            .fetched_at
-            .is_some_and(|at| now < at + self.min_refetch)
+        if !stale
+            && cache
+                .fetched_at
+                .is_some_and(|at| now < at + self.min_refetch)
         {
             return Err(VerifyError::UnknownKey(Some(kid.to_string())));
         }
         cache.fetched_at = Some(now);
         cache.fetches += 1;
-        cache.keys = self.fetch().await?;
+        match self.fetch().await {
+            Ok((keys, max_age)) => {
+                cache.keys = keys;
+                cache.max_age = max_age;
+            }
+            // A stale set is kept while the keys cannot be fetched (tried again after the
+            // minimum interval).
+            Err(e) => return cache.keys.get(kid).cloned().ok_or(e),
+        }
         cache
             .keys
             .get(kid)
@@ -198,20 +240,20 @@ impl JwksVerifier {
             .ok_or_else(|| VerifyError::UnknownKey(Some(kid.to_string())))
     }
 
-    /// The Ed25519 keys of the JWKS, by `kid`; others are left out.
-    async fn fetch(&self) -> Result<HashMap<String, DecodingKey>, VerifyError> {
+    /// The Ed25519 keys of the JWKS, by `kid` (others are left out), and the answer's
+    /// `max-age`.
+    async fn fetch(&self) -> Result<(HashMap<String, DecodingKey>, Option<i64>), VerifyError> {
         let fail = |e: reqwest::Error| VerifyError::Fetch(e.to_string());
-        let set: JwkSet = self
+        let response = self
             .http
             .get(&self.jwks_url)
             .send()
             .await
             .and_then(reqwest::Response::error_for_status)
-            .map_err(fail)?
-            .json()
-            .await
             .map_err(fail)?;
-        Ok(set
+        let max_age = max_age(response.headers());
+        let set: JwkSet = response.json().await.map_err(fail)?;
+        let keys = set
             .keys
             .iter()
             .filter(|jwk| jwk.common.key_algorithm == Some(jsonwebtoken::jwk::KeyAlgorithm::EdDSA))
@@ -219,7 +261,8 @@ impl JwksVerifier {
                 let kid = jwk.common.key_id.clone()?;
                 DecodingKey::from_jwk(jwk).ok().map(|key| (kid, key))
             })
-            .collect())
+            .collect();
+        Ok((keys, max_age))
     }
 }
 
@@ -229,4 +272,24 @@ fn system_now() -> i64 {
     let now = std::time::SystemTime::now();
     now.duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_age_is_read_from_cache_control() {
+        let with = |v: &str| {
+            let mut h = reqwest::header::HeaderMap::new();
+            h.insert(reqwest::header::CACHE_CONTROL, v.parse().unwrap());
+            max_age(&h)
+        };
+        assert_eq!(with("public, max-age=300"), Some(300));
+        assert_eq!(with("Max-Age=\"60\""), Some(60));
+        assert_eq!(with("no-cache, max-age=300"), Some(0));
+        assert_eq!(with("public"), None);
+        assert_eq!(with("max-age=soon"), None);
+        assert_eq!(max_age(&reqwest::header::HeaderMap::new()), None);
+    }
 }

@@ -106,3 +106,49 @@ async fn the_verifier_refuses_other_kinds_audiences_and_expired_tokens() {
     s.clock.advance(900 + 30);
     assert!(matches!(v.verify(&access).await, Err(VerifyError::Expired)));
 }
+
+#[tokio::test]
+async fn the_verifier_fetches_the_keys_again_once_they_are_older_than_their_max_age() {
+    let s = TestServer::start().await;
+    let auth = s.running.as_ref().unwrap().auth.clone();
+    let max_age = auth.key_policy().jwks_max_age;
+    let v = verifier(&s);
+    let (old, _) = s.login("admin", "admin").await;
+    v.verify(&old).await.unwrap();
+    assert_eq!(v.fetches().await, 1);
+
+    // A rotation, then the old key retired: tessera stops publishing it at once, the
+    // verifier's fresh copy still holds it.
+    auth.rotate_keys(None).await.unwrap();
+    s.clock.advance(max_age);
+    let (new, _) = s.login("admin", "admin").await;
+    v.verify(&new).await.unwrap();
+    assert_eq!(v.fetches().await, 2, "fetched for the new kid");
+    let old_kid = auth
+        .signing_keys()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|k| k.superseded_at.is_some())
+        .unwrap()
+        .kid;
+    assert!(auth.retire_key(&old_kid).await.unwrap());
+    s.clock.advance(max_age - 1);
+    v.verify(&old).await.unwrap();
+    v.verify(&new).await.unwrap();
+    assert_eq!(
+        v.fetches().await,
+        2,
+        "within max-age the cached set is used"
+    );
+
+    // Older than max-age: fetched again before use, and the retired key is gone.
+    s.clock.advance(1);
+    assert!(matches!(
+        v.verify(&old).await,
+        Err(VerifyError::UnknownKey(_))
+    ));
+    assert_eq!(v.fetches().await, 3);
+    v.verify(&new).await.unwrap();
+    assert_eq!(v.fetches().await, 3, "the new set is fresh again");
+}

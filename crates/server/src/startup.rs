@@ -33,19 +33,26 @@ pub async fn build_auth(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     if let Some(problem) = config.shared_key_problem() {
         bail!(problem);
     }
-    // A new installation (no key given, none kept) signs with Ed25519 from the start.
+    let kek = kek(config)?;
+    let shared = config.shared_database();
+    // A new installation (no key given, none kept) signs with Ed25519 from the start; on a
+    // shared database without JWT_SECRET_KEY that is every installation (the store's keys
+    // decide: one that already has keys keeps them).
     let first = if config.jwt_secret_key.is_none()
-        && !config.data_dir.join(crate::keyfile::KEY_FILE).exists()
+        && (shared || !config.data_dir.join(crate::keyfile::KEY_FILE).exists())
     {
         FirstKey::EdDsa
     } else {
         FirstKey::Installation
     };
+    // The HS512 key that signs API keys: the configuration's; on a shared database without
+    // one, derived from the key-encryption key every instance holds; else kept in the data
+    // directory.
     let key = match &config.jwt_secret_key {
         Some(secret) => SigningKey::from_setting(secret.expose()).context("JWT_SECRET_KEY")?,
+        None if shared => kek.installation_key(),
         None => crate::keyfile::load_or_create(&config.data_dir)?,
     };
-    let kek = kek(config)?;
     let policy = key_policy(config, &settings);
     let jwt = JwtCodec::new(&key, &config.issuer, &config.audience, settings.leeway);
     let pool = PasswordPool::new(
@@ -114,7 +121,7 @@ pub(crate) fn feed(config: &Config) -> Feed {
 
 fn create_data_dir(config: &Config) -> anyhow::Result<()> {
     if config.database_url.is_some()
-        && config.jwt_secret_key.is_some()
+        && (config.jwt_secret_key.is_some() || config.shared_database())
         && config.key_encryption_key.is_some()
     {
         return Ok(());

@@ -5,17 +5,23 @@
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
 use rand::RngCore;
 
 use crate::error::{Error, Result};
+use crate::keys::SigningKey;
 
 /// The key-encryption key's length.
 pub const KEK_BYTES: usize = 32;
 const NONCE_BYTES: usize = 24;
 
-/// 256 bits whose `Debug` never shows them.
+/// What the installation's HS512 key is derived from, when the configuration gives none on a
+/// shared database.
+const INSTALLATION_KEY_LABEL: &[u8] = b"tessera/installation-signing-key/v1";
+
+/// 256 bits whose `Debug` never shows them, and the HS512 key derived from them.
 #[derive(Clone)]
-pub struct Kek(XChaCha20Poly1305);
+pub struct Kek(XChaCha20Poly1305, SigningKey);
 
 impl std::fmt::Debug for Kek {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -30,14 +36,23 @@ impl Kek {
                 "the key-encryption key must be {KEK_BYTES} bytes"
             )));
         }
-        Ok(Self(XChaCha20Poly1305::new(bytes.into())))
+        Ok(Self(XChaCha20Poly1305::new(bytes.into()), derive(bytes)))
     }
 
     /// 32 random bytes, and the key they make.
     pub fn generate() -> (Self, [u8; KEK_BYTES]) {
         let mut bytes = [0u8; KEK_BYTES];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
-        (Self(XChaCha20Poly1305::new(&bytes.into())), bytes)
+        let kek = Self(XChaCha20Poly1305::new(&bytes.into()), derive(&bytes));
+        (kek, bytes)
+    }
+
+    /// The installation's HS512 key (it signs API keys) where the configuration gives none and
+    /// the database is shared: HMAC-SHA512 of a fixed label under this key, so every instance
+    /// given the same key-encryption key derives the same one, and nothing in the database
+    /// alone gives it away.
+    pub fn installation_key(&self) -> SigningKey {
+        self.1.clone()
     }
 
     /// Reads a setting: 64 hex digits (`hex:` optional) or `base64:` and 32 bytes in base64.
@@ -90,6 +105,14 @@ impl Kek {
     }
 }
 
+fn derive(kek: &[u8]) -> SigningKey {
+    let mut mac =
+        <Hmac<sha2::Sha512> as Mac>::new_from_slice(kek).expect("HMAC takes any key size");
+    mac.update(INSTALLATION_KEY_LABEL);
+    SigningKey::from_bytes(mac.finalize().into_bytes().to_vec())
+        .expect("HMAC-SHA512 gives 64 bytes")
+}
+
 fn bad_setting() -> Error {
     Error::BadRequest(format!(
         "the key-encryption key must be {KEK_BYTES} bytes, as 64 hex digits or base64:…"
@@ -121,5 +144,15 @@ mod tests {
         assert!(Kek::from_setting(&format!("base64:{b64}")).is_ok());
         assert!(Kek::from_setting("abcd").is_err());
         assert!(format!("{kek:?}").contains("redacted"));
+        // The derived key: the same from the same key-encryption key, another from another.
+        assert_eq!(
+            again.installation_key().expose(),
+            kek.installation_key().expose()
+        );
+        assert_ne!(
+            other.installation_key().expose(),
+            kek.installation_key().expose()
+        );
+        assert_ne!(&kek.installation_key().expose()[..KEK_BYTES], &bytes[..]);
     }
 }

@@ -1,6 +1,7 @@
 //! The checks a start makes once the configuration is loaded, which `tessera config check`
-//! makes too: a raw signing key decodes and is long enough, several instances (PostgreSQL or
-//! Redis) share one configured key, and the TLS certificate and key can be read and match.
+//! makes too: a raw signing key decodes and is long enough, instances sharing a database hold
+//! the one key-encryption key, instances sharing only Redis one configured signing key, and the
+//! TLS certificate and key can be read and match.
 
 use tessera_core::keys::SigningKey;
 
@@ -32,16 +33,23 @@ impl Config {
         problems
     }
 
-    /// Several instances must sign with one key, so a generated one will not do.
+    /// Whether the database is shared by instances (PostgreSQL), not a file of this one.
+    pub fn shared_database(&self) -> bool {
+        tessera_store::sqlite_path(&self.database_url()).is_none()
+    }
+
+    /// Several instances must sign with one key, so a generated one will not do. On a shared
+    /// database the keys are in it (the key-encryption key opens them, see `kek_problem`);
+    /// instances sharing Redis but each with its own SQLite file need `JWT_SECRET_KEY`.
     pub fn shared_key_problem(&self) -> Option<String> {
-        let shared = Feed::choose(
+        let several = Feed::choose(
             &self.database_url(),
             self.redis_url.as_deref(),
             &self.redis_prefix,
         ) != Feed::None;
-        (shared && self.jwt_secret_key.is_none()).then(|| {
+        (several && !self.shared_database() && self.jwt_secret_key.is_none()).then(|| {
             "several instances must sign with one key: set JWT_SECRET_KEY (or \
-             JWT_SECRET_KEY_FILE) when the database is PostgreSQL or Redis is configured"
+             JWT_SECRET_KEY_FILE) when Redis is configured on SQLite"
                 .to_string()
         })
     }
@@ -49,7 +57,7 @@ impl Config {
     /// A shared database holds sealed signing keys: every instance needs the one key that
     /// opens them, so a generated one will not do.
     pub fn kek_problem(&self) -> Option<String> {
-        let shared = tessera_store::sqlite_path(&self.database_url()).is_none();
+        let shared = self.shared_database();
         (shared && self.key_encryption_key.is_none()).then(|| {
             "the database is shared: set the key-encryption key that seals the signing keys in \
              it (key_encryption_key, TESSERA_KEY_ENCRYPTION_KEY or \

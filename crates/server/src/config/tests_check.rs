@@ -151,6 +151,17 @@ fn signing_key_problems_are_named_without_the_key() {
     ])
     .is_empty());
     assert!(problems(&[("JWT_SECRET_KEY", PASSPHRASE)]).is_empty());
+    // PostgreSQL: the key-encryption key is what every instance must share, not
+    // JWT_SECRET_KEY (the signing keys are in the database).
+    let pg = ("TESSERA_DATABASE_URL", "postgres://tessera@db/tessera");
+    let missing = problems(&[pg, ("TESSERA_REDIS_URL", "redis://cache")]);
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert!(
+        missing[0].starts_with("the database is shared: set the key-encryption key"),
+        "{missing:?}"
+    );
+    let kek = "ab".repeat(32);
+    assert!(problems(&[pg, ("TESSERA_KEY_ENCRYPTION_KEY", &kek)]).is_empty());
 }
 
 /// Text that looks like TOML: known keys and others, values of every kind, broken lines.

@@ -18,6 +18,14 @@ fn kid(token: &str) -> String {
     header["kid"].as_str().unwrap().to_string()
 }
 
+fn alg(token: &str) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    use base64::Engine;
+    let header: serde_json::Value =
+        serde_json::from_slice(&B64.decode(token.split('.').next().unwrap()).unwrap()).unwrap();
+    header["alg"].as_str().unwrap().to_string()
+}
+
 #[tokio::test]
 async fn a_rotation_and_a_retirement_on_one_instance_reach_the_others() {
     let Some(db) = fresh_postgres().await else {
@@ -42,6 +50,7 @@ async fn a_rotation_and_a_retirement_on_one_instance_reach_the_others() {
 
     let (hs, _) = a.login("admin", "admin").await;
     b.validate(&hs).await.unwrap();
+    assert_eq!(alg(&hs), "HS512", "JWT_SECRET_KEY given: HS512, as before");
     let old_kid = kid(&hs);
 
     let new = auth(&a).rotate_keys(Some(KeyAlg::EdDsa)).await.unwrap();
@@ -67,5 +76,107 @@ async fn a_rotation_and_a_retirement_on_one_instance_reach_the_others() {
 
     a.stop().await;
     b.stop().await;
+    db.drop().await;
+}
+
+/// A new installation on PostgreSQL given no `JWT_SECRET_KEY` signs with Ed25519 keys kept in
+/// the database: every instance signs with the same set, and API keys (signed with the HS512
+/// key derived from the key-encryption key) verify on each.
+#[tokio::test]
+async fn instances_on_a_new_postgresql_database_without_jwt_secret_key_share_ed25519_keys() {
+    let Some(db) = fresh_postgres().await else {
+        return;
+    };
+    let clock = Arc::new(ManualClock::new(START));
+    let start = |url: String| {
+        let clock = clock.clone();
+        async move {
+            let dir = Arc::new(tempfile::tempdir().unwrap());
+            TestServer::start_in(dir, clock, |c| {
+                c.database_url = Some(url);
+                c.jwt_secret_key = None;
+                c.key_encryption_key = Some(Secret::new(TEST_KEK));
+            })
+            .await
+        }
+    };
+    let a = start(db.url.clone()).await;
+    let b = start(db.url.clone()).await;
+    let auth = |s: &TestServer| s.running.as_ref().unwrap().auth.clone();
+
+    let (from_a, _) = a.login("admin", "admin").await;
+    let (from_b, _) = b.login("admin", "admin").await;
+    assert_eq!(alg(&from_a), "EdDSA");
+    assert_eq!(kid(&from_a), kid(&from_b), "one key set for both");
+    b.validate(&from_a).await.unwrap();
+    a.validate(&from_b).await.unwrap();
+    let published = |s: &TestServer| -> Vec<String> {
+        auth(s)
+            .jwks()
+            .keys
+            .iter()
+            .filter_map(|k| k.common.key_id.clone())
+            .collect()
+    };
+    assert_eq!(published(&a), vec![kid(&from_a)]);
+    assert_eq!(published(&b), published(&a));
+
+    // API keys: signed on one, verified on the other.
+    let request = tessera_api::apikeys::CreateApiKeyRequest {
+        audience: Some("svc".into()),
+        subject: Some("/data".into()),
+        ..Default::default()
+    };
+    let made = a
+        .bearer(&from_a)
+        .await
+        .create_apikey(&request)
+        .await
+        .unwrap();
+    let check = tessera_api::apikeys::VerifyApiKeyRequest {
+        apikey: Some(made.apikey.clone()),
+        audience: Some("svc".into()),
+        subject: Some("/data".into()),
+        ip: None,
+    };
+    b.client().verify_apikey(&check).await.unwrap();
+
+    // A restart finds the keys in the database and keeps them.
+    a.stop().await;
+    let a = start(db.url.clone()).await;
+    a.validate(&from_b).await.unwrap();
+    let (again, _) = a.login("admin", "admin").await;
+    assert_eq!(kid(&again), kid(&from_a));
+    b.client().verify_apikey(&check).await.unwrap();
+
+    a.stop().await;
+    b.stop().await;
+    db.drop().await;
+}
+
+/// On PostgreSQL the start stops without the key-encryption key, saying which setting to give.
+#[tokio::test]
+async fn postgresql_without_the_key_encryption_key_does_not_start() {
+    let Some(db) = fresh_postgres().await else {
+        return;
+    };
+    let config = tessera_server::config::Config {
+        data_dir: tempfile::tempdir().unwrap().keep(),
+        database_url: Some(db.url.clone()),
+        jwt_secret_key: None,
+        key_encryption_key: None,
+        ..Default::default()
+    };
+    let clock = Arc::new(ManualClock::new(START));
+    let err = tessera_server::serve::build_auth(&config, clock)
+        .await
+        .err()
+        .expect("no start without the key-encryption key")
+        .to_string();
+    assert!(
+        err.contains("key-encryption key") && err.contains("TESSERA_KEY_ENCRYPTION_KEY"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&config.data_dir);
     db.drop().await;
 }

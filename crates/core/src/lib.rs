@@ -1,6 +1,7 @@
 //! tessera's domain: users, passwords, sessions, token kinds, roles, the clock, errors and the
 //! [`Store`] port that storage backends implement. No HTTP and no SQL live here.
 
+mod argon2_memory;
 pub mod audit;
 pub mod auth;
 pub mod client_key;

@@ -4,10 +4,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::PasswordHash;
+use argon2::Params;
 use tokio::sync::Semaphore;
 
+use crate::argon2_memory::{self, Keep};
 use crate::error::{Error, Result};
 use crate::stats::Histogram;
 use crate::workers::Workers;
@@ -40,32 +41,42 @@ impl HashParams {
         self.argon2().map(drop)
     }
 
-    fn argon2(self) -> Result<Argon2<'static>> {
-        let params = Params::new(self.memory_kib, self.iterations, self.parallelism, None)
-            .map_err(|e| Error::BadRequest(format!("invalid Argon2 parameters: {e}")))?;
-        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    fn argon2(self) -> Result<Params> {
+        Params::new(self.memory_kib, self.iterations, self.parallelism, None)
+            .map_err(|e| Error::BadRequest(format!("invalid Argon2 parameters: {e}")))
+    }
+
+    /// How many Argon2 blocks (1 KiB each) a hash at these parameters fills.
+    fn blocks(self) -> Keep {
+        self.argon2().ok().map(|p| p.block_count())
     }
 }
 
-/// Hashes a password now, on this thread (for the CLI and tests).
-pub fn hash_blocking(password: &str, params: HashParams) -> Result<String> {
-    let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    params
-        .argon2()?
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
+fn hash_in(password: &str, params: HashParams, keep: Keep) -> Result<String> {
+    argon2_memory::hash(password.as_bytes(), params.argon2()?, keep)
         .map_err(|e| Error::Internal(format!("hashing failed: {e}")))
 }
 
-/// Verifies a password against any Argon2 PHC string, on this thread. A malformed hash never
-/// verifies.
+fn verify_in(password: &str, phc: &str, keep: Keep) -> bool {
+    PasswordHash::new(phc)
+        .is_ok_and(|parsed| argon2_memory::verify(password.as_bytes(), &parsed, keep))
+}
+
+/// Hashes a password now, on this thread (for the CLI and tests), in memory of its own.
+pub fn hash_blocking(password: &str, params: HashParams) -> Result<String> {
+    hash_in(password, params, None)
+}
+
+/// Verifies a password against any Argon2 PHC string, on this thread, in memory of its own. A
+/// malformed hash never verifies.
 pub fn verify_blocking(password: &str, phc: &str) -> bool {
-    match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
-    }
+    verify_in(password, phc, None)
+}
+
+/// As [`verify_blocking`], in memory this thread keeps between hashes, sized for hashes at
+/// `kept` (as the pool's threads hash): allocated at the first call, reused after.
+pub fn verify_in_kept_memory(password: &str, phc: &str, kept: HashParams) -> bool {
+    verify_in(password, phc, kept.blocks())
 }
 
 /// Checks that `phc` is an Argon2 PHC string (argon2id, argon2i or argon2d, with its version,
@@ -128,7 +139,9 @@ impl std::fmt::Debug for Verified {
 }
 
 /// A bounded pool for Argon2 work: `workers` threads hash, at most `queue` callers wait;
-/// beyond that callers get [`Error::Unavailable`] at once instead of piling up.
+/// beyond that callers get [`Error::Unavailable`] at once instead of piling up. Each thread
+/// hashes in memory it keeps for hashes at the pool's parameters, so Argon2 holds
+/// `memory × workers` from the first logins on and allocates nothing per hash.
 #[derive(Clone)]
 pub struct PasswordPool {
     params: HashParams,
@@ -245,16 +258,18 @@ impl PasswordPool {
     /// Hashes a password at the current parameters.
     pub async fn hash(&self, password: String) -> Result<String> {
         let params = self.params;
-        self.run(move || hash_blocking(&password, params)).await?
+        self.run(move || hash_in(&password, params, params.blocks()))
+            .await?
     }
 
     /// Spends exactly what a wrong password against `phc` costs, and tells nothing: for answers
     /// that must take the same time as a wrong password (a locked account). Never rehashes.
     pub async fn verify_and_forget(&self, password: String, phc: String) -> Result<()> {
         let started = self.verifications.clone();
+        let keep = self.params.blocks();
         self.run(move || {
             started.fetch_add(1, Ordering::Relaxed);
-            verify_blocking(&password, &phc);
+            verify_in(&password, &phc, keep);
         })
         .await
     }
@@ -265,23 +280,24 @@ impl PasswordPool {
         let params = self.params;
         let dummy = self.dummy_hash.clone();
         let started = self.verifications.clone();
+        let keep = params.blocks();
         self.run(move || {
             started.fetch_add(1, Ordering::Relaxed);
             let Some(phc) = phc else {
-                verify_blocking(&password, &dummy);
+                verify_in(&password, &dummy, keep);
                 return Ok(Verified {
                     ok: false,
                     upgraded: None,
                 });
             };
-            if !verify_blocking(&password, &phc) {
+            if !verify_in(&password, &phc, keep) {
                 return Ok(Verified {
                     ok: false,
                     upgraded: None,
                 });
             }
             let upgraded = if needs_rehash(&phc, params) {
-                Some(hash_blocking(&password, params)?)
+                Some(hash_in(&password, params, keep)?)
             } else {
                 None
             };

@@ -16,6 +16,8 @@ pub struct Figures {
     pub cpu: Usage,
     /// The server's resident memory after the run, KiB.
     pub rss_kib: Option<u64>,
+    /// What that memory is held to, KiB (tessera: 64 MiB plus Argon2's working set).
+    pub rss_bound_kib: Option<u64>,
 }
 
 impl Figures {
@@ -59,6 +61,7 @@ impl Stats {
             answers: self.answers,
             cpu: Usage::default(),
             rss_kib: None,
+            rss_bound_kib: None,
         }
     }
 }

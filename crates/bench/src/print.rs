@@ -10,9 +10,7 @@ use crate::suite::Plan;
 use crate::targets;
 use crate::tessera::describe;
 
-fn cpus() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
+use crate::suite::cpus;
 
 pub fn header(plan: &Plan, mode: &str) {
     println!(
@@ -139,10 +137,11 @@ pub fn all(plan: &Plan, r: &Report) {
     let flood = |f: Option<Figures>| {
         f.map_or("n/a".to_string(), |f| {
             format!(
-                "server {:.0}%, loadgen {:.0}%, others {:.0}%",
+                "server {:.0}%, loadgen {:.0}%, others {:.0}%, RSS after {}",
                 100.0 * f.cpu.servers,
                 100.0 * f.cpu.generator,
-                100.0 * f.cpu.others
+                100.0 * f.cpu.others,
+                report::rss(&f)
             )
         })
     };
@@ -161,7 +160,8 @@ pub fn all(plan: &Plan, r: &Report) {
     };
     println!(
         "tessera with live sessions in its store (default parameters{scale_note}); \
-         \"1 rot ms\": one rotation at a time on the idle server; RSS after each workload:"
+         \"1 rot ms\": one rotation at a time on the idle server; RSS after each workload, and \
+         its bound (64 MiB plus the Argon2 memory parameter on each hashing thread):"
     );
     report::print_scale(&r.scale);
     if let Some(d) = r.durability {

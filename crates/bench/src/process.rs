@@ -14,6 +14,8 @@ pub struct Process {
     pub startup: Duration,
     /// A directory that goes once the process is stopped (its data directory).
     dir: Option<tempfile::TempDir>,
+    /// What its resident memory is held to, KiB, if anything.
+    pub rss_bound_kib: Option<u64>,
 }
 
 impl Process {
@@ -44,6 +46,7 @@ impl Process {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             startup,
             dir: None,
+            rss_bound_kib: None,
         };
         let line = line.map_err(|_| match process.child.try_wait() {
             Ok(Some(status)) => format!("{what} exited before listening ({status})"),

@@ -106,6 +106,14 @@ pub fn mib(kib: Option<u64>) -> String {
     kib.map_or(NA.into(), |k| format!("{:.0} MiB", k as f64 / 1024.0))
 }
 
+/// The resident memory after a run, and what it is held to: "88/102 MiB", or "88 MiB".
+pub fn rss(f: &Figures) -> String {
+    match (f.rss_kib, f.rss_bound_kib) {
+        (Some(k), Some(b)) => format!("{:.0}/{:.0} MiB", k as f64 / 1024.0, b as f64 / 1024.0),
+        (k, _) => mib(k),
+    }
+}
+
 /// The main table: each workload on tessera and on PlantDB, and the ratio.
 pub fn print_table(rows: &[(String, Pair)]) {
     let w = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(8);
@@ -132,14 +140,14 @@ pub fn print_table(rows: &[(String, Pair)]) {
 fn cpu_cells(f: Option<Figures>) -> String {
     match f {
         Some(f) => format!(
-            "{:>5.0}% {:>6.0}% {:>6.0}% {:>9.0} {:>9}",
+            "{:>5.0}% {:>6.0}% {:>6.0}% {:>9.0} {:>13}",
             100.0 * f.cpu.servers,
             100.0 * f.cpu.generator,
             100.0 * f.cpu.others,
             f.server_us_per_answer(),
-            mib(f.rss_kib)
+            rss(&f)
         ),
-        None => format!("{NA:>6} {NA:>7} {NA:>7} {NA:>9} {NA:>9}"),
+        None => format!("{NA:>6} {NA:>7} {NA:>7} {NA:>9} {NA:>13}"),
     }
 }
 
@@ -147,10 +155,10 @@ fn cpu_cells(f: Option<Figures>) -> String {
 pub fn print_cpu(rows: &[(String, Pair)]) {
     let w = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(8);
     let head = format!(
-        "{:>6} {:>7} {:>7} {:>9} {:>9}",
-        "server", "loadgen", "others", "µs/answer", "RSS after"
+        "{:>6} {:>7} {:>7} {:>9} {:>13}",
+        "server", "loadgen", "others", "µs/answer", "RSS / bound"
     );
-    println!("{:w$} | {:<42} | {:<42}", "", "tessera", "PlantDB");
+    println!("{:w$} | {:<46} | {:<46}", "", "tessera", "PlantDB");
     println!("{:w$} | {head} | {head}", "workload");
     for (name, pair) in rows {
         println!(
@@ -163,7 +171,7 @@ pub fn print_cpu(rows: &[(String, Pair)]) {
 
 pub fn print_scale(rows: &[ScaleRow]) {
     println!(
-        "{:>9} {:>6} {:>7} {:>8} {:>8} | {:>9} {:>7} {:>5} {:>8} | {:>9} {:>7} {:>5} {:>8}",
+        "{:>9} {:>6} {:>7} {:>8} {:>8} | {:>9} {:>7} {:>5} {:>13} | {:>9} {:>7} {:>5} {:>13}",
         "sessions",
         "fill s",
         "start s",
@@ -172,16 +180,16 @@ pub fn print_scale(rows: &[ScaleRow]) {
         "validate/s",
         "p99 ms",
         "err",
-        "RSS",
+        "RSS / bound",
         "refresh/s",
         "p99 ms",
         "err",
-        "RSS",
+        "RSS / bound",
     );
     for r in rows {
         let (v, f) = (r.validation, r.refresh);
         println!(
-            "{:>9} {:>6.1} {:>7.3} {:>8} {:>8.2} | {:>9.0} {:>7} {:>5} {:>8} | {:>9.0} {:>7} {:>5} {:>8}",
+            "{:>9} {:>6.1} {:>7.3} {:>8} {:>8.2} | {:>9.0} {:>7} {:>5} {:>13} | {:>9.0} {:>7} {:>5} {:>13}",
             r.sessions,
             r.fill.as_secs_f64(),
             r.startup.as_secs_f64(),
@@ -190,11 +198,11 @@ pub fn print_scale(rows: &[ScaleRow]) {
             v.rps,
             ms(v.p99_ms),
             v.errors,
-            mib(v.rss_kib),
+            rss(&v),
             f.rps,
             ms(f.p99_ms),
             f.errors,
-            mib(f.rss_kib),
+            rss(&f),
         );
     }
 }

@@ -41,6 +41,10 @@ pub struct Plan {
 pub trait Server {
     fn addr(&self) -> SocketAddr;
     fn rss_kib(&self) -> Option<u64>;
+    /// What its resident memory is held to, KiB; `None` = nothing.
+    fn rss_bound_kib(&self) -> Option<u64> {
+        None
+    }
 }
 
 impl Server for Process {
@@ -49,6 +53,9 @@ impl Server for Process {
     }
     fn rss_kib(&self) -> Option<u64> {
         Process::rss_kib(self)
+    }
+    fn rss_bound_kib(&self) -> Option<u64> {
+        self.rss_bound_kib
     }
 }
 
@@ -70,6 +77,7 @@ impl Plan {
         Tessera {
             binary: self.tessera.clone(),
             params,
+            hash_workers: cpus(),
             env: Vec::new(),
         }
     }
@@ -78,6 +86,7 @@ impl Plan {
     pub async fn closed(&self, server: &impl Server, work: Boxed) -> Figures {
         let mut f = self.closed_on(&[server.addr()], work).await;
         f.rss_kib = server.rss_kib();
+        f.rss_bound_kib = server.rss_bound_kib();
         f
     }
 
@@ -103,17 +112,23 @@ impl Plan {
             load::run(&addr, logins, self.shape),
         );
         l.rss_kib = server.rss_kib();
-        v.rss_kib = l.rss_kib;
+        l.rss_bound_kib = server.rss_bound_kib();
+        (v.rss_kib, v.rss_bound_kib) = (l.rss_kib, l.rss_bound_kib);
         (v, l)
     }
 
     /// The raw hash rate, measured just before the login it is compared with.
     async fn hash_rate(&self, params: HashParams) -> Result<hashrate::HashRate, String> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = cpus();
         self.progress(&format!("raw Argon2id rate on {threads} threads"));
         cpu::settle(Duration::from_secs(30)).await;
         hashrate::rate(params, threads, self.hash_time).await
     }
+}
+
+/// The CPUs this machine offers (tessera's default number of hashing threads).
+pub fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 pub async fn run(plan: &Plan) -> Result<Report, String> {

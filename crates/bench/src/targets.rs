@@ -1,6 +1,6 @@
 //! The targets tessera is held to, each with the figure measured in this run.
 
-use crate::report::{ratio, Report};
+use crate::report::{mib, ratio, Report};
 
 struct Target {
     what: &'static str,
@@ -11,6 +11,49 @@ struct Target {
 
 fn percent(x: Option<f64>) -> String {
     x.map_or("n/a".into(), |x| format!("{:.0}%", x * 100.0))
+}
+
+/// tessera's resident memory after each workload against its bound: the workload closest to
+/// (or furthest over) its bound, and whether every one stayed within its own.
+fn memory(r: &Report) -> Target {
+    let main = [
+        ("validation", r.validation),
+        ("refresh", r.refresh),
+        ("login", r.login_default),
+        ("login at PlantDB's parameters", r.login_plantdb),
+        ("login flood", r.flood_login),
+        ("API-key verification", r.apikey),
+        ("scoped-token validation", r.scoped),
+    ]
+    .into_iter()
+    .filter_map(|(name, pair)| Some((name.to_string(), pair.tessera?)));
+    let scale = r.scale.iter().flat_map(|row| {
+        [
+            (
+                format!("validation, {} sessions", row.sessions),
+                row.validation,
+            ),
+            (format!("refresh, {} sessions", row.sessions), row.refresh),
+        ]
+    });
+    let measured: Vec<(String, u64, u64)> = main
+        .chain(scale)
+        .filter_map(|(name, f)| Some((name, f.rss_kib?, f.rss_bound_kib?)))
+        .collect();
+    let worst = measured
+        .iter()
+        .max_by(|a, b| (a.1 as f64 / a.2 as f64).total_cmp(&(b.1 as f64 / b.2 as f64)));
+    Target {
+        what: "RSS <= 64 MiB + Argon2 memory x threads, every workload",
+        measured: worst.map_or("n/a".into(), |(name, rss, bound)| {
+            format!(
+                "at most {} of {} ({name})",
+                mib(Some(*rss)),
+                mib(Some(*bound))
+            )
+        }),
+        met: worst.map(|_| measured.iter().all(|(_, rss, bound)| rss <= bound)),
+    }
 }
 
 fn targets(r: &Report) -> Vec<Target> {
@@ -59,6 +102,7 @@ fn targets(r: &Report) -> Vec<Target> {
             measured: flood_p99.map_or("n/a".into(), |p| format!("{p:.2} ms")),
             met: flood_p99.map(|p| p < 5.0),
         },
+        memory(r),
     ]
 }
 

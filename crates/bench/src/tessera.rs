@@ -15,6 +15,8 @@ pub struct Tessera {
     pub binary: PathBuf,
     /// Argon2 parameters for new hashes (the demo users are hashed with them at start-up).
     pub params: HashParams,
+    /// Argon2 threads (`TESSERA_HASH_WORKERS`), each holding `params.memory_kib` for good.
+    pub hash_workers: usize,
     /// More environment for the server (its database, its signing key).
     pub env: Vec<(&'static str, String)>,
 }
@@ -44,6 +46,7 @@ impl Tessera {
                 "TESSERA_ARGON2_PARALLELISM",
                 self.params.parallelism.to_string(),
             )
+            .env("TESSERA_HASH_WORKERS", self.hash_workers.to_string())
             .envs(self.env.iter().map(|(k, v)| (k, v)));
         let log_path = data_dir.join("tessera.log");
         let log = std::fs::OpenOptions::new()
@@ -51,14 +54,26 @@ impl Tessera {
             .append(true)
             .open(&log_path)
             .map_err(|e| format!("cannot open {}: {e}", log_path.display()))?;
-        Process::start(cmd, Duration::from_secs(120), Stdio::from(log)).map_err(|e| {
-            format!(
-                "{e} (build it with `cargo build --release -p tessera-server`; its log: {})",
-                log_path.display()
-            )
-        })
+        let mut process =
+            Process::start(cmd, Duration::from_secs(120), Stdio::from(log)).map_err(|e| {
+                format!(
+                    "{e} (build it with `cargo build --release -p tessera-server`; its log: {})",
+                    log_path.display()
+                )
+            })?;
+        process.rss_bound_kib = Some(self.rss_bound_kib());
+        Ok(process)
+    }
+
+    /// The resident memory this server is held to after any workload: 64 MiB plus Argon2's
+    /// working set (the memory parameter on each hashing thread), KiB.
+    pub fn rss_bound_kib(&self) -> u64 {
+        RSS_BASE_KIB + u64::from(self.params.memory_kib) * self.hash_workers as u64
     }
 }
+
+/// The resident memory allowed besides Argon2's, KiB.
+pub const RSS_BASE_KIB: u64 = 64 * 1024;
 
 /// "m=19 MiB t=2 p=1"
 pub fn describe(p: HashParams) -> String {

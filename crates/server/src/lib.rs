@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod panics;
 pub mod plantdb;
 pub mod private_files;
+pub mod public_url;
 pub mod ratelimit;
 pub mod request_trace;
 pub mod routes;

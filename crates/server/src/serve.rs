@@ -161,6 +161,14 @@ impl Server {
                 ..Default::default()
             },
             oauth_password_grant: config.oauth_password_grant,
+            public_url: config
+                .public_url
+                .as_deref()
+                .and_then(|u| crate::public_url::parse(u).ok())
+                .or_else(|| crate::public_url::parse(&config.issuer).ok()),
+            issuer_url: crate::public_url::parse(&config.issuer)
+                .ok()
+                .filter(|u| *u == config.issuer),
         });
         let metrics_listener = match config.metrics_bind {
             Some(at) => Some(

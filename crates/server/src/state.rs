@@ -24,6 +24,11 @@ pub struct Shared {
     pub web: crate::web::WebState,
     /// `POST /oauth2/token` takes `grant_type=password`.
     pub oauth_password_grant: bool,
+    /// Where the server metadata's endpoints are: `public_url`, or else `issuer` when that is
+    /// a URL; `None`: the loopback address a request names.
+    pub public_url: Option<String>,
+    /// The `issuer` setting, when it is a URL: the metadata's `issuer`.
+    pub issuer_url: Option<String>,
 }
 
 impl AppState {

@@ -106,6 +106,9 @@ impl Config {
                 problems.push(format!("{name} must be between 1 and 3600, not {value}"));
             }
         }
+        if let Some(Err(e)) = self.public_url.as_deref().map(crate::public_url::parse) {
+            problems.push(format!("public_url: {e}"));
+        }
         if self.tls_cert.is_some() != self.tls_key.is_some() {
             problems.push("tls_cert and tls_key go together: set both, or neither".into());
         }

@@ -20,6 +20,7 @@ pub(super) const VARS: &[(&str, &str, Parse)] = &[
     ("TESSERA_METRICS_BIND", "metrics_bind", one::<SocketAddr>),
     ("TESSERA_DATA_DIR", "data_dir", one::<PathBuf>),
     ("TESSERA_ISSUER", "issuer", one::<String>),
+    ("TESSERA_PUBLIC_URL", "public_url", one::<String>),
     ("TESSERA_REDIS_PREFIX", "redis_prefix", one::<String>),
     ("TESSERA_TLS_CERT", "tls_cert", one::<PathBuf>),
     ("TESSERA_TLS_KEY", "tls_key", one::<PathBuf>),

@@ -186,6 +186,7 @@ settings!(
     admin_password,
     jwt_secret_key,
     issuer,
+    public_url,
     audience,
     session_timeout,
     refresh_timeout,

@@ -54,6 +54,9 @@ pub struct Config {
     pub admin_password: Option<Secret>,
     pub jwt_secret_key: Option<Secret>,
     pub issuer: String,
+    /// The URL clients reach tessera at (https, or http on a loopback host): the base of the
+    /// endpoints the server metadata names, and its `issuer` unless `issuer` is a URL.
+    pub public_url: Option<String>,
     pub audience: String,
     pub session_timeout: i64,
     pub refresh_timeout: i64,
@@ -154,6 +157,7 @@ impl Default for Config {
             admin_password: None,
             jwt_secret_key: None,
             issuer: "tessera".into(),
+            public_url: None,
             audience: "tessera-client".into(),
             session_timeout: auth.access_ttl,
             refresh_timeout: auth.refresh_ttl,

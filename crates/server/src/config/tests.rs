@@ -205,6 +205,7 @@ fn every_variable_reaches_a_setting_of_its_type() {
         "metrics_bind" => "127.0.0.1:10",
         "trusted_proxies" => "10.0.0.1",
         "cors_origins" => "https://app.example",
+        "public_url" => "https://auth.example",
         "session_limit_policy" => "refuse",
         "argon2_parallelism" => "1",
         "log_pii" | "open_registration" | "oauth_password_grant" => "true",
@@ -227,6 +228,7 @@ fn every_variable_reaches_a_setting_of_its_type() {
     assert_eq!((cfg.hash_queue, cfg.revocation_poll_ms), (60, 60));
     assert_eq!(cfg.cors_origins, ["https://app.example"]);
     assert_eq!(cfg.issuer, "60");
+    assert_eq!(cfg.public_url.as_deref(), Some("https://auth.example"));
     assert!(cfg.log_pii);
     assert!(cfg.open_registration);
     assert!(cfg.oauth_password_grant);

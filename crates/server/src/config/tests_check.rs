@@ -164,6 +164,21 @@ fn signing_key_problems_are_named_without_the_key() {
     assert!(problems(&[pg, ("TESSERA_KEY_ENCRYPTION_KEY", &kek)]).is_empty());
 }
 
+#[test]
+fn public_url_must_be_https_or_loopback_http() {
+    let load_with = |url: &str| load(None, &[("TESSERA_PUBLIC_URL", url)]);
+    assert!(load_with("https://auth.example.org").is_ok());
+    assert!(load_with("http://127.0.0.1:5000").is_ok());
+    for bad in [
+        "http://auth.example.org",
+        "https://a.org/?x=1",
+        "auth.example.org",
+    ] {
+        let err = load_with(bad).unwrap_err().to_string();
+        assert!(err.contains("public_url: "), "{bad}: {err}");
+    }
+}
+
 /// Text that looks like TOML: known keys and others, values of every kind, broken lines.
 fn tomlish() -> impl Strategy<Value = String> {
     let key = prop_oneof![

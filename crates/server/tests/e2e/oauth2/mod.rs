@@ -5,6 +5,7 @@ mod apikeys;
 mod cli;
 mod clients;
 mod introspect;
+mod metadata;
 mod revoke;
 mod third_party;
 mod token;

@@ -323,37 +323,3 @@ async fn client_tokens_survive_nothing_but_their_clients_changes() {
     s.clock.advance(900 + 3600);
     assert_refused(&s.validate(&tb).await, 401, ErrorCode::TokenExpired);
 }
-
-#[tokio::test]
-async fn the_metadata_names_the_endpoints_and_the_grants_switched_on() {
-    for password in [false, true] {
-        let s = TestServer::start_with(|c| c.oauth_password_grant = password).await;
-        let meta = s.client().server_metadata().await.unwrap();
-        let host = s.url.trim_start_matches("http://");
-        assert_eq!(meta.issuer, "tessera");
-        assert_eq!(meta.token_endpoint, format!("http://{host}/oauth2/token"));
-        assert_eq!(
-            meta.introspection_endpoint,
-            format!("http://{host}/oauth2/introspect")
-        );
-        assert_eq!(
-            meta.revocation_endpoint,
-            format!("http://{host}/oauth2/revoke")
-        );
-        assert_eq!(
-            meta.jwks_uri,
-            format!("http://{host}/.well-known/jwks.json")
-        );
-        let mut grants = vec!["client_credentials", "refresh_token"];
-        if password {
-            grants.push("password");
-        }
-        assert_eq!(meta.grant_types_supported, grants);
-        assert_eq!(
-            meta.token_endpoint_auth_methods_supported,
-            ["client_secret_basic", "client_secret_post"]
-        );
-        assert!(!meta.access_token_signing_alg_values_supported.is_empty());
-        s.stop().await;
-    }
-}

@@ -1,4 +1,5 @@
-//! API-key revocations reach every instance through the feed.
+//! API-key revocations (by refresh, reuse, revoke-all and `POST /oauth2/revoke`) reach every
+//! instance through the feed.
 
 use tessera_api::apikeys::VerifyApiKeyResponse;
 use tessera_api::apikeys::{ApiKeyResponse, CreateApiKeyRequest, VerifyApiKeyRequest};
@@ -56,6 +57,14 @@ async fn apikey_revocations_reach_every_instance_within_the_bound() {
         let k3 = admin.create_apikey(&request()).await.unwrap();
         admin.revoke_all_apikeys(None).await.unwrap();
         revoked_everywhere_within_bound(c, &k3.apikey, "revoke-all").await;
+
+        // Through POST /oauth2/revoke, with the key's refresh token as the holder's proof.
+        let k4 = admin.create_apikey(&request()).await.unwrap();
+        for node in &c.nodes {
+            verify(node, &k4.apikey).await.unwrap();
+        }
+        a.client().revoke(None, &k4.refresh_token).await.unwrap();
+        revoked_everywhere_within_bound(c, &k4.apikey, "/oauth2/revoke").await;
     })
     .await;
 }

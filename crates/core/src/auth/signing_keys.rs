@@ -114,6 +114,16 @@ impl Auth {
         Ok(())
     }
 
+    /// Reads the keys again now if another instance announced a change (the feed's listener
+    /// calls it after each message, so a rotation or retirement is taken up within the
+    /// propagation bound); when the store cannot answer, the next catch-up tries again.
+    pub async fn take_up_key_changes(&self) {
+        if let Err(e) = self.reload_keys_if_stale().await {
+            self.signing.stale.store(true, Ordering::SeqCst);
+            tracing::warn!(error = %e, "cannot read the changed signing keys; trying again at the next catch-up");
+        }
+    }
+
     pub(super) async fn reload_keys_if_stale(&self) -> Result<()> {
         if self.signing.installation.is_some() && self.signing.stale.load(Ordering::SeqCst) {
             self.reload_keys().await?;

@@ -45,17 +45,19 @@ pub async fn listen(
     listener.listen(CHANNEL).await.map_err(|e| e.to_string())?;
     super::connected(auth, "postgres").await?;
     loop {
-        tokio::select! {
-            message = listener.try_recv() => match message {
-                Ok(Some(n)) => {
-                    if let Some(r) = feed::decode(n.payload()) {
-                        auth.apply_remote(&r);
-                    }
-                }
-                Ok(None) => return Err("connection to PostgreSQL lost".into()),
-                Err(e) => return Err(e.to_string()),
-            },
+        let message = tokio::select! {
+            message = listener.try_recv() => message,
             _ = stopped.wait_for(|s| *s) => return Ok(()),
+        };
+        match message {
+            Ok(Some(n)) => {
+                if let Some(r) = feed::decode(n.payload()) {
+                    auth.apply_remote(&r);
+                    auth.take_up_key_changes().await;
+                }
+            }
+            Ok(None) => return Err("connection to PostgreSQL lost".into()),
+            Err(e) => return Err(e.to_string()),
         }
     }
 }

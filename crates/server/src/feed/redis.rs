@@ -53,16 +53,21 @@ pub async fn listen(
     super::connected(auth, "redis").await?;
     let mut messages = pubsub.on_message();
     loop {
-        tokio::select! {
-            message = messages.next() => match message {
-                Some(m) => {
-                    if let Some(r) = m.get_payload::<String>().ok().as_deref().and_then(feed::decode) {
-                        auth.apply_remote(&r);
-                    }
-                }
-                None => return Err("connection to Redis lost".into()),
-            },
+        let message = tokio::select! {
+            message = messages.next() => message,
             _ = stopped.wait_for(|s| *s) => return Ok(()),
+        };
+        let Some(m) = message else {
+            return Err("connection to Redis lost".into());
+        };
+        if let Some(r) = m
+            .get_payload::<String>()
+            .ok()
+            .as_deref()
+            .and_then(feed::decode)
+        {
+            auth.apply_remote(&r);
+            auth.take_up_key_changes().await;
         }
     }
 }

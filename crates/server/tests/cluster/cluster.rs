@@ -27,6 +27,8 @@ pub struct Cluster {
     pub nodes: Vec<Instance>,
     admin_url: String,
     database: String,
+    /// The settings of a command run on the cluster's database (directly, not through a proxy).
+    cli_env: Vec<(String, String)>,
 }
 
 fn env_url(name: &str) -> Option<String> {
@@ -72,6 +74,23 @@ impl Cluster {
             .rsplit_once('@')
             .map_or("postgres", |(u, _)| u)
             .to_string();
+        let shared = vec![
+            (
+                "JWT_SECRET_KEY".to_string(),
+                format!("hex:{}", "ab".repeat(64)),
+            ),
+            ("TESSERA_KEY_ENCRYPTION_KEY".into(), "cd".repeat(32)),
+        ];
+        let mut cli_env = shared.clone();
+        cli_env.push((
+            "TESSERA_DATABASE_URL".into(),
+            format!("postgres://{user}@{pg_target}/{database}"),
+        ));
+        if let Some(url) = &redis_url {
+            cli_env.push(("TESSERA_REDIS_URL".into(), url.clone()));
+            cli_env.push(("TESSERA_REDIS_PREFIX".into(), database.clone()));
+        }
+        cli_env.extend(opts.env.iter().cloned());
         let mut nodes = Vec::new();
         for i in 0..opts.nodes {
             let pg = Proxy::start(pg_target).await;
@@ -84,8 +103,6 @@ impl Cluster {
                     "TESSERA_DATABASE_URL".to_string(),
                     format!("postgres://{user}@{}/{database}", pg.addr),
                 ),
-                ("JWT_SECRET_KEY".into(), format!("hex:{}", "ab".repeat(64))),
-                ("TESSERA_KEY_ENCRYPTION_KEY".into(), "cd".repeat(32)),
                 ("TESSERA_ARGON2_MEMORY_KIB".into(), "1024".into()),
                 ("TESSERA_ARGON2_ITERATIONS".into(), "1".into()),
                 (
@@ -111,13 +128,36 @@ impl Cluster {
             if let Some(ms) = opts.poll_ms {
                 env.push(("TESSERA_REVOCATION_POLL_MS".into(), ms.to_string()));
             }
+            env.extend(shared.iter().cloned());
+            env.extend(opts.env.iter().cloned());
             nodes.push(Instance::start(env, pg, redis));
         }
         Some(Self {
             nodes,
             admin_url,
             database,
+            cli_env,
         })
+    }
+
+    /// Runs `tessera <args>` on the cluster's database, as an operator would beside the
+    /// running instances; its output (it must succeed).
+    pub fn cli(&self, args: &[&str]) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_tessera"))
+            .args(args)
+            .env("TESSERA_DATA_DIR", dir.path())
+            .envs(self.cli_env.iter().cloned())
+            .env("TESSERA_LOG", "error")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            out.status.success(),
+            "tessera {args:?}: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
     }
 
     /// `path` under `/api/v1` on every instance.

@@ -13,6 +13,7 @@ mod proxy;
 mod scoped;
 mod sessions;
 mod sharing;
+mod signing_keys;
 #[path = "../support/mod.rs"]
 mod support;
 mod users;

@@ -9,6 +9,8 @@ pub struct Options {
     pub login_per_minute: u32,
     /// `TESSERA_REVOCATION_POLL_MS`, when not the default.
     pub poll_ms: Option<u64>,
+    /// More settings, for every instance and for `Cluster::cli`.
+    pub env: Vec<(String, String)>,
 }
 
 impl Default for Options {
@@ -19,6 +21,7 @@ impl Default for Options {
             isolated_feeds: false,
             login_per_minute: 0,
             poll_ms: None,
+            env: Vec::new(),
         }
     }
 }

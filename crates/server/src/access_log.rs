@@ -16,7 +16,7 @@ use std::io::Write as _;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axum::http::{HeaderValue, Method};
+use axum::http::Method;
 use tracing_subscriber::fmt::MakeWriter;
 
 type Sink = Box<dyn Fn(&[u8]) + Send + Sync>;
@@ -117,7 +117,7 @@ where
 
 /// One answered request.
 pub struct Answered<'a> {
-    pub request_id: Option<&'a HeaderValue>,
+    pub request_id: &'a str,
     pub method: &'a Method,
     pub route: &'a str,
     pub status: u16,
@@ -129,10 +129,7 @@ pub fn write(answer: &Answered<'_>) {
     if !tracing::enabled!(target: "tessera::access", tracing::Level::INFO) {
         return;
     }
-    let request_id = answer
-        .request_id
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    let request_id = answer.request_id;
     let latency_us = u64::try_from(answer.latency.as_micros()).unwrap_or(u64::MAX);
     let Some(sink) = SINK.get() else {
         tracing::info!(
@@ -304,7 +301,6 @@ mod tests {
 
     #[test]
     fn the_line_carries_what_the_tracing_event_would() {
-        let id = HeaderValue::from_static("req-1");
         let lines = Arc::new(Mutex::new(Vec::<u8>::new()));
         let captured = lines.clone();
         let sink: Sink = Box::new(move |l| captured.lock().unwrap().extend_from_slice(l));
@@ -313,7 +309,7 @@ mod tests {
             tracing_subscriber::fmt().with_env_filter("info").finish(),
         );
         write(&Answered {
-            request_id: Some(&id),
+            request_id: "req-1",
             method: &Method::DELETE,
             route: "/api/v1/auth/tokens/{id}",
             status: 401,

@@ -1,6 +1,6 @@
 //! The router with its layers: a panicking handler answered with a 500, the body and request
 //! timeouts, body limit, JSON errors for everything, no-store, CORS, and outermost the request
-//! id and its tracing span.
+//! id, its log tag, metrics and access line.
 
 use std::time::Duration;
 
@@ -18,44 +18,43 @@ use tessera_api::ErrorCode;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::panics::CatchPanicLayer;
+use crate::request_trace::TraceLayer;
 use crate::state::AppState;
 
 /// The API, with `extra` routes merged in (what an embedding program adds; tests inject
 /// faults with it).
 pub fn build(state: AppState, config: &Config, extra: Router<AppState>) -> Router {
     // Each `Router::layer` call boxes every route once more, and a request pays for each box
-    // (a clone and an allocation): these layers, which all keep the route's body types, go on
-    // in one call.
-    let requests = state.metrics.requests.clone();
+    // (a clone and an allocation): every layer goes on in one call, and none boxes its future.
     let mut routes = crate::routes::router()
         .merge(crate::web::router(state.clone()))
         .merge(extra);
     if config.metrics_bind.is_none() {
         routes = routes.merge(crate::metrics::routes());
     }
-    let mut app = routes
+    let cors = (!config.cors_origins.is_empty()).then(|| {
+        CorsLayer::new()
+            .allow_origin(allowed_origins(&config.cors_origins))
+            .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+            .allow_headers([CONTENT_TYPE, axum::http::header::AUTHORIZATION])
+    });
+    // Outermost first: the request's id, log tag, count and access line; CORS; then the
+    // body limit, JSON errors, the time limits and the panic catcher.
+    routes
         .fallback(not_found)
         .layer(
             ServiceBuilder::new()
+                .layer(TraceLayer::new(state.metrics.requests.clone()))
+                .option_layer(cors)
                 .layer(DefaultBodyLimit::max(config.max_body_bytes))
-                .layer(axum::middleware::map_response(json_errors))
+                .map_response(json_errors)
                 .layer(crate::timeouts::layers(
                     Duration::from_secs(config.body_timeout_seconds),
                     Duration::from_secs(config.request_timeout_seconds),
                 ))
                 .layer(CatchPanicLayer),
         )
-        .with_state(state);
-    let cors_origins = &config.cors_origins;
-    if !cors_origins.is_empty() {
-        app = app.layer(
-            CorsLayer::new()
-                .allow_origin(allowed_origins(cors_origins))
-                .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
-                .allow_headers([CONTENT_TYPE, axum::http::header::AUTHORIZATION]),
-        );
-    }
-    crate::request_trace::layer(app, requests)
+        .with_state(state)
 }
 
 /// `["*"]`: any origin, without credentials (tessera's credentials are bearer tokens, which a
@@ -73,7 +72,7 @@ fn allowed_origins(cors_origins: &[String]) -> AllowOrigin {
 
 /// Wraps `app` so that every error answer has the API's JSON body, and none is cached.
 pub fn with_json_errors<S: Clone + Send + Sync + 'static>(app: Router<S>) -> Router<S> {
-    app.layer(axum::middleware::map_response(json_errors))
+    app.layer(tower::util::MapResponseLayer::new(json_errors))
 }
 
 pub(crate) async fn not_found() -> ApiError {
@@ -83,7 +82,7 @@ pub(crate) async fn not_found() -> ApiError {
 /// Turns the framework's plain-text rejections (405, 413, …) into the API's JSON error body,
 /// and marks every answer `no-store` (they carry tokens or who holds them), but for a success
 /// that says how long it may be cached (the JWKS).
-async fn json_errors(response: Response<Body>) -> Response<Body> {
+fn json_errors(response: Response<Body>) -> Response<Body> {
     let status = response.status();
     // The web page's own error pages are HTML, and stay so.
     let is_json = response.headers().get(CONTENT_TYPE).is_some_and(|ct| {

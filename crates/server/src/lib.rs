@@ -19,6 +19,7 @@ pub mod plantdb;
 pub mod private_files;
 pub mod public_url;
 pub mod ratelimit;
+pub mod request_id;
 pub mod request_trace;
 pub mod routes;
 pub mod serve;

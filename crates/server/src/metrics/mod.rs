@@ -1,11 +1,10 @@
 //! Prometheus metrics at `GET /metrics` (outside `/api/v1`): on the main listener, or only on
-//! `metrics_bind` when that is set. `requests` and `record` count the requests, `export`
+//! `metrics_bind` when that is set. `requests` counts the requests (`crate::request_trace` records each), `export`
 //! writes every metric; the counts of logins, refreshes, revocations, caches, the Argon2 queue
 //! and the store live in `tessera_core` (`stats`).
 
 mod export;
-mod record;
-mod requests;
+pub mod requests;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -22,7 +21,6 @@ use tessera_core::Auth;
 use tracing::warn;
 
 use crate::state::AppState;
-pub use record::RecordLayer;
 pub use requests::Requests;
 
 /// Where the metrics are served.

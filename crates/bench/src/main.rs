@@ -1,22 +1,29 @@
-//! `tessera-bench`: starts tessera, PlantDB and a bare axum endpoint on loopback, drives them
-//! over keep-alive connections, and prints one table (requests per second, p50 and p99 latency,
-//! errors, for tessera and PlantDB side by side), the machine's limits measured in the same run,
+//! `tessera-bench`: starts tessera, PlantDB, oidc-provider and a bare axum endpoint on loopback,
+//! drives them over keep-alive connections, and prints tables (requests per second, p50 and p99
+//! latency, errors, for tessera and PlantDB side by side, and for tessera's OAuth 2.0 endpoints
+//! beside oidc-provider's), the machine's limits measured in the same run (with the raw sign and
+//! verify rates of each signing algorithm), validation of distinct tokens with each algorithm,
 //! tessera with many sessions in its store, and the targets with the figures measured.
 // A benchmark measures elapsed time on the real clock: the wall-clock ban (clippy.toml) is for
 // the server's code.
 #![allow(clippy::disallowed_methods)]
 
+mod algorithms;
 mod bare;
 mod cluster;
 mod cpu;
+mod distinct;
 mod figures;
 mod hashrate;
 mod load;
+mod oauth;
+mod oidc;
 mod pgdb;
 mod phases;
 mod plantdb;
 mod print;
 mod print_cluster;
+mod print_oauth;
 mod process;
 mod report;
 mod scale;
@@ -33,10 +40,10 @@ use clap::Parser;
 #[derive(Parser)]
 #[command(about = "Measure tessera side by side with PlantDB and with the machine's limits")]
 struct Args {
-    /// Everyday mode, under 2 minutes (the default): 3 s per workload, 100,000 sessions.
+    /// Everyday mode (the default): 3 s per workload, 100,000 sessions, 20,000 distinct tokens.
     #[arg(long, conflicts_with = "full")]
     quick: bool,
-    /// The mode for the README: 10 s per workload, 1,000,000 sessions.
+    /// The mode for the README: 10 s per workload, 1,000,000 sessions, 100,000 distinct tokens.
     #[arg(long)]
     full: bool,
     /// Seconds per workload (measured window, after a warm-up); overrides the mode's.
@@ -60,6 +67,17 @@ struct Args {
     /// Leave PlantDB out (its columns print n/a).
     #[arg(long)]
     no_plantdb: bool,
+    /// The oidc-provider peer scripts (setup.sh, serve.sh); relative to the repository root by
+    /// default.
+    #[arg(long, default_value = "../shared/peers/oidc-provider")]
+    oidc: PathBuf,
+    /// Leave oidc-provider out (its columns print n/a).
+    #[arg(long)]
+    no_oidc: bool,
+    /// Distinct live access tokens validated round-robin (one session each); overrides the
+    /// mode's.
+    #[arg(long)]
+    distinct_tokens: Option<usize>,
     /// A PostgreSQL server for the multi-instance figures (a database of the run's own is made
     /// on it and dropped); default: `TESSERA_TEST_POSTGRES_URL`; none = those figures are left out.
     #[arg(long, env = "TESSERA_BENCH_POSTGRES_URL")]
@@ -115,6 +133,10 @@ fn from_repo(path: PathBuf) -> PathBuf {
 async fn run(args: Args) -> Result<(), String> {
     let full = args.full;
     let mode = if full { "full" } else { "quick" };
+    let distinct_tokens = args
+        .distinct_tokens
+        .unwrap_or(if full { 100_000 } else { 20_000 })
+        .max(1);
     let plan = suite::Plan {
         started: Instant::now(),
         tessera: from_repo(args.tessera),
@@ -135,6 +157,10 @@ async fn run(args: Args) -> Result<(), String> {
             .unwrap_or(if full { 1_000_000 } else { 100_000 })
             .max(2),
         hash_time: Duration::from_secs(if full { 5 } else { 2 }),
+        oidc: (!args.no_oidc).then(|| from_repo(args.oidc)),
+        distinct_tokens,
+        distinct_users: distinct_tokens.min(10_000),
+        raw_time: Duration::from_secs(if full { 2 } else { 1 }),
         flood_rate: args.flood_rate.max(1.0),
         flood_validators: 8,
         postgres: args

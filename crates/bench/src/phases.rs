@@ -99,13 +99,13 @@ pub async fn plantdb(plan: &Plan, peer: &PlantDb, r: &mut Report) -> Result<(), 
     plan.progress("PlantDB: validation, refresh, login, login flood");
     let (access, _) = workloads::login(peer.addr).await?;
     let validation = workloads::validation(&access, plan.connections);
-    r.validation.plantdb = Some(plan.closed(peer, validation).await);
+    r.validation.peer = Some(plan.closed(peer, validation).await);
     let (chains, _) = workloads::refresh_chains(peer.addr, plan.connections).await?;
-    r.refresh.plantdb = Some(plan.closed(peer, chains).await);
+    r.refresh.peer = Some(plan.closed(peer, chains).await);
     let login = workloads::login_flood(plan.connections);
-    r.login_plantdb.plantdb = Some(plan.closed(peer, login).await);
+    r.login_plantdb.peer = Some(plan.closed(peer, login).await);
     let (validation, logins) = plan.flood(peer, &access).await;
-    r.flood_validation.plantdb = Some(validation);
-    r.flood_login.plantdb = Some(logins);
+    r.flood_validation.peer = Some(validation);
+    r.flood_login.peer = Some(logins);
     Ok(())
 }

@@ -23,11 +23,12 @@ pub struct PlantDb {
     logs: tempfile::TempDir,
 }
 
-/// Installs (or reuses) the venv with `setup.sh`, bounded by `setup_timeout`; returns its path.
-fn setup(scripts: &Path, setup_timeout: Duration) -> Result<PathBuf, String> {
+/// Installs (or reuses) a peer with its `setup.sh`, bounded by `setup_timeout`; returns the
+/// folder it printed last (PlantDB's venv). `option` names the option that gives the scripts.
+pub fn setup(scripts: &Path, setup_timeout: Duration, option: &str) -> Result<PathBuf, String> {
     let script = scripts.join("setup.sh");
     if !script.exists() {
-        return Err(format!("{} not found (see --plantdb)", script.display()));
+        return Err(format!("{} not found (see {option})", script.display()));
     }
     let out = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;
     let mut child = Command::new("bash")
@@ -61,7 +62,7 @@ fn setup(scripts: &Path, setup_timeout: Duration) -> Result<PathBuf, String> {
     Ok(PathBuf::from(venv))
 }
 
-fn free_port() -> Result<u16, String> {
+pub fn free_port() -> Result<u16, String> {
     let l = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     Ok(l.local_addr().map_err(|e| e.to_string())?.port())
 }
@@ -79,7 +80,7 @@ impl PlantDb {
         let scripts = scripts.to_path_buf();
         let venv = tokio::task::spawn_blocking({
             let scripts = scripts.clone();
-            move || setup(&scripts, setup_timeout)
+            move || setup(&scripts, setup_timeout, "--plantdb")
         })
         .await
         .map_err(|e| e.to_string())??;

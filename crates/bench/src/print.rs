@@ -7,8 +7,8 @@ use crate::cpu::Usage;
 use crate::figures::Figures;
 use crate::report::{self, Pair, Report};
 use crate::suite::Plan;
-use crate::targets;
 use crate::tessera::describe;
+use crate::{print_oauth, targets};
 
 use crate::suite::cpus;
 
@@ -104,14 +104,14 @@ fn limits(r: &Report) {
             h.cpu_ms,
             others(h.cpu),
             share(pair.tessera),
-            share(pair.plantdb)
+            share(pair.peer)
         );
     }
 }
 
 pub fn all(plan: &Plan, r: &Report) {
     let rows = rows(plan, r);
-    report::print_table(&rows);
+    report::print_table(&rows, "PlantDB");
     println!(
         "Closed loop, except validation during the flood: offered at {:.0} req/s over {} \
          connections (latency from the scheduled send time) while {} connections log in.",
@@ -133,7 +133,7 @@ pub fn all(plan: &Plan, r: &Report) {
          time per answer:",
         cpus()
     );
-    report::print_cpu(&[&rows[..4], &rows[6..]].concat());
+    report::print_cpu(&[&rows[..4], &rows[6..]].concat(), "PlantDB");
     let flood = |f: Option<Figures>| {
         f.map_or("n/a".to_string(), |f| {
             format!(
@@ -148,10 +148,14 @@ pub fn all(plan: &Plan, r: &Report) {
     println!(
         "During the login flood: tessera {}; PlantDB {}.",
         flood(r.flood_login.tessera),
-        flood(r.flood_login.plantdb)
+        flood(r.flood_login.peer)
     );
     println!();
     limits(r);
+    println!();
+    print_oauth::oauth(r);
+    println!();
+    print_oauth::algorithms(plan, r);
     println!();
     let scale_note = if plan.sessions == 1_000_000 {
         String::new()
@@ -204,10 +208,25 @@ fn disturbed(rows: &[(String, Pair)], r: &Report) {
         );
         check(
             format!("{} (PlantDB)", name.trim()),
-            pair.plantdb.map(|f| f.cpu),
+            pair.peer.map(|f| f.cpu),
         );
     }
     check("bare endpoint".into(), r.bare.map(|f| f.cpu));
+    for (name, pair) in print_oauth::rows(r) {
+        check(format!("{name} (tessera)"), pair.tessera.map(|f| f.cpu));
+        check(format!("{name} (oidc-provider)"), pair.peer.map(|f| f.cpu));
+    }
+    for raw in &r.raw {
+        let others = Usage {
+            others: raw.others,
+            ..Usage::default()
+        };
+        check(format!("raw {} rates", raw.alg), Some(others));
+    }
+    for v in &r.algs {
+        check(format!("{} one token", v.alg), Some(v.single.cpu));
+        check(format!("{} distinct tokens", v.alg), Some(v.distinct.cpu));
+    }
     check(
         "raw Argon2id (tessera's)".into(),
         r.hash_default.map(|h| h.cpu),

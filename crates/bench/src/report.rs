@@ -5,18 +5,19 @@ use std::time::Duration;
 use crate::figures::Figures;
 use crate::hashrate::HashRate;
 
-/// One workload on both servers; `None` = not measured (PlantDB unavailable, or no such
-/// setting on PlantDB).
+/// One workload on tessera and on the server it is compared with (PlantDB, or oidc-provider
+/// for the OAuth 2.0 workloads); `None` = not measured (the peer unavailable, or no such
+/// setting on it).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Pair {
     pub tessera: Option<Figures>,
-    pub plantdb: Option<Figures>,
+    pub peer: Option<Figures>,
 }
 
 impl Pair {
-    /// tessera's requests per second over PlantDB's.
+    /// tessera's requests per second over the peer's.
     pub fn ratio(&self) -> Option<f64> {
-        let (t, p) = (self.tessera?, self.plantdb?);
+        let (t, p) = (self.tessera?, self.peer?);
         Some(if p.rps > 0.0 {
             t.rps / p.rps
         } else {
@@ -67,6 +68,12 @@ pub struct Report {
     pub plantdb_missing: Option<String>,
     pub plantdb_startup: Option<Duration>,
     pub cluster: crate::cluster::ClusterReport,
+    /// Introspection and `client_credentials`, tessera beside oidc-provider.
+    pub oauth: crate::oauth::OauthReport,
+    /// The raw sign and verify rates of each algorithm.
+    pub raw: Vec<crate::algorithms::RawRates>,
+    /// Validation of one token and of distinct tokens with each algorithm.
+    pub algs: Vec<crate::distinct::AlgValidation>,
 }
 
 const NA: &str = "n/a";
@@ -114,24 +121,21 @@ pub fn rss(f: &Figures) -> String {
     }
 }
 
-/// The main table: each workload on tessera and on PlantDB, and the ratio.
-pub fn print_table(rows: &[(String, Pair)]) {
+/// A table: each workload on tessera and on `peer`, and the ratio.
+pub fn print_table(rows: &[(String, Pair)], peer: &str) {
     let w = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(8);
     let head = format!(
         "{:>9} {:>8} {:>8} {:>6}",
         "req/s", "p50 ms", "p99 ms", "errors"
     );
-    println!(
-        "{:w$} | {:<34} | {:<34} | tessera",
-        "", "tessera", "PlantDB"
-    );
-    println!("{:w$} | {head} | {head} | ÷ PlantDB", "workload");
+    println!("{:w$} | {:<34} | {:<34} | tessera", "", "tessera", peer);
+    println!("{:w$} | {head} | {head} | ÷ {peer}", "workload");
     println!("{}", "-".repeat(w + 90));
     for (name, pair) in rows {
         println!(
             "{name:w$} | {} | {} | {:>9}",
             cells(pair.tessera),
-            cells(pair.plantdb),
+            cells(pair.peer),
             ratio(pair.ratio())
         );
     }
@@ -152,19 +156,19 @@ fn cpu_cells(f: Option<Figures>) -> String {
 }
 
 /// Where the CPU went in each measured window.
-pub fn print_cpu(rows: &[(String, Pair)]) {
+pub fn print_cpu(rows: &[(String, Pair)], peer: &str) {
     let w = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(8);
     let head = format!(
         "{:>6} {:>7} {:>7} {:>9} {:>13}",
         "server", "loadgen", "others", "µs/answer", "RSS / bound"
     );
-    println!("{:w$} | {:<46} | {:<46}", "", "tessera", "PlantDB");
+    println!("{:w$} | {:<46} | {:<46}", "", "tessera", peer);
     println!("{:w$} | {head} | {head}", "workload");
     for (name, pair) in rows {
         println!(
             "{name:w$} | {} | {}",
             cpu_cells(pair.tessera),
-            cpu_cells(pair.plantdb)
+            cpu_cells(pair.peer)
         );
     }
 }

@@ -15,7 +15,8 @@ use crate::process::Process;
 use crate::report::Report;
 use crate::tessera::Tessera;
 use crate::workloads::{self, Boxed};
-use crate::{bare, cluster, cpu, hashrate};
+use crate::{algorithms, bare, cluster, cpu, distinct, hashrate, oauth, oidc};
+use tessera_core::signing::KeyAlg;
 
 pub struct Plan {
     pub started: Instant,
@@ -32,6 +33,13 @@ pub struct Plan {
     /// Validation requests per second offered during the login flood, over `flood_validators`.
     pub flood_rate: f64,
     pub flood_validators: usize,
+    /// The oidc-provider peer scripts; `None` = leave it out.
+    pub oidc: Option<PathBuf>,
+    /// Distinct live access tokens (one session each) of `distinct_users` users.
+    pub distinct_tokens: usize,
+    pub distinct_users: usize,
+    /// How long each raw sign or verify rate is measured.
+    pub raw_time: Duration,
     /// PostgreSQL (and Redis) for the multi-instance figures; `None` = left out.
     pub postgres: Option<String>,
     pub redis: Option<String>,
@@ -131,6 +139,25 @@ pub fn cpus() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// oidc-provider, set up and started at the beginning (as PlantDB is), idle until its turn.
+async fn start_oidc(plan: &Plan, r: &mut Report) -> Option<Process> {
+    let Some(scripts) = &plan.oidc else {
+        r.oauth.missing = Some("left out (--no-oidc)".into());
+        return None;
+    };
+    plan.progress("setting up and starting oidc-provider");
+    match oidc::start(scripts, plan.setup_timeout).await {
+        Ok(peer) => {
+            r.oauth.startup = Some(peer.startup);
+            Some(peer)
+        }
+        Err(e) => {
+            r.oauth.missing = Some(e);
+            None
+        }
+    }
+}
+
 pub async fn run(plan: &Plan) -> Result<Report, String> {
     let mut r = Report::default();
     let peer = match &plan.plantdb {
@@ -152,6 +179,7 @@ pub async fn run(plan: &Plan) -> Result<Report, String> {
             }
         }
     };
+    let oidc = start_oidc(plan, &mut r).await;
     let (small, access) = phases::tessera_store(plan, 1, &mut r).await?;
     r.hash_default = Some(plan.hash_rate(HashParams::OWASP).await?);
     plan.progress("tessera: login at its default parameters");
@@ -167,6 +195,20 @@ pub async fn run(plan: &Plan) -> Result<Report, String> {
     large.stop();
     r.hash_plantdb = Some(plan.hash_rate(HashParams::PLANTDB).await?);
     phases::tessera_plantdb_params(plan, &mut r).await?;
+    for alg in [KeyAlg::Hs512, KeyAlg::EdDsa] {
+        plan.progress(&format!("raw {alg} sign and verify rates"));
+        cpu::settle(Duration::from_secs(30)).await;
+        r.raw
+            .push(algorithms::rates(alg, cpus(), plan.raw_time).await?);
+        r.algs.push(distinct::run(plan, alg).await?);
+    }
+    oauth::tessera(plan, &mut r.oauth).await?;
+    if let Some(peer) = oidc {
+        if let Err(e) = oauth::peer(plan, &peer, &mut r.oauth).await {
+            r.oauth.missing = Some(format!("failed during the run: {e}"));
+        }
+        peer.stop();
+    }
     match &plan.postgres {
         Some(url) => {
             r.cluster = cluster::run(plan, url, plan.redis.as_deref())

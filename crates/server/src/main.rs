@@ -17,6 +17,30 @@ use tracing_subscriber::EnvFilter;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `arena_eager_commit` option (its index in `mi_option_t`, mimalloc.h).
+#[cfg(target_os = "linux")]
+const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+
+/// Where the system overcommits (Linux), mimalloc commits the whole arena it reserves at once,
+/// and never decommits memory of such an arena: freed pages are only marked reusable
+/// (MADV_FREE), and stay resident until the system runs short. Committing on demand instead
+/// lets freed pages go back at once (MADV_DONTNEED). The arena is reserved at the first
+/// allocation, before `main`, so the option is set by a constructor, which runs earlier.
+#[cfg(target_os = "linux")]
+extern "C" fn return_freed_memory() {
+    // SAFETY: mi_option_set only stores an option's value; it has no preconditions.
+    #[allow(unsafe_code)]
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)] // a constructor runs before Rust's runtime is set up; this one only sets an option
+#[used]
+#[link_section = ".init_array"]
+static RETURN_FREED_MEMORY: extern "C" fn() = return_freed_memory;
+
 #[tokio::main]
 async fn main() {
     // Log lines are written to stderr by a thread of their own, so a request never waits for

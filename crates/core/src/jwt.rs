@@ -365,12 +365,19 @@ fn sign_with(key: &LiveKey, typ: &str, claims: &impl Serialize) -> String {
     let mut out = B64.encode(serde_json::to_vec(&header).expect("header serialises"));
     out.push('.');
     out.push_str(&B64.encode(serde_json::to_vec(claims).expect("claims serialise")));
-    let encoding = key
-        .encoding
-        .as_ref()
-        .expect("a signing key has its private part");
-    let sig = jsonwebtoken::crypto::sign(out.as_bytes(), encoding, key.alg().jose())
-        .expect("a stored key signs");
+    let sig = match &key.ed25519 {
+        // The same signature `jsonwebtoken` makes (Ed25519 is deterministic), without opening
+        // the key again.
+        Some(pair) => B64.encode(pair.sign(out.as_bytes())),
+        None => {
+            let encoding = key
+                .encoding
+                .as_ref()
+                .expect("a signing key has its private part");
+            jsonwebtoken::crypto::sign(out.as_bytes(), encoding, key.alg().jose())
+                .expect("a stored key signs")
+        }
+    };
     out.push('.');
     out.push_str(&sig);
     out
@@ -387,6 +394,28 @@ mod tests {
             "tessera-client",
             leeway,
         )
+    }
+
+    #[test]
+    fn an_ed25519_key_opened_once_signs_as_jsonwebtoken_does() {
+        let key = SigningKey::from_bytes(vec![7; 64]).unwrap();
+        let (kek, _) = crate::signing::Kek::generate();
+        let stored = crate::signing::generate(crate::signing::KeyAlg::EdDsa, &kek, 0, 0).unwrap();
+        let keys = KeySet::open(&[stored], Some(&kek), &key, KeyPolicy::default()).unwrap();
+        let signer = keys.signer(0).unwrap();
+        assert!(signer.ed25519.is_some(), "the key pair is kept");
+        let token = sign_with(signer, ACCESS_TYP, &claims(1_000));
+        let (signed, sig) = token.rsplit_once('.').unwrap();
+        let by_crate = jsonwebtoken::crypto::sign(
+            signed.as_bytes(),
+            signer.encoding.as_ref().unwrap(),
+            jsonwebtoken::Algorithm::EdDSA,
+        )
+        .unwrap();
+        assert_eq!(sig, by_crate);
+        let jwt = codec(0);
+        jwt.set_keys(keys);
+        assert_eq!(jwt.verify_any_access(&token, 1_000).unwrap().sub, "alice");
     }
 
     fn claims(now: Timestamp) -> Claims {

@@ -1,5 +1,7 @@
 //! The keys in memory: which one signs now, which ones verify, which ones are published.
 
+use std::sync::Arc;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use jsonwebtoken::jwk::{
@@ -7,6 +9,7 @@ use jsonwebtoken::jwk::{
     OctetKeyPairParameters, OctetKeyPairType, PublicKeyUse,
 };
 use jsonwebtoken::{DecodingKey, EncodingKey};
+use ring::signature::Ed25519KeyPair;
 
 use super::material::hs512_bytes;
 use super::{installation_kid, Kek, KeyAlg, KeyPolicy, StoredKey};
@@ -52,6 +55,9 @@ pub struct LiveKey {
     pub(crate) kid: String,
     pub(crate) alg: KeyAlg,
     pub(crate) encoding: Option<EncodingKey>,
+    /// An Ed25519 private key, opened once: `jsonwebtoken` reads the PKCS#8 document again and
+    /// derives the public key at every signature, which costs as much as the signature itself.
+    pub(crate) ed25519: Option<Arc<Ed25519KeyPair>>,
     pub(crate) decoding: DecodingKey,
     /// Tokens without a `kid` (signed before keys had ids) verify with this key: only the
     /// HS512 key of the configuration.
@@ -74,6 +80,7 @@ impl LiveKey {
         let kid = installation_kid(key);
         Self {
             encoding: Some(EncodingKey::from_secret(key.expose())),
+            ed25519: None,
             decoding: DecodingKey::from_secret(key.expose()),
             takes_no_kid: true,
             record: StoredKey {
@@ -110,11 +117,16 @@ impl LiveKey {
             Error::Internal("signing keys are stored, but no key-encryption key is given".into())
         })?;
         let private = kek.open(&stored.kid, sealed)?;
+        let mut ed25519 = None;
         let (encoding, decoding) = match stored.alg {
             KeyAlg::EdDsa => {
                 let public = stored.public_key.as_deref().ok_or_else(|| {
                     Error::Internal(format!("signing key {} has no public part", stored.kid))
                 })?;
+                let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&private).map_err(|_| {
+                    Error::Internal(format!("signing key {} cannot be read", stored.kid))
+                })?;
+                ed25519 = Some(Arc::new(pair));
                 (
                     EncodingKey::from_ed_der(&private),
                     DecodingKey::from_ed_der(public),
@@ -132,6 +144,7 @@ impl LiveKey {
             kid: stored.kid.clone(),
             alg: stored.alg,
             encoding: Some(encoding),
+            ed25519,
             decoding,
             takes_no_kid: false,
             record: stored.clone(),

@@ -23,7 +23,7 @@ use sha2::Sha512;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::keys::SigningKey;
-use crate::signing::{KeyPolicy, KeySet, LiveKey};
+use crate::signing::{KeyPolicy, KeySet, LiveKey, PrivateKey};
 use crate::Timestamp;
 
 /// `typ` of access tokens (RFC 9068).
@@ -194,7 +194,7 @@ impl JwtCodec {
         let keys = self.keys();
         let key = keys
             .signer(now)
-            .or_else(|| keys.keys().iter().find(|k| k.encoding.is_some()))
+            .or_else(|| keys.keys().iter().find(|k| k.private.is_some()))
             .unwrap_or(&self.0.private);
         sign_with(key, typ, claims)
     }
@@ -365,16 +365,16 @@ fn sign_with(key: &LiveKey, typ: &str, claims: &impl Serialize) -> String {
     let mut out = B64.encode(serde_json::to_vec(&header).expect("header serialises"));
     out.push('.');
     out.push_str(&B64.encode(serde_json::to_vec(claims).expect("claims serialise")));
-    let sig = match &key.ed25519 {
+    let private = key
+        .private
+        .as_ref()
+        .expect("a signing key has its private part");
+    let sig = match private {
         // The same signature `jsonwebtoken` makes (Ed25519 is deterministic), without opening
         // the key again.
-        Some(pair) => B64.encode(pair.sign(out.as_bytes())),
-        None => {
-            let encoding = key
-                .encoding
-                .as_ref()
-                .expect("a signing key has its private part");
-            jsonwebtoken::crypto::sign(out.as_bytes(), encoding, key.alg().jose())
+        PrivateKey::Ed25519(pair) => B64.encode(pair.sign(out.as_bytes())),
+        PrivateKey::Hmac(secret) => {
+            jsonwebtoken::crypto::sign(out.as_bytes(), secret, key.alg().jose())
                 .expect("a stored key signs")
         }
     };
@@ -401,14 +401,20 @@ mod tests {
         let key = SigningKey::from_bytes(vec![7; 64]).unwrap();
         let (kek, _) = crate::signing::Kek::generate();
         let stored = crate::signing::generate(crate::signing::KeyAlg::EdDsa, &kek, 0, 0).unwrap();
+        let pkcs8 = kek
+            .open(&stored.kid, stored.private_key.as_deref().unwrap())
+            .unwrap();
         let keys = KeySet::open(&[stored], Some(&kek), &key, KeyPolicy::default()).unwrap();
         let signer = keys.signer(0).unwrap();
-        assert!(signer.ed25519.is_some(), "the key pair is kept");
+        assert!(
+            matches!(signer.private, Some(PrivateKey::Ed25519(_))),
+            "the key pair is kept"
+        );
         let token = sign_with(signer, ACCESS_TYP, &claims(1_000));
         let (signed, sig) = token.rsplit_once('.').unwrap();
         let by_crate = jsonwebtoken::crypto::sign(
             signed.as_bytes(),
-            signer.encoding.as_ref().unwrap(),
+            &jsonwebtoken::EncodingKey::from_ed_der(&pkcs8),
             jsonwebtoken::Algorithm::EdDSA,
         )
         .unwrap();

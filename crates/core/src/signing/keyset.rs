@@ -49,15 +49,22 @@ impl KeyState {
     }
 }
 
+/// The private part of a key, held once, in the form it signs with.
+#[derive(Clone)]
+pub(crate) enum PrivateKey {
+    /// An HS512 secret.
+    Hmac(EncodingKey),
+    /// An Ed25519 key pair, opened once: `jsonwebtoken` reads the PKCS#8 document again and
+    /// derives the public key at every signature, which costs as much as the signature itself.
+    Ed25519(Arc<Ed25519KeyPair>),
+}
+
 /// One key, ready to sign (when its private part could be opened) and to verify.
 #[derive(Clone)]
 pub struct LiveKey {
     pub(crate) kid: String,
     pub(crate) alg: KeyAlg,
-    pub(crate) encoding: Option<EncodingKey>,
-    /// An Ed25519 private key, opened once: `jsonwebtoken` reads the PKCS#8 document again and
-    /// derives the public key at every signature, which costs as much as the signature itself.
-    pub(crate) ed25519: Option<Arc<Ed25519KeyPair>>,
+    pub(crate) private: Option<PrivateKey>,
     pub(crate) decoding: DecodingKey,
     /// Tokens without a `kid` (signed before keys had ids) verify with this key: only the
     /// HS512 key of the configuration.
@@ -79,8 +86,7 @@ impl LiveKey {
     pub fn installation(key: &SigningKey, now: Timestamp) -> Self {
         let kid = installation_kid(key);
         Self {
-            encoding: Some(EncodingKey::from_secret(key.expose())),
-            ed25519: None,
+            private: Some(PrivateKey::Hmac(EncodingKey::from_secret(key.expose()))),
             decoding: DecodingKey::from_secret(key.expose()),
             takes_no_kid: true,
             record: StoredKey {
@@ -117,8 +123,7 @@ impl LiveKey {
             Error::Internal("signing keys are stored, but no key-encryption key is given".into())
         })?;
         let private = kek.open(&stored.kid, sealed)?;
-        let mut ed25519 = None;
-        let (encoding, decoding) = match stored.alg {
+        let (private, decoding) = match stored.alg {
             KeyAlg::EdDsa => {
                 let public = stored.public_key.as_deref().ok_or_else(|| {
                     Error::Internal(format!("signing key {} has no public part", stored.kid))
@@ -126,16 +131,15 @@ impl LiveKey {
                 let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&private).map_err(|_| {
                     Error::Internal(format!("signing key {} cannot be read", stored.kid))
                 })?;
-                ed25519 = Some(Arc::new(pair));
                 (
-                    EncodingKey::from_ed_der(&private),
+                    PrivateKey::Ed25519(Arc::new(pair)),
                     DecodingKey::from_ed_der(public),
                 )
             }
             KeyAlg::Hs512 => {
                 let key = hs512_bytes(private)?;
                 (
-                    EncodingKey::from_secret(key.expose()),
+                    PrivateKey::Hmac(EncodingKey::from_secret(key.expose())),
                     DecodingKey::from_secret(key.expose()),
                 )
             }
@@ -143,8 +147,7 @@ impl LiveKey {
         Ok(Some(Self {
             kid: stored.kid.clone(),
             alg: stored.alg,
-            encoding: Some(encoding),
-            ed25519,
+            private: Some(private),
             decoding,
             takes_no_kid: false,
             record: stored.clone(),
@@ -251,7 +254,7 @@ impl KeySet {
     pub fn signer(&self, now: Timestamp) -> Option<&LiveKey> {
         self.keys
             .iter()
-            .filter(|k| k.encoding.is_some() && k.record.retired_at.is_none_or(|at| at > now))
+            .filter(|k| k.private.is_some() && k.record.retired_at.is_none_or(|at| at > now))
             .filter(|k| k.record.active_at <= now)
             .max_by_key(|k| (k.record.active_at, k.record.created_at))
     }

@@ -12,6 +12,7 @@ mod keyset;
 mod material;
 
 pub use kek::{Kek, KEK_BYTES};
+pub(crate) use keyset::PrivateKey;
 pub use keyset::{state_of, KeySet, KeyState, LiveKey};
 pub use material::{generate, installation_kid};
 

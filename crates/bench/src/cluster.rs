@@ -13,7 +13,7 @@ use crate::load::{self, post};
 use crate::pgdb::Database;
 use crate::process::Process;
 use crate::suite::Plan;
-use crate::workloads;
+use crate::{ceiling, workloads};
 
 /// Every instance signs with this key (64 bytes, given raw so start-up does not stretch it).
 const SHARED_KEY: &str =
@@ -38,6 +38,9 @@ pub struct Propagation {
 #[derive(Debug, Default)]
 pub struct ClusterReport {
     pub rows: Vec<ClusterRow>,
+    /// The raw rotation ceiling on the same PostgreSQL database: tessera's rotation store call
+    /// through `tessera_store::PostgresStore` in this process.
+    pub ceiling: Option<Figures>,
     pub propagation: Vec<Propagation>,
     /// Why there are no figures, if there are none.
     pub missing: Option<String>,
@@ -79,11 +82,13 @@ async fn measure(plan: &Plan, db: &str, redis: Option<&str>) -> Result<ClusterRe
     let mut report = ClusterReport::default();
     plan.progress("tessera on PostgreSQL, 1 instance: validation, refresh");
     let first = start(plan, db, None)?;
-    report.rows.push(load_on(plan, &[first.addr]).await?);
+    report.rows.push(load_on(plan, &[first.addr], true).await?);
+    plan.progress("raw rotation ceiling: the same store call on PostgreSQL in this process");
+    report.ceiling = Some(ceiling::postgres(plan, db).await?);
     plan.progress("tessera on PostgreSQL, 3 instances: validation, refresh, revocation delay");
     let mut nodes = vec![first, start(plan, db, None)?, start(plan, db, None)?];
     let addrs: Vec<SocketAddr> = nodes.iter().map(|n| n.addr).collect();
-    report.rows.push(load_on(plan, &addrs).await?);
+    report.rows.push(load_on(plan, &addrs, false).await?);
     report
         .propagation
         .push(propagation("LISTEN/NOTIFY", &addrs).await?);
@@ -108,13 +113,22 @@ async fn measure(plan: &Plan, db: &str, redis: Option<&str>) -> Result<ClusterRe
     Ok(report)
 }
 
-async fn load_on(plan: &Plan, addrs: &[SocketAddr]) -> Result<ClusterRow, String> {
+/// Validation and refresh spread over `addrs`; with `open`, each followed by an open-loop run.
+async fn load_on(plan: &Plan, addrs: &[SocketAddr], open: bool) -> Result<ClusterRow, String> {
     let (access, _) = workloads::login(addrs[0]).await?;
-    let validation = plan
-        .closed_on(addrs, workloads::validation(&access, plan.connections))
-        .await;
-    let (chains, _) = workloads::refresh_chains(addrs[0], plan.connections).await?;
-    let refresh = plan.closed_on(addrs, chains).await;
+    let validate = || workloads::validation(&access, plan.connections);
+    let validation = if open {
+        plan.closed_open_on(addrs, validate).await
+    } else {
+        plan.closed_on(addrs, validate()).await
+    };
+    let (_, heads) = workloads::refresh_chains(addrs[0], plan.connections).await?;
+    let chains = || workloads::chains(&heads);
+    let refresh = if open {
+        plan.closed_open_on(addrs, chains).await
+    } else {
+        plan.closed_on(addrs, chains()).await
+    };
     Ok(ClusterRow {
         instances: addrs.len(),
         validation,

@@ -4,7 +4,9 @@
 //! (10,000 at most) never holds the next one. The users and their sessions are added through
 //! the store while tessera is stopped, as the scale figures' sessions are; the tokens are signed
 //! with the installation's own keys, read from its data directory and store as tessera reads
-//! them at start-up, by tessera's own codec.
+//! them at start-up, by tessera's own codec. The HS512 server also rotates refresh tokens, so
+//! that each algorithm has a refresh figure (a new data directory, the main run's, signs with
+//! EdDSA).
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -17,16 +19,16 @@ use hyper::Request;
 use serde_json::json;
 use tessera_core::jwt::{JwtCodec, ACCESS_TYP};
 use tessera_core::keys::SigningKey;
-use tessera_core::password::{hash_blocking, HashParams};
-use tessera_core::secret::{new_secret, random_b64, REFRESH_PREFIX};
+use tessera_core::password::HashParams;
 use tessera_core::signing::{Kek, KeyAlg, KeyPolicy, KeySet};
-use tessera_core::store::{NewSession, NewUser, SigningKeyStore, UserStore};
-use tessera_core::{Clock, Role, SystemClock, Username};
+use tessera_core::store::SigningKeyStore;
+use tessera_core::{Clock, SystemClock, Username};
 use tessera_store::SqliteStore;
 
 use crate::algorithms::access_claims;
 use crate::figures::Figures;
 use crate::load::{self, post, Workload};
+use crate::scale;
 use crate::suite::Plan;
 use crate::workloads::{self, Boxed};
 
@@ -36,9 +38,10 @@ pub struct AlgValidation {
     pub alg: KeyAlg,
     pub single: Figures,
     pub distinct: Figures,
+    /// Refresh rotation on this server, for an algorithm the main refresh run does not sign
+    /// with (HS512).
+    pub refresh: Option<Figures>,
 }
-
-const CHUNK: usize = 50_000;
 
 const VALIDATION: &str = "/api/v1/auth/token/validation";
 
@@ -65,54 +68,10 @@ async fn seed(
         .await
         .map_err(|e| format!("cannot open the store: {e}"))?;
     let now = SystemClock.now();
-    let hash = tokio::task::spawn_blocking(|| hash_blocking("bench-password", HashParams::OWASP))
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())?;
-    let names: Vec<Username> = (0..users)
-        .map(|i| Username::parse(&format!("bench{i:06}")).map_err(|e| e.to_string()))
-        .collect::<Result<_, _>>()?;
-    for chunk in names.chunks(CHUNK / 10) {
-        let batch: Vec<(NewUser, bool)> = chunk
-            .iter()
-            .map(|username| {
-                let user = NewUser {
-                    username: username.clone(),
-                    fullname: format!("Bench {}", username.as_str()),
-                    password_hash: hash.clone(),
-                    role: Role::Reader,
-                    created_at: now,
-                    must_change_password: false,
-                };
-                (user, false)
-            })
-            .collect();
-        store
-            .create_users_audited(&batch, &[])
-            .await
-            .map_err(|e| format!("cannot add users: {e}"))?;
-    }
-    let sessions: Vec<(Username, String)> = (0..tokens)
-        .map(|i| (names[i % users].clone(), random_b64(16)))
-        .collect();
-    for chunk in sessions.chunks(CHUNK) {
-        let batch: Vec<NewSession> = chunk
-            .iter()
-            .map(|(username, id)| NewSession {
-                id: id.clone(),
-                username: username.clone(),
-                created_at: now,
-                refresh_hash: new_secret(REFRESH_PREFIX).hash,
-                refresh_expires_at: now + 30 * 86_400,
-                requires: None,
-                client: Default::default(),
-            })
-            .collect();
-        store
-            .bulk_create_sessions(&batch)
-            .await
-            .map_err(|e| format!("cannot add sessions: {e}"))?;
-    }
+    let names = scale::add_users(&store, "bench", users).await?;
+    let new = scale::new_sessions(&names, tokens, now);
+    scale::add(&store, &new).await?;
+    let sessions: Vec<(Username, String)> = new.into_iter().map(|s| (s.username, s.id)).collect();
     // The keys as tessera opens them at start-up (see its `reload_keys`).
     let installation = match installation {
         Some(key) => key.clone(),
@@ -187,9 +146,8 @@ async fn warm(addr: SocketAddr, tokens: &Arc<Vec<String>>, users: usize, connect
     }
 }
 
-/// Round-robin over `tokens` from `first` on.
-fn round_robin(tokens: Arc<Vec<String>>, first: usize, connections: usize) -> Boxed {
-    let next = Arc::new(AtomicUsize::new(first));
+/// Round-robin over `tokens`, all connections taking the next one from `next`.
+fn round_robin(tokens: &Arc<Vec<String>>, next: &Arc<AtomicUsize>, connections: usize) -> Boxed {
     (0..connections)
         .map(|_| {
             Box::new(RoundRobin {
@@ -200,7 +158,7 @@ fn round_robin(tokens: Arc<Vec<String>>, first: usize, connections: usize) -> Bo
         .collect()
 }
 
-/// tessera signing with `alg`: one token, then the distinct tokens.
+/// tessera signing with `alg`: one token, then the distinct tokens; with HS512, refresh too.
 pub async fn run(plan: &Plan, alg: KeyAlg) -> Result<AlgValidation, String> {
     let mut tessera = plan.tessera(HashParams::OWASP);
     let mut installation = None;
@@ -243,13 +201,22 @@ pub async fn run(plan: &Plan, alg: KeyAlg) -> Result<AlgValidation, String> {
     let tokens = Arc::new(tokens);
     let users = plan.distinct_users;
     warm(server.addr, &tokens, users, plan.connections).await;
-    let distinct = plan
-        .closed(&server, round_robin(tokens, users, plan.connections))
-        .await;
+    // The open-loop run goes on round the tokens from where the closed loop stopped.
+    let next = Arc::new(AtomicUsize::new(users));
+    let work = || round_robin(&tokens, &next, plan.connections);
+    let distinct = plan.closed_open(&server, work).await;
+    let mut refresh = None;
+    if alg == KeyAlg::Hs512 {
+        plan.progress(&format!("tessera ({alg}): refresh"));
+        let (_, heads) = workloads::refresh_chains(server.addr, plan.connections).await?;
+        let chains = || workloads::chains(&heads);
+        refresh = Some(plan.closed_open(&server, chains).await);
+    }
     server.stop();
     Ok(AlgValidation {
         alg,
         single,
         distinct,
+        refresh,
     })
 }

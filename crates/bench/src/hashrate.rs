@@ -2,9 +2,10 @@
 //! HTTP, no store and no queue, each thread hashing in memory it keeps (as tessera's hashing
 //! threads do). Login can come close to this, never above it.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::cpu::{self, Usage};
+use crate::cpu::Usage;
+use crate::threads;
 use tessera_core::password::{hash_blocking, verify_in_kept_memory, HashParams};
 
 /// The raw rate at one parameter set.
@@ -25,32 +26,13 @@ pub async fn rate(
 ) -> Result<HashRate, String> {
     tokio::task::spawn_blocking(move || {
         let phc = hash_blocking("admin", params).map_err(|e| e.to_string())?;
-        let before = cpu::sample();
-        let rates = std::thread::scope(|s| {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| {
-                    s.spawn(|| {
-                        let started = Instant::now();
-                        let mut n = 0u64;
-                        while started.elapsed() < duration {
-                            assert!(verify_in_kept_memory("admin", &phc, params));
-                            n += 1;
-                        }
-                        (n, n as f64 / started.elapsed().as_secs_f64())
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .map(|w| w.join().unwrap_or((0, 0.0)))
-                .fold((0, 0.0), |(n, r), (wn, wr)| (n + wn, r + wr))
+        let done = threads::run(threads, duration, 1, || {
+            assert!(verify_in_kept_memory("admin", &phc, params));
         });
-        let cpu = Usage::between(&before, &cpu::sample());
-        let (count, per_sec) = rates;
         Ok(HashRate {
-            per_sec,
-            cpu_ms: cpu.generator_secs * 1e3 / count.max(1) as f64,
-            cpu,
+            per_sec: done.per_sec,
+            cpu_ms: done.cpu.generator_secs * 1e3 / done.count.max(1) as f64,
+            cpu: done.cpu,
         })
     })
     .await

@@ -163,6 +163,16 @@ async fn one_connection(
     stats
 }
 
+/// Where the CPU goes between the two instants of `window`.
+pub fn cpu_in(window: (Instant, Instant)) -> tokio::task::JoinHandle<Usage> {
+    tokio::spawn(async move {
+        tokio::time::sleep_until(window.0.into()).await;
+        let a = cpu::sample_async().await;
+        tokio::time::sleep_until(window.1.into()).await;
+        Usage::between(&a, &cpu::sample_async().await)
+    })
+}
+
 /// Runs one workload per connection and merges the figures of the measured window. Connection
 /// `k` goes to `addrs[k % addrs.len()]`, so several instances share the load evenly.
 pub async fn run(addrs: &[SocketAddr], workloads: Vec<Box<dyn Workload>>, shape: Shape) -> Figures {
@@ -173,12 +183,7 @@ pub async fn run(addrs: &[SocketAddr], workloads: Vec<Box<dyn Workload>>, shape:
     );
     let interval = shape.pace.map(|r| Duration::from_secs_f64(1.0 / r));
     let n = workloads.len().max(1) as u32;
-    let sampler = tokio::spawn(async move {
-        tokio::time::sleep_until(window.0.into()).await;
-        let a = cpu::sample_async().await;
-        tokio::time::sleep_until(window.1.into()).await;
-        Usage::between(&a, &cpu::sample_async().await)
-    });
+    let sampler = cpu_in(window);
     let tasks: Vec<_> = workloads
         .into_iter()
         .enumerate()
@@ -192,12 +197,7 @@ pub async fn run(addrs: &[SocketAddr], workloads: Vec<Box<dyn Workload>>, shape:
     let mut total = Stats::default();
     for t in tasks {
         match t.await {
-            Ok(s) => {
-                total.ok += s.ok;
-                total.errors += s.errors;
-                total.answers += s.answers;
-                total.latencies_us.extend(s.latencies_us);
-            }
+            Ok(s) => total.merge(s),
             Err(_) => total.errors += 1,
         }
     }

@@ -140,10 +140,10 @@ pub async fn tessera(plan: &Plan, r: &mut OauthReport) -> Result<(), String> {
     let (access, _) = workloads::login(server.addr).await?;
     let client = tessera_client(server.addr, &access).await?;
     issued(server.addr, "/oauth2/token", &client).await?;
-    let work = introspection("/oauth2/introspect", &client, &access, plan.connections);
-    r.introspection.tessera = Some(plan.closed(&server, work).await);
-    let work = issuance("/oauth2/token", &client, plan.connections);
-    r.client_credentials.tessera = Some(plan.closed(&server, work).await);
+    let work = || introspection("/oauth2/introspect", &client, &access, plan.connections);
+    r.introspection.tessera = Some(plan.closed_open(&server, work).await);
+    let work = || issuance("/oauth2/token", &client, plan.connections);
+    r.client_credentials.tessera = Some(plan.closed_open(&server, work).await);
     server.stop();
     Ok(())
 }
@@ -153,9 +153,9 @@ pub async fn peer(plan: &Plan, peer: &Process, r: &mut OauthReport) -> Result<()
     plan.progress("oidc-provider: introspection, client_credentials");
     let client = basic(oidc::CLIENT_ID, oidc::CLIENT_SECRET);
     let token = issued(peer.addr, "/token", &client).await?;
-    let work = introspection("/token/introspection", &client, &token, plan.connections);
-    r.introspection.peer = Some(plan.closed(peer, work).await);
-    let work = issuance("/token", &client, plan.connections);
-    r.client_credentials.peer = Some(plan.closed(peer, work).await);
+    let work = || introspection("/token/introspection", &client, &token, plan.connections);
+    r.introspection.peer = Some(plan.closed_open(peer, work).await);
+    let work = || issuance("/token", &client, plan.connections);
+    r.client_credentials.peer = Some(plan.closed_open(peer, work).await);
     Ok(())
 }

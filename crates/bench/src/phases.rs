@@ -5,9 +5,9 @@ use tessera_core::password::HashParams;
 use crate::plantdb::PlantDb;
 use crate::process::Process;
 use crate::report::{Durability, Report, ScaleRow};
-use crate::scale;
 use crate::suite::Plan;
 use crate::workloads;
+use crate::{ceiling, scale};
 
 /// tessera at its defaults on a store filled with `sessions` live sessions: start-up, memory,
 /// one rotation's latency, validation and refresh. On the small store (the main table's
@@ -30,11 +30,25 @@ pub async fn tessera_store(
     ));
     let rotation_ms = workloads::rotation_ms(server.addr, 5).await?;
     let (access, _) = workloads::login(server.addr).await?;
-    let validation = plan
-        .closed(&server, workloads::validation(&access, plan.connections))
-        .await;
-    let (chains, heads) = workloads::refresh_chains(server.addr, plan.connections).await?;
-    let refresh = plan.closed(&server, chains).await;
+    // The main table's runs (one session) are followed by open-loop runs.
+    let main = sessions == 1;
+    let validate = || workloads::validation(&access, plan.connections);
+    let validation = if main {
+        plan.closed_open(&server, validate).await
+    } else {
+        plan.closed(&server, validate()).await
+    };
+    let (_, heads) = workloads::refresh_chains(server.addr, plan.connections).await?;
+    let refresh = if main {
+        plan.closed_open(&server, || workloads::chains(&heads))
+            .await
+    } else {
+        plan.closed(&server, workloads::chains(&heads)).await
+    };
+    if main {
+        plan.progress("raw rotation ceiling: the same store call on SQLite in this process");
+        r.ceiling_sqlite = Some(ceiling::sqlite(plan).await?);
+    }
     r.scale.push(ScaleRow {
         sessions,
         fill,
@@ -67,12 +81,12 @@ pub async fn tessera_store(
 async fn credentials(plan: &Plan, server: &Process, access: &str, r: &mut Report) {
     plan.progress("tessera: API-key verification, scoped-token validation");
     if let Ok(key) = workloads::apikey(server.addr, access).await {
-        let work = workloads::apikey_verification(&key, plan.connections);
-        r.apikey.tessera = Some(plan.closed(server, work).await);
+        let work = || workloads::apikey_verification(&key, plan.connections);
+        r.apikey.tessera = Some(plan.closed_open(server, work).await);
     }
     if let Ok(token) = workloads::scoped_token(server.addr, access).await {
-        let work = workloads::validation(&token, plan.connections);
-        r.scoped.tessera = Some(plan.closed(server, work).await);
+        let work = || workloads::validation(&token, plan.connections);
+        r.scoped.tessera = Some(plan.closed_open(server, work).await);
     }
 }
 
@@ -84,8 +98,8 @@ pub async fn tessera_plantdb_params(plan: &Plan, r: &mut Report) -> Result<(), S
         .start(dir.path())?
         .owning(dir);
     plan.progress("tessera at PlantDB's parameters: login, login flood");
-    let login = workloads::login_flood(plan.connections);
-    r.login_plantdb.tessera = Some(plan.closed(&server, login).await);
+    let login = || workloads::login_flood(plan.connections);
+    r.login_plantdb.tessera = Some(plan.closed_open(&server, login).await);
     let (access, _) = workloads::login(server.addr).await?;
     let (validation, logins) = plan.flood(&server, &access).await;
     r.flood_validation.tessera = Some(validation);
@@ -98,12 +112,12 @@ pub async fn tessera_plantdb_params(plan: &Plan, r: &mut Report) -> Result<(), S
 pub async fn plantdb(plan: &Plan, peer: &PlantDb, r: &mut Report) -> Result<(), String> {
     plan.progress("PlantDB: validation, refresh, login, login flood");
     let (access, _) = workloads::login(peer.addr).await?;
-    let validation = workloads::validation(&access, plan.connections);
-    r.validation.peer = Some(plan.closed(peer, validation).await);
-    let (chains, _) = workloads::refresh_chains(peer.addr, plan.connections).await?;
-    r.refresh.peer = Some(plan.closed(peer, chains).await);
-    let login = workloads::login_flood(plan.connections);
-    r.login_plantdb.peer = Some(plan.closed(peer, login).await);
+    let validation = || workloads::validation(&access, plan.connections);
+    r.validation.peer = Some(plan.closed_open(peer, validation).await);
+    let (_, heads) = workloads::refresh_chains(peer.addr, plan.connections).await?;
+    r.refresh.peer = Some(plan.closed_open(peer, || workloads::chains(&heads)).await);
+    let login = || workloads::login_flood(plan.connections);
+    r.login_plantdb.peer = Some(plan.closed_open(peer, login).await);
     let (validation, logins) = plan.flood(peer, &access).await;
     r.flood_validation.peer = Some(validation);
     r.flood_login.peer = Some(logins);

@@ -8,7 +8,7 @@ use crate::figures::Figures;
 use crate::report::{self, Pair, Report};
 use crate::suite::Plan;
 use crate::tessera::describe;
-use crate::{print_oauth, targets};
+use crate::{print_latency, print_oauth, targets};
 
 use crate::suite::cpus;
 
@@ -30,7 +30,7 @@ pub fn header(plan: &Plan, mode: &str) {
     println!();
 }
 
-fn rows(plan: &Plan, r: &Report) -> Vec<(String, Pair)> {
+pub fn rows(plan: &Plan, r: &Report) -> Vec<(String, Pair)> {
     vec![
         ("token validation".into(), r.validation),
         (
@@ -153,6 +153,8 @@ pub fn all(plan: &Plan, r: &Report) {
     println!();
     limits(r);
     println!();
+    print_latency::refresh(plan, r);
+    println!();
     print_oauth::oauth(r);
     println!();
     print_oauth::algorithms(plan, r);
@@ -183,6 +185,8 @@ pub fn all(plan: &Plan, r: &Report) {
     println!();
     crate::print_cluster::print(&r.cluster);
     println!();
+    print_latency::latency(plan, r);
+    println!();
     println!(
         "Targets ({} CPUs, load generator on the same cores):",
         cpus()
@@ -212,6 +216,20 @@ fn disturbed(rows: &[(String, Pair)], r: &Report) {
         );
     }
     check("bare endpoint".into(), r.bare.map(|f| f.cpu));
+    check(
+        "raw rotation ceiling, SQLite".into(),
+        r.ceiling_sqlite.map(|f| f.cpu),
+    );
+    check(
+        "raw rotation ceiling, PostgreSQL".into(),
+        r.cluster.ceiling.map(|f| f.cpu),
+    );
+    for (name, pair) in rows {
+        for (server, f) in [("tessera", pair.tessera), ("PlantDB", pair.peer)] {
+            let open = f.and_then(|f| f.open).map(|o| o.cpu);
+            check(format!("{} ({server}), open loop", name.trim()), open);
+        }
+    }
     for (name, pair) in print_oauth::rows(r) {
         check(format!("{name} (tessera)"), pair.tessera.map(|f| f.cpu));
         check(format!("{name} (oidc-provider)"), pair.peer.map(|f| f.cpu));
@@ -226,6 +244,9 @@ fn disturbed(rows: &[(String, Pair)], r: &Report) {
     for v in &r.algs {
         check(format!("{} one token", v.alg), Some(v.single.cpu));
         check(format!("{} distinct tokens", v.alg), Some(v.distinct.cpu));
+        if let Some(f) = v.refresh {
+            check(format!("{} refresh", v.alg), Some(f.cpu));
+        }
     }
     check(
         "raw Argon2id (tessera's)".into(),

@@ -60,6 +60,8 @@ pub struct Report {
     pub flood_validation: Pair,
     pub flood_login: Pair,
     pub bare: Option<Figures>,
+    /// The raw rotation ceiling on SQLite: tessera's rotation store call in this process.
+    pub ceiling_sqlite: Option<Figures>,
     pub hash_default: Option<HashRate>,
     pub hash_plantdb: Option<HashRate>,
     pub scale: Vec<ScaleRow>,

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use tessera_core::password::HashParams;
 
-use crate::figures::Figures;
+use crate::figures::{Figures, Open};
 use crate::load::{self, Shape};
 use crate::phases;
 use crate::plantdb::PlantDb;
@@ -27,6 +27,10 @@ pub struct Plan {
     pub connections: usize,
     /// Closed-loop runs.
     pub shape: Shape,
+    /// The open-loop run after a closed-loop one: its warm-up and window, and the share of the
+    /// closed loop's rate it offers.
+    pub open: Shape,
+    pub open_share: f64,
     /// Live sessions in the large store.
     pub sessions: usize,
     pub hash_time: Duration,
@@ -96,6 +100,41 @@ impl Plan {
         f.rss_kib = server.rss_kib();
         f.rss_bound_kib = server.rss_bound_kib();
         f
+    }
+
+    /// A closed-loop run, then an open-loop one offered at `open_share` of the rate it
+    /// reached (`work` makes the connections' workloads for each).
+    pub async fn closed_open(&self, server: &impl Server, work: impl Fn() -> Boxed) -> Figures {
+        let mut f = self.closed(server, work()).await;
+        f.open = self.open_after(&[server.addr()], &f, work()).await;
+        f
+    }
+
+    /// `closed_open` with the connections spread over several servers.
+    pub async fn closed_open_on(&self, addrs: &[SocketAddr], work: impl Fn() -> Boxed) -> Figures {
+        let mut f = self.closed_on(addrs, work()).await;
+        f.open = self.open_after(addrs, &f, work()).await;
+        f
+    }
+
+    /// Requests offered at `open_share` of the closed loop's rate, spread evenly over the
+    /// connections; latency from each request's scheduled send time.
+    async fn open_after(
+        &self,
+        addrs: &[SocketAddr],
+        closed: &Figures,
+        work: Boxed,
+    ) -> Option<Open> {
+        if closed.rps <= 0.0 || work.is_empty() {
+            return None;
+        }
+        let offered = closed.rps * self.open_share;
+        let shape = Shape {
+            pace: Some(offered / work.len() as f64),
+            ..self.open
+        };
+        cpu::settle(Duration::from_secs(30)).await;
+        Some(load::run(addrs, work, shape).await.as_open(offered))
     }
 
     /// A closed-loop run with the connections spread over several servers.
@@ -183,8 +222,8 @@ pub async fn run(plan: &Plan) -> Result<Report, String> {
     let (small, access) = phases::tessera_store(plan, 1, &mut r).await?;
     r.hash_default = Some(plan.hash_rate(HashParams::OWASP).await?);
     plan.progress("tessera: login at its default parameters");
-    let login = workloads::login_flood(plan.connections);
-    r.login_default.tessera = Some(plan.closed(&small, login).await);
+    let login = || workloads::login_flood(plan.connections);
+    r.login_default.tessera = Some(plan.closed_open(&small, login).await);
     small.stop();
     plan.progress("bare endpoint");
     let ceiling = bare::start()?;

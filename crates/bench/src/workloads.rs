@@ -199,11 +199,15 @@ pub async fn refresh_chains(
             }))
         })
         .collect();
-    let work = heads
+    Ok((chains(&heads), heads))
+}
+
+/// One connection per chain, each going on from where its chain stands.
+pub fn chains(heads: &[Head]) -> Boxed {
+    heads
         .iter()
         .map(|h| Box::new(Chain(h.clone())) as Box<dyn Workload>)
-        .collect();
-    Ok((work, heads))
+        .collect()
 }
 
 /// Median latency of `n` rotations of one chain, one at a time, each on a new connection, ms.

@@ -2,10 +2,39 @@
 
 use tessera_api::ErrorCode;
 
-use super::{assert_oauth_error, client_token, form, new_client, on_each_backend};
+use super::{assert_oauth_error, client_token, form, new_client, on_each_backend, Answer};
 use crate::common::{assert_error, assert_refused, TestServer};
 
 const TOKEN: &str = "/oauth2/token";
+
+/// A form POST to the token endpoint: `grant_type`, then `fields`, with optional HTTP Basic
+/// credentials.
+async fn grant(
+    s: &TestServer,
+    basic: Option<(&str, &str)>,
+    grant_type: &str,
+    fields: &[(&str, &str)],
+) -> Answer {
+    let mut all = vec![("grant_type", grant_type)];
+    all.extend_from_slice(fields);
+    form(s, TOKEN, basic, &all).await
+}
+
+/// `grant_type=refresh_token` with `token`.
+async fn refresh_grant(s: &TestServer, token: &str) -> Answer {
+    grant(s, None, "refresh_token", &[("refresh_token", token)]).await
+}
+
+/// `grant_type=password` for `username` with `password`.
+async fn password_grant(
+    s: &TestServer,
+    basic: Option<(&str, &str)>,
+    username: &str,
+    password: &str,
+) -> Answer {
+    let fields = [("username", username), ("password", password)];
+    grant(s, basic, "password", &fields).await
+}
 
 #[tokio::test]
 async fn client_credentials_gives_a_client_its_own_token() {
@@ -14,13 +43,7 @@ async fn client_credentials_gives_a_client_its_own_token() {
         async |s: &TestServer| {
             let c = new_client(s, "reports", &["read", "write"], &[]).await;
             let basic = Some((c.client_id.as_str(), c.client_secret.as_str()));
-            let got = form(
-                s,
-                TOKEN,
-                basic,
-                &[("grant_type", "client_credentials"), ("scope", "read")],
-            )
-            .await;
+            let got = grant(s, basic, "client_credentials", &[("scope", "read")]).await;
             assert_eq!(got.0, 200, "{}", got.2);
             assert_eq!(got.1["cache-control"], "no-store");
             assert_eq!(got.2["token_type"], "Bearer");
@@ -28,17 +51,9 @@ async fn client_credentials_gives_a_client_its_own_token() {
             assert_eq!(got.2["expires_in"], 900);
             assert!(got.2.get("refresh_token").is_none(), "{}", got.2);
             // client_secret_post works as well.
-            let posted = form(
-                s,
-                TOKEN,
-                None,
-                &[
-                    ("grant_type", "client_credentials"),
-                    ("client_id", &c.client_id),
-                    ("client_secret", &c.client_secret),
-                ],
-            )
-            .await;
+            let id = ("client_id", c.client_id.as_str());
+            let secret_post = [id, ("client_secret", c.client_secret.as_str())];
+            let posted = grant(s, None, "client_credentials", &secret_post).await;
             assert_eq!(posted.0, 200, "{}", posted.2);
             assert_eq!(posted.2["scope"], "read write");
             // A client token is no user's access token.
@@ -56,57 +71,18 @@ async fn client_credentials_gives_a_client_its_own_token() {
             let listed = s.admin().await.list_clients().await.unwrap().clients;
             assert!(listed[0].last_used_at.is_some());
 
-            let scope = form(
-                s,
-                TOKEN,
-                basic,
-                &[
-                    ("grant_type", "client_credentials"),
-                    ("scope", "read admin"),
-                ],
-            )
-            .await;
+            let scope = grant(s, basic, "client_credentials", &[("scope", "read admin")]).await;
             assert_oauth_error(&scope, 400, "invalid_scope");
-            let wrong = form(
-                s,
-                TOKEN,
-                Some((&c.client_id, "tsr_cs_wrong")),
-                &[("grant_type", "client_credentials")],
-            )
-            .await;
+            let wrong = Some((c.client_id.as_str(), "tsr_cs_wrong"));
+            let wrong = grant(s, wrong, "client_credentials", &[]).await;
             assert_oauth_error(&wrong, 401, "invalid_client");
-            let unknown = form(
-                s,
-                TOKEN,
-                Some(("nobody", "x")),
-                &[("grant_type", "client_credentials")],
-            )
-            .await;
+            let unknown = grant(s, Some(("nobody", "x")), "client_credentials", &[]).await;
             assert_oauth_error(&unknown, 401, "invalid_client");
-            let none = form(s, TOKEN, None, &[("grant_type", "client_credentials")]).await;
+            let none = grant(s, None, "client_credentials", &[]).await;
             assert_oauth_error(&none, 401, "invalid_client");
-            let id_only = form(
-                s,
-                TOKEN,
-                None,
-                &[
-                    ("grant_type", "client_credentials"),
-                    ("client_id", &c.client_id),
-                ],
-            )
-            .await;
+            let id_only = grant(s, None, "client_credentials", &[id]).await;
             assert_oauth_error(&id_only, 401, "invalid_client");
-            let both = form(
-                s,
-                TOKEN,
-                basic,
-                &[
-                    ("grant_type", "client_credentials"),
-                    ("client_id", &c.client_id),
-                    ("client_secret", &c.client_secret),
-                ],
-            )
-            .await;
+            let both = grant(s, basic, "client_credentials", &secret_post).await;
             assert_oauth_error(&both, 400, "invalid_request");
         },
     )
@@ -116,7 +92,7 @@ async fn client_credentials_gives_a_client_its_own_token() {
 #[tokio::test]
 async fn bad_requests_get_rfc_6749_errors() {
     let s = TestServer::start().await;
-    let unknown = form(&s, TOKEN, None, &[("grant_type", "authorization_code")]).await;
+    let unknown = grant(&s, None, "authorization_code", &[]).await;
     assert_oauth_error(&unknown, 400, "unsupported_grant_type");
     let missing = form(&s, TOKEN, None, &[("scope", "read")]).await;
     assert_oauth_error(&missing, 400, "invalid_request");
@@ -138,17 +114,7 @@ async fn bad_requests_get_rfc_6749_errors() {
     let get = crate::common::http::send_request(http.get(&url)).await;
     assert_eq!(get.0, 405);
     // The password grant is off unless switched on.
-    let password = form(
-        &s,
-        TOKEN,
-        None,
-        &[
-            ("grant_type", "password"),
-            ("username", "admin"),
-            ("password", "admin"),
-        ],
-    )
-    .await;
+    let password = password_grant(&s, None, "admin", "admin").await;
     assert_oauth_error(&password, 400, "unsupported_grant_type");
 }
 
@@ -158,16 +124,7 @@ async fn refresh_tokens_rotate_alike_here_and_at_the_auth_route() {
         |_| {},
         async |s: &TestServer| {
             let (_, login_refresh) = s.login("admin", "admin").await;
-            let got = form(
-                s,
-                TOKEN,
-                None,
-                &[
-                    ("grant_type", "refresh_token"),
-                    ("refresh_token", &login_refresh),
-                ],
-            )
-            .await;
+            let got = refresh_grant(s, &login_refresh).await;
             assert_eq!(got.0, 200, "{}", got.2);
             assert_eq!(got.2["token_type"], "Bearer");
             let access = got.2["access_token"].as_str().unwrap().to_string();
@@ -175,30 +132,12 @@ async fn refresh_tokens_rotate_alike_here_and_at_the_auth_route() {
             assert_eq!(s.validate(&access).await.unwrap().user.username, "admin");
             // Its successor rotates at the auth route, and that one's successor here.
             let pair = s.refresh(&next).await.unwrap();
-            let again = form(
-                s,
-                TOKEN,
-                None,
-                &[
-                    ("grant_type", "refresh_token"),
-                    ("refresh_token", &pair.refresh_token),
-                ],
-            )
-            .await;
+            let again = refresh_grant(s, &pair.refresh_token).await;
             assert_eq!(again.0, 200, "{}", again.2);
             let last_access = again.2["access_token"].as_str().unwrap().to_string();
             // Presenting a spent one is reuse: invalid_grant, and the session ends.
             s.clock.advance(120);
-            let reused = form(
-                s,
-                TOKEN,
-                None,
-                &[
-                    ("grant_type", "refresh_token"),
-                    ("refresh_token", &login_refresh),
-                ],
-            )
-            .await;
+            let reused = refresh_grant(s, &login_refresh).await;
             assert_oauth_error(&reused, 400, "invalid_grant");
             assert_refused(
                 &s.validate(&last_access).await,
@@ -206,16 +145,10 @@ async fn refresh_tokens_rotate_alike_here_and_at_the_auth_route() {
                 ErrorCode::InvalidToken,
             );
             for bad in ["tsr_rt_unknown", "nonsense", &access] {
-                let got = form(
-                    s,
-                    TOKEN,
-                    None,
-                    &[("grant_type", "refresh_token"), ("refresh_token", bad)],
-                )
-                .await;
+                let got = refresh_grant(s, bad).await;
                 assert_oauth_error(&got, 400, "invalid_grant");
             }
-            let missing = form(s, TOKEN, None, &[("grant_type", "refresh_token")]).await;
+            let missing = grant(s, None, "refresh_token", &[]).await;
             assert_oauth_error(&missing, 400, "invalid_request");
         },
     )
@@ -227,17 +160,7 @@ async fn the_password_grant_when_on_is_the_login_with_its_lockout() {
     on_each_backend(
         |c| c.oauth_password_grant = true,
         async |s: &TestServer| {
-            let got = form(
-                s,
-                TOKEN,
-                None,
-                &[
-                    ("grant_type", "password"),
-                    ("username", "Guest"),
-                    ("password", "guest"),
-                ],
-            )
-            .await;
+            let got = password_grant(s, None, "Guest", "guest").await;
             assert_eq!(got.0, 200, "{}", got.2);
             let access = got.2["access_token"].as_str().unwrap();
             assert_eq!(s.validate(access).await.unwrap().user.username, "guest");
@@ -246,40 +169,14 @@ async fn the_password_grant_when_on_is_the_login_with_its_lockout() {
                 s.refresh(refresh).await.is_ok(),
                 "its refresh token works at the auth route"
             );
-            let missing = form(
-                s,
-                TOKEN,
-                None,
-                &[("grant_type", "password"), ("username", "guest")],
-            )
-            .await;
+            let missing = grant(s, None, "password", &[("username", "guest")]).await;
             assert_oauth_error(&missing, 400, "invalid_request");
             // Three wrong passwords lock the account for this client, as at /auth/login.
             for _ in 0..3 {
-                let wrong = form(
-                    s,
-                    TOKEN,
-                    None,
-                    &[
-                        ("grant_type", "password"),
-                        ("username", "admin"),
-                        ("password", "nope"),
-                    ],
-                )
-                .await;
+                let wrong = password_grant(s, None, "admin", "nope").await;
                 assert_oauth_error(&wrong, 400, "invalid_grant");
             }
-            let locked = form(
-                s,
-                TOKEN,
-                None,
-                &[
-                    ("grant_type", "password"),
-                    ("username", "admin"),
-                    ("password", "admin"),
-                ],
-            )
-            .await;
+            let locked = password_grant(s, None, "admin", "admin").await;
             assert_oauth_error(&locked, 400, "invalid_grant");
             let login = s
                 .post(
@@ -290,17 +187,7 @@ async fn the_password_grant_when_on_is_the_login_with_its_lockout() {
                 .await;
             assert_error(&login, 401, ErrorCode::InvalidCredentials);
             // A client's bad credentials are refused even here.
-            let bad_client = form(
-                s,
-                TOKEN,
-                Some(("nobody", "x")),
-                &[
-                    ("grant_type", "password"),
-                    ("username", "guest"),
-                    ("password", "guest"),
-                ],
-            )
-            .await;
+            let bad_client = password_grant(s, Some(("nobody", "x")), "guest", "guest").await;
             assert_oauth_error(&bad_client, 401, "invalid_client");
         },
     )

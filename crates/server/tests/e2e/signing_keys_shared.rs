@@ -9,21 +9,45 @@ use tessera_server::config::Secret;
 
 use crate::backends::{fresh_postgres, TEST_KEK};
 use crate::common::{assert_refused, TestServer, START};
+use crate::scoped_support::auth;
 
-fn kid(token: &str) -> String {
+/// The `field` of a JWT's header.
+fn header(token: &str, field: &str) -> String {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
     use base64::Engine;
     let header: serde_json::Value =
         serde_json::from_slice(&B64.decode(token.split('.').next().unwrap()).unwrap()).unwrap();
-    header["kid"].as_str().unwrap().to_string()
+    header[field].as_str().unwrap().to_string()
+}
+
+fn kid(token: &str) -> String {
+    header(token, "kid")
 }
 
 fn alg(token: &str) -> String {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-    use base64::Engine;
-    let header: serde_json::Value =
-        serde_json::from_slice(&B64.decode(token.split('.').next().unwrap()).unwrap()).unwrap();
-    header["alg"].as_str().unwrap().to_string()
+    header(token, "alg")
+}
+
+/// An instance on the database at `url`, with the test key-encryption key and this
+/// `JWT_SECRET_KEY` (or none).
+async fn instance(url: &str, clock: &Arc<ManualClock>, jwt_secret_key: Option<&str>) -> TestServer {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    TestServer::start_in(dir, clock.clone(), |c| {
+        c.database_url = Some(url.to_string());
+        c.jwt_secret_key = jwt_secret_key.map(Secret::new);
+        c.key_encryption_key = Some(Secret::new(TEST_KEK));
+    })
+    .await
+}
+
+/// The ids of the keys `s` publishes in its JWKS.
+fn published(s: &TestServer) -> Vec<String> {
+    auth(s)
+        .jwks()
+        .keys
+        .iter()
+        .filter_map(|k| k.common.key_id.clone())
+        .collect()
 }
 
 #[tokio::test]
@@ -32,21 +56,9 @@ async fn a_rotation_and_a_retirement_on_one_instance_reach_the_others() {
         return;
     };
     let clock = Arc::new(ManualClock::new(START));
-    let start = |url: String| {
-        let clock = clock.clone();
-        async move {
-            let dir = Arc::new(tempfile::tempdir().unwrap());
-            TestServer::start_in(dir, clock, |c| {
-                c.database_url = Some(url);
-                c.jwt_secret_key = Some(Secret::new("one key for every instance of this database"));
-                c.key_encryption_key = Some(Secret::new(TEST_KEK));
-            })
-            .await
-        }
-    };
-    let a = start(db.url.clone()).await;
-    let b = start(db.url.clone()).await;
-    let auth = |s: &TestServer| s.running.as_ref().unwrap().auth.clone();
+    let secret = Some("one key for every instance of this database");
+    let a = instance(&db.url, &clock, secret).await;
+    let b = instance(&db.url, &clock, secret).await;
 
     let (hs, _) = a.login("admin", "admin").await;
     b.validate(&hs).await.unwrap();
@@ -55,13 +67,11 @@ async fn a_rotation_and_a_retirement_on_one_instance_reach_the_others() {
 
     let new = auth(&a).rotate_keys(Some(KeyAlg::EdDsa)).await.unwrap();
     auth(&b).sync_revocations().await.unwrap();
-    let published: Vec<String> = auth(&b)
-        .jwks()
-        .keys
-        .iter()
-        .filter_map(|k| k.common.key_id.clone())
-        .collect();
-    assert_eq!(published, vec![new.kid.clone()], "b publishes a's new key");
+    assert_eq!(
+        published(&b),
+        vec![new.kid.clone()],
+        "b publishes a's new key"
+    );
 
     clock.advance(300);
     let (ed, _) = b.login("admin", "admin").await;
@@ -88,21 +98,8 @@ async fn instances_on_a_new_postgresql_database_without_jwt_secret_key_share_ed2
         return;
     };
     let clock = Arc::new(ManualClock::new(START));
-    let start = |url: String| {
-        let clock = clock.clone();
-        async move {
-            let dir = Arc::new(tempfile::tempdir().unwrap());
-            TestServer::start_in(dir, clock, |c| {
-                c.database_url = Some(url);
-                c.jwt_secret_key = None;
-                c.key_encryption_key = Some(Secret::new(TEST_KEK));
-            })
-            .await
-        }
-    };
-    let a = start(db.url.clone()).await;
-    let b = start(db.url.clone()).await;
-    let auth = |s: &TestServer| s.running.as_ref().unwrap().auth.clone();
+    let a = instance(&db.url, &clock, None).await;
+    let b = instance(&db.url, &clock, None).await;
 
     let (from_a, _) = a.login("admin", "admin").await;
     let (from_b, _) = b.login("admin", "admin").await;
@@ -110,14 +107,6 @@ async fn instances_on_a_new_postgresql_database_without_jwt_secret_key_share_ed2
     assert_eq!(kid(&from_a), kid(&from_b), "one key set for both");
     b.validate(&from_a).await.unwrap();
     a.validate(&from_b).await.unwrap();
-    let published = |s: &TestServer| -> Vec<String> {
-        auth(s)
-            .jwks()
-            .keys
-            .iter()
-            .filter_map(|k| k.common.key_id.clone())
-            .collect()
-    };
     assert_eq!(published(&a), vec![kid(&from_a)]);
     assert_eq!(published(&b), published(&a));
 
@@ -143,7 +132,7 @@ async fn instances_on_a_new_postgresql_database_without_jwt_secret_key_share_ed2
 
     // A restart finds the keys in the database and keeps them.
     a.stop().await;
-    let a = start(db.url.clone()).await;
+    let a = instance(&db.url, &clock, None).await;
     a.validate(&from_b).await.unwrap();
     let (again, _) = a.login("admin", "admin").await;
     assert_eq!(kid(&again), kid(&from_a));

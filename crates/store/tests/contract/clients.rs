@@ -4,11 +4,11 @@
 use std::sync::Arc;
 
 use tessera_core::audit::{AuditEvent, AuditKind};
-use tessera_core::store::{AuditQuery, LogCursor, NewClient, NewClientSecret, TokenUse};
+use tessera_core::store::{LogCursor, NewClient, NewClientSecret, TokenUse};
 use tessera_core::{Error, Store};
 
 use super::backends::TestDb;
-use super::support::{sorted, token, T0};
+use super::support::{audit_events, sorted, token, T0};
 
 fn client(id: &str) -> NewClient {
     NewClient {
@@ -27,6 +27,11 @@ fn event(kind: AuditKind, id: &str) -> Vec<AuditEvent> {
     vec![AuditEvent::new(kind, T0 + 5)
         .actor("admin")
         .detail("client_id", id)]
+}
+
+/// Makes client `id`, unaudited.
+async fn add(store: &Arc<dyn Store>, id: &str) {
+    store.create_client_audited(&client(id), &[]).await.unwrap();
 }
 
 async fn log_keys(store: &Arc<dyn Store>) -> Vec<String> {
@@ -48,10 +53,7 @@ pub async fn clients_read_back_and_ids_are_unique(db: TestDb) {
         .create_client_audited(&client("c1"), &event(AuditKind::ClientCreated, "c1"))
         .await
         .unwrap();
-    store
-        .create_client_audited(&client("c2"), &[])
-        .await
-        .unwrap();
+    add(&store, "c2").await;
     let c = store.client("c1").await.unwrap().unwrap();
     assert_eq!(
         (c.name.as_str(), c.scopes.as_str()),
@@ -75,22 +77,13 @@ pub async fn clients_read_back_and_ids_are_unique(db: TestDb) {
     assert_eq!(ids, ["c1", "c2"]);
     let dup = store.create_client_audited(&client("c1"), &[]).await;
     assert!(matches!(dup, Err(Error::Conflict(_))), "{dup:?}");
-    let events = store
-        .audit_events(&AuditQuery {
-            limit: 500,
-            ..AuditQuery::default()
-        })
-        .await
-        .unwrap();
+    let events = audit_events(&store).await;
     assert_eq!(events.len(), 1, "{events:?}");
 }
 
 pub async fn rotation_and_removal_end_a_generation_once(db: TestDb) {
     let store = db.store();
-    store
-        .create_client_audited(&client("c1"), &[])
-        .await
-        .unwrap();
+    add(&store, "c1").await;
     assert!(store.is_client_generation_live("g-c1").await.unwrap());
     let secret = NewClientSecret {
         secret_hash: token("secret-c1-2"),
@@ -130,13 +123,7 @@ pub async fn rotation_and_removal_end_a_generation_once(db: TestDb) {
         .unwrap();
     assert_eq!(again, None, "removed once");
     assert_eq!(log_keys(&store).await, ["client:g-c1", "client:g-c1-2"]);
-    let events = store
-        .audit_events(&AuditQuery {
-            limit: 500,
-            ..AuditQuery::default()
-        })
-        .await
-        .unwrap();
+    let events = audit_events(&store).await;
     assert_eq!(events.len(), 2, "{events:?}");
     let dup = store.create_client_audited(&client("c1"), &[]).await;
     assert!(
@@ -147,10 +134,7 @@ pub async fn rotation_and_removal_end_a_generation_once(db: TestDb) {
 
 pub async fn uses_are_kept_and_never_go_back_in_time(db: TestDb) {
     let store = db.store();
-    store
-        .create_client_audited(&client("c1"), &[])
-        .await
-        .unwrap();
+    add(&store, "c1").await;
     let at = |at, ip: &str| TokenUse {
         id: "c1".into(),
         at,
@@ -171,10 +155,7 @@ pub async fn uses_are_kept_and_never_go_back_in_time(db: TestDb) {
 
 pub async fn a_client_token_is_revoked_once_and_logged(db: TestDb) {
     let store = db.store();
-    store
-        .create_client_audited(&client("c1"), &[])
-        .await
-        .unwrap();
+    add(&store, "c1").await;
     assert!(!store.is_client_token_revoked("j1").await.unwrap());
     let audit = event(AuditKind::TokenRevoked, "c1");
     store
@@ -188,13 +169,7 @@ pub async fn a_client_token_is_revoked_once_and_logged(db: TestDb) {
     assert!(store.is_client_token_revoked("j1").await.unwrap());
     assert!(!store.is_client_token_revoked("j2").await.unwrap());
     assert_eq!(log_keys(&store).await, ["client:j1"], "logged once");
-    let events = store
-        .audit_events(&AuditQuery {
-            limit: 500,
-            ..AuditQuery::default()
-        })
-        .await
-        .unwrap();
+    let events = audit_events(&store).await;
     assert_eq!(events.len(), 1, "audited once: {events:?}");
 
     // Purged once expired, not before.

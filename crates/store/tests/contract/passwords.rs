@@ -5,14 +5,14 @@
 use std::sync::Arc;
 
 use tessera_core::audit::{AuditEvent, AuditKind};
-use tessera_core::store::{
-    AuditQuery, LogCursor, PasswordChange, PasswordChanged, TokenOwner, Unchanged,
-};
+use tessera_core::store::{LogCursor, PasswordChange, PasswordChanged, TokenOwner, Unchanged};
 use tessera_core::{Error, Store};
 
 use super::apikeys::key;
 use super::backends::TestDb;
-use super::support::{add_user, get_user, new_token, open_session, sorted, strings, T0};
+use super::support::{
+    add_user, audit_events, get_user, new_token, open_session, sorted, strings, T0,
+};
 
 fn change(requires: Option<Unchanged>, tokens: bool) -> PasswordChange {
     PasswordChange {
@@ -35,14 +35,6 @@ fn keeping(session: &str, stamp: i64) -> Option<Unchanged> {
 
 fn changed_event() -> AuditEvent {
     AuditEvent::new(AuditKind::PasswordChanged, T0 + 10).user("alice")
-}
-
-async fn events(store: &Arc<dyn Store>) -> usize {
-    let query = AuditQuery {
-        limit: 500,
-        ..AuditQuery::default()
-    };
-    store.audit_events(&query).await.unwrap().len()
 }
 
 /// alice with sessions s1, s2, s3, keys k1, k2, personal token t1; bob with session b1.
@@ -87,7 +79,7 @@ pub async fn a_change_ends_all_but_the_kept_session_and_every_key(db: TestDb) {
         .unwrap()
         .revoked_at
         .is_none());
-    assert_eq!(events(&store).await, 1);
+    assert_eq!(audit_events(&store).await.len(), 1);
     // Every revocation is in the log, with the change of the user (a cached profile to forget).
     let log = store
         .read_revocation_log(LogCursor::Start { keep: 3600 }, T0 + 30)
@@ -147,7 +139,7 @@ pub async fn a_change_that_no_longer_holds_changes_nothing(db: TestDb) {
         (0, false)
     );
     assert!(!store.is_session_revoked("s1").await.unwrap());
-    assert_eq!(events(&store).await, 0);
+    assert_eq!(audit_events(&store).await.len(), 0);
     // An unknown user: nothing, and no event.
     let mut nobody = change(None, false);
     nobody.username = "nobody".into();
@@ -156,7 +148,7 @@ pub async fn a_change_that_no_longer_holds_changes_nothing(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(none, None);
-    assert_eq!(events(&store).await, 0);
+    assert_eq!(audit_events(&store).await.len(), 0);
 }
 
 /// An API key being stored (by another instance) while the password changes is either ended by

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use tessera_core::settings::{SessionLimitPolicy, DEFAULT_SESSION_TTL};
-use tessera_core::store::{NewSession, NewUser, NextRefresh, SessionClient};
+use tessera_core::store::{
+    AuditQuery, AuditRecord, NewSession, NewUser, NextRefresh, SessionClient,
+};
 use tessera_core::store::{NewToken, TokenOwner};
 use tessera_core::{Role, Store, Timestamp, User, Username};
 
@@ -95,6 +97,15 @@ pub async fn revoked_ids(store: &Arc<dyn Store>, since: Timestamp) -> Vec<String
         .collect();
     ids.sort();
     ids
+}
+
+/// Every audit event the store holds (up to 500).
+pub async fn audit_events(store: &Arc<dyn Store>) -> Vec<AuditRecord> {
+    let query = AuditQuery {
+        limit: 500,
+        ..AuditQuery::default()
+    };
+    store.audit_events(&query).await.unwrap()
 }
 
 pub fn sorted(mut ids: Vec<String>) -> Vec<String> {

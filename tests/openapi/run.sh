@@ -13,78 +13,27 @@
 #   TESSERA_OPENAPI_EXAMPLES  Schemathesis cases per operation and phase (default: 25)
 set -euo pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
+name=openapi
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 venv=${TESSERA_OPENAPI_VENV:-$HOME/.cache/tessera-openapi/venv}
-python=${PYTHON:-python3}
-bin=${TESSERA_BIN:-$root/target/release/tessera}
-case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
 examples=${TESSERA_OPENAPI_EXAMPLES:-25}
-export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
 started=$SECONDS
 
 # --- tools virtualenv ---------------------------------------------------------------------------
 SCHEMATHESIS_VERSION=4.32.5
 VALIDATOR_VERSION=0.9.0
-installed() {
-  "$venv/bin/python" -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null || true
-}
-if [ "$(installed schemathesis)" != "$SCHEMATHESIS_VERSION" ] \
-   || [ "$(installed openapi-spec-validator)" != "$VALIDATOR_VERSION" ]; then
-  echo "openapi: setting up the tools virtualenv in $venv"
-  "$python" -c 'import sys; sys.exit(sys.version_info[:2] < (3, 10))' \
-    || { echo "openapi: Schemathesis $SCHEMATHESIS_VERSION needs Python 3.10 or later; set PYTHON" >&2; exit 1; }
-  "$python" -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check \
-    "schemathesis==$SCHEMATHESIS_VERSION" "openapi-spec-validator==$VALIDATOR_VERSION"
-fi
-
-# --- tessera binary -----------------------------------------------------------------------------
-if [ ! -x "$bin" ]; then
-  [ -z "${TESSERA_BIN:-}" ] || { echo "openapi: TESSERA_BIN=$TESSERA_BIN is not an executable" >&2; exit 1; }
-  echo "openapi: building tessera-server (release)"
-  (cd "$root" && cargo build --release -p tessera-server)
-fi
+ensure_venv "$venv" --python-at-least 3.10 \
+  "schemathesis==$SCHEMATHESIS_VERSION" "openapi-spec-validator==$VALIDATOR_VERSION"
+ensure_bin
 
 # --- server -------------------------------------------------------------------------------------
-work=$(mktemp -d "${TMPDIR:-/tmp}/tessera-openapi.XXXXXX")
-pid=
-status=1
-cleanup() {
-  if [ -n "$pid" ]; then
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  fi
-  if [ "$status" -ne 0 ]; then
-    echo "===== server log"
-    tail -n 200 "$work/server.log" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
 # The demo users, default settings but three: the hooks log in once per logout case (no login rate
 # limit), those sessions must not evict the shared one (no session limit), and the cases that try
 # `admin` with a wrong password (Schemathesis reuses names it has seen in answers) must not lock
 # the hooks out of their logins (no lockout).
-mkdir -p "$work/data"
-env -u TESSERA_BIN -u TESSERA_OPENAPI_VENV -u TESSERA_OPENAPI_EXAMPLES \
-  TESSERA_RATE_LOGIN_PER_MINUTE=0 MAX_SESSION=0 TESSERA_LOCKOUT_THRESHOLD=0 \
-  "$bin" serve --demo --bind 127.0.0.1:0 --data-dir "$work/data" >"$work/server.log" 2>&1 &
-pid=$!
-deadline=$((SECONDS + 30))
-port=
-while [ -z "$port" ]; do
-  port=$(sed -n 's|^tessera listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$work/server.log" | head -n1)
-  [ -n "$port" ] && break
-  kill -0 "$pid" 2>/dev/null || { echo "openapi: tessera exited before listening" >&2; exit 1; }
-  [ "$SECONDS" -lt "$deadline" ] || { echo "openapi: tessera printed no 'tessera listening on' line within 30 s" >&2; exit 1; }
-  sleep 0.1
-done
+start_server -u TESSERA_OPENAPI_VENV -u TESSERA_OPENAPI_EXAMPLES \
+  TESSERA_RATE_LOGIN_PER_MINUTE=0 MAX_SESSION=0 TESSERA_LOCKOUT_THRESHOLD=0
 url=http://127.0.0.1:$port
-echo "openapi: tessera listening on $url"
 
 # --- the document -------------------------------------------------------------------------------
 echo "== openapi-spec-validator $VALIDATOR_VERSION"

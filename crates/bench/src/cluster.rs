@@ -82,13 +82,13 @@ async fn measure(plan: &Plan, db: &str, redis: Option<&str>) -> Result<ClusterRe
     let mut report = ClusterReport::default();
     plan.progress("tessera on PostgreSQL, 1 instance: validation, refresh");
     let first = start(plan, db, None)?;
-    report.rows.push(load_on(plan, &[first.addr], true).await?);
-    plan.progress("raw rotation ceiling: the same store call on PostgreSQL in this process");
-    report.ceiling = Some(ceiling::postgres(plan, db).await?);
+    let (row, ceiling) = load_on(plan, &[first.addr], Some(db)).await?;
+    report.rows.push(row);
+    report.ceiling = ceiling;
     plan.progress("tessera on PostgreSQL, 3 instances: validation, refresh, revocation delay");
     let mut nodes = vec![first, start(plan, db, None)?, start(plan, db, None)?];
     let addrs: Vec<SocketAddr> = nodes.iter().map(|n| n.addr).collect();
-    report.rows.push(load_on(plan, &addrs, false).await?);
+    report.rows.push(load_on(plan, &addrs, None).await?.0);
     report
         .propagation
         .push(propagation("LISTEN/NOTIFY", &addrs).await?);
@@ -113,27 +113,35 @@ async fn measure(plan: &Plan, db: &str, redis: Option<&str>) -> Result<ClusterRe
     Ok(report)
 }
 
-/// Validation and refresh spread over `addrs`; with `open`, each followed by an open-loop run.
-async fn load_on(plan: &Plan, addrs: &[SocketAddr], open: bool) -> Result<ClusterRow, String> {
+/// Validation and refresh spread over `addrs`. Given the database, each is followed by an
+/// open-loop run, and the refresh run (before its open-loop run) by the raw rotation ceiling on
+/// that database.
+async fn load_on(
+    plan: &Plan,
+    addrs: &[SocketAddr],
+    db: Option<&str>,
+) -> Result<(ClusterRow, Option<Figures>), String> {
     let (access, _) = workloads::login(addrs[0]).await?;
     let validate = || workloads::validation(&access, plan.connections);
-    let validation = if open {
-        plan.closed_open_on(addrs, validate).await
-    } else {
-        plan.closed_on(addrs, validate()).await
+    let validation = match db {
+        Some(_) => plan.closed_open_on(addrs, validate).await,
+        None => plan.closed_on(addrs, validate()).await,
     };
     let (_, heads) = workloads::refresh_chains(addrs[0], plan.connections).await?;
-    let chains = || workloads::chains(&heads);
-    let refresh = if open {
-        plan.closed_open_on(addrs, chains).await
-    } else {
-        plan.closed_on(addrs, chains()).await
-    };
-    Ok(ClusterRow {
+    let mut refresh = plan.closed_on(addrs, workloads::chains(&heads)).await;
+    let mut raw = None;
+    if let Some(db) = db {
+        plan.progress("raw rotation ceiling: the same store call on PostgreSQL in this process");
+        raw = Some(ceiling::postgres(plan, db).await?);
+        let chains = workloads::chains(&heads);
+        refresh.open = plan.open_after(addrs, &refresh, chains).await;
+    }
+    let row = ClusterRow {
         instances: addrs.len(),
         validation,
         refresh,
-    })
+    };
+    Ok((row, raw))
 }
 
 /// Logs in on the first instance, checks the token on the others, logs out on the first, and

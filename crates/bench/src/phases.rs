@@ -39,15 +39,13 @@ pub async fn tessera_store(
         plan.closed(&server, validate()).await
     };
     let (_, heads) = workloads::refresh_chains(server.addr, plan.connections).await?;
-    let refresh = if main {
-        plan.closed_open(&server, || workloads::chains(&heads))
-            .await
-    } else {
-        plan.closed(&server, workloads::chains(&heads)).await
-    };
+    let mut refresh = plan.closed(&server, workloads::chains(&heads)).await;
     if main {
+        // The ceiling right after the run it is compared with, then the open-loop run.
         plan.progress("raw rotation ceiling: the same store call on SQLite in this process");
         r.ceiling_sqlite = Some(ceiling::sqlite(plan).await?);
+        let chains = workloads::chains(&heads);
+        refresh.open = plan.open_after(&[server.addr], &refresh, chains).await;
     }
     r.scale.push(ScaleRow {
         sessions,

@@ -14,11 +14,13 @@ use crate::suite::cpus;
 
 pub fn header(plan: &Plan, mode: &str) {
     println!(
-        "tessera-bench, {mode} mode: {} s per workload after {} s of warm-up, {} keep-alive \
-         connections per workload, all on 127.0.0.1; {} CPUs shared by the servers and the load \
-         generator.",
+        "tessera-bench, {mode} mode: {} s per workload after {} s of warm-up, then {} s offered \
+         at {:.0}% of the rate reached; {} keep-alive connections per workload, all on \
+         127.0.0.1; {} CPUs shared by the servers and the load generator.",
         plan.shape.duration.as_secs_f64(),
         plan.shape.warmup.as_secs_f64(),
+        plan.open.duration.as_secs_f64(),
+        100.0 * plan.open_share,
         plan.connections,
         cpus(),
     );
@@ -181,7 +183,7 @@ pub fn all(plan: &Plan, r: &Report) {
             d.chains - d.presented
         );
     }
-    disturbed(&rows, r);
+    disturbed(plan, &rows, r);
     println!();
     crate::print_cluster::print(&r.cluster);
     println!();
@@ -198,7 +200,7 @@ pub fn all(plan: &Plan, r: &Report) {
 const DISTURBED: f64 = 0.10;
 
 /// Names the windows in which other processes on the machine took a noticeable share of it.
-fn disturbed(rows: &[(String, Pair)], r: &Report) {
+fn disturbed(plan: &Plan, rows: &[(String, Pair)], r: &Report) {
     let mut hit = Vec::new();
     let mut check = |name: String, u: Option<Usage>| {
         if let Some(u) = u.filter(|u| u.others >= DISTURBED) {
@@ -224,11 +226,11 @@ fn disturbed(rows: &[(String, Pair)], r: &Report) {
         "raw rotation ceiling, PostgreSQL".into(),
         r.cluster.ceiling.map(|f| f.cpu),
     );
-    for (name, pair) in rows {
-        for (server, f) in [("tessera", pair.tessera), ("PlantDB", pair.peer)] {
-            let open = f.and_then(|f| f.open).map(|o| o.cpu);
-            check(format!("{} ({server}), open loop", name.trim()), open);
-        }
+    for (name, server, f) in print_latency::runs(plan, r) {
+        check(
+            format!("{name} ({server}), open loop"),
+            f.open.map(|o| o.cpu),
+        );
     }
     for (name, pair) in print_oauth::rows(r) {
         check(format!("{name} (tessera)"), pair.tessera.map(|f| f.cpu));

@@ -8,7 +8,7 @@ use crate::report::{ms, Report};
 use crate::suite::Plan;
 
 /// Every run that was followed by an open-loop run: (workload, server, the closed-loop run).
-fn runs(plan: &Plan, r: &Report) -> Vec<(String, &'static str, Figures)> {
+pub fn runs(plan: &Plan, r: &Report) -> Vec<(String, &'static str, Figures)> {
     let mut pairs: Vec<(String, crate::report::Pair, &'static str)> = crate::print::rows(plan, r)
         .into_iter()
         .map(|(name, pair)| (name, pair, "PlantDB"))

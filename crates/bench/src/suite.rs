@@ -119,7 +119,7 @@ impl Plan {
 
     /// Requests offered at `open_share` of the closed loop's rate, spread evenly over the
     /// connections; latency from each request's scheduled send time.
-    async fn open_after(
+    pub async fn open_after(
         &self,
         addrs: &[SocketAddr],
         closed: &Figures,

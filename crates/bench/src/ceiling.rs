@@ -47,16 +47,7 @@ where
         .into_iter()
         .map(|s| tokio::spawn(chain(store.clone(), s.refresh_hash, window)))
         .collect();
-    let mut total = Stats::default();
-    for t in tasks {
-        match t.await {
-            Ok(s) => total.merge(s),
-            Err(_) => total.errors += 1,
-        }
-    }
-    let mut figures = total.figures(shape.duration);
-    figures.cpu = sampler.await.unwrap_or_default();
-    Ok(figures)
+    Ok(load::gather(tasks, shape.duration, sampler).await)
 }
 
 /// Rotates one chain until the end of the window, as tessera's refresh asks the store to (its

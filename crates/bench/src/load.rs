@@ -194,6 +194,16 @@ pub async fn run(addrs: &[SocketAddr], workloads: Vec<Box<dyn Workload>>, shape:
             tokio::spawn(one_connection(addr, w, interval, started + offset, window))
         })
         .collect();
+    gather(tasks, shape.duration, sampler).await
+}
+
+/// The figures of a run's tasks (a task that failed counts as an error), with the CPU use the
+/// sampler measured over the window of `duration`.
+pub async fn gather(
+    tasks: Vec<tokio::task::JoinHandle<Stats>>,
+    duration: Duration,
+    sampler: tokio::task::JoinHandle<Usage>,
+) -> Figures {
     let mut total = Stats::default();
     for t in tasks {
         match t.await {
@@ -201,7 +211,7 @@ pub async fn run(addrs: &[SocketAddr], workloads: Vec<Box<dyn Workload>>, shape:
             Err(_) => total.errors += 1,
         }
     }
-    let mut figures = total.figures(shape.duration);
+    let mut figures = total.figures(duration);
     figures.cpu = sampler.await.unwrap_or_default();
     figures
 }

@@ -70,6 +70,12 @@ struct SignedHeader<'a> {
     kid: &'a str,
 }
 
+/// The encoded header tessera signs tokens of `typ` with, under the key `kid` of `alg`.
+pub(crate) fn encoded_header(typ: &str, alg: &str, kid: &str) -> String {
+    let header = SignedHeader { typ, alg, kid };
+    B64.encode(serde_json::to_vec(&header).expect("header serialises"))
+}
+
 /// What a presented header may say; anything naming a key of its own is refused.
 #[derive(Deserialize)]
 struct Header {
@@ -234,6 +240,46 @@ impl JwtCodec {
         else {
             return Err(invalid("malformed token"));
         };
+        // Access tokens tessera signed start with one of its keys' own headers: that key, with
+        // nothing to decode or check in the header. Anything else is read in full.
+        let keys = (typ != PRIVATE_TYP).then(|| self.keys());
+        let known = match &keys {
+            Some(keys) if typ == ACCESS_TYP => keys.access_verifier(h, now),
+            _ => None,
+        };
+        let key = match known {
+            Some(key) => key,
+            None => self.key_of_header(h, typ, now, keys.as_deref())?,
+        };
+        let message = &token.as_bytes()[..h.len() + 1 + p.len()];
+        let good = match &key.hmac {
+            Some(hmac) => {
+                let mut signature = [0u8; 66];
+                let n = B64
+                    .decode_slice(s, &mut signature)
+                    .map_err(|_| invalid("malformed signature"))?;
+                ring::hmac::verify(hmac, message, &signature[..n]).is_ok()
+            }
+            None => jsonwebtoken::crypto::verify(s, message, &key.decoding, key.alg().jose())
+                .map_err(|_| invalid("malformed signature"))?,
+        };
+        if !good {
+            return Err(invalid("invalid signature"));
+        }
+        let payload = B64.decode(p).map_err(|_| invalid("malformed payload"))?;
+        serde_json::from_slice(&payload).map_err(|_| invalid("malformed claims"))
+    }
+
+    /// The key the encoded header `h` of a token of kind `typ` names, after checking all it
+    /// says: `keys` are the published keys (`None` for API keys, which only the installation's
+    /// key signs).
+    fn key_of_header<'a>(
+        &'a self,
+        h: &str,
+        typ: &str,
+        now: Timestamp,
+        keys: Option<&'a KeySet>,
+    ) -> Result<&'a LiveKey> {
         let header: Header = B64
             .decode(h)
             .ok()
@@ -252,30 +298,23 @@ impl JwtCodec {
         if header.typ.as_deref() != Some(typ) {
             return Err(invalid("wrong token type"));
         }
-        let keys;
-        let key = if typ == PRIVATE_TYP {
-            let private = &self.0.private;
-            match header.kid.as_deref() {
-                None => private,
-                Some(kid) if kid == private.kid() => private,
-                Some(_) => return Err(invalid("unknown signing key")),
+        let key = match keys {
+            None => {
+                let private = &self.0.private;
+                match header.kid.as_deref() {
+                    None => private,
+                    Some(kid) if kid == private.kid() => private,
+                    Some(_) => return Err(invalid("unknown signing key")),
+                }
             }
-        } else {
-            keys = self.keys();
-            keys.verifier(header.kid.as_deref(), now)
-                .ok_or_else(|| invalid("unknown signing key"))?
+            Some(keys) => keys
+                .verifier(header.kid.as_deref(), now)
+                .ok_or_else(|| invalid("unknown signing key"))?,
         };
         if header.alg != key.alg().as_str() {
             return Err(invalid("unsupported signing algorithm"));
         }
-        let message = &token.as_bytes()[..h.len() + 1 + p.len()];
-        let good = jsonwebtoken::crypto::verify(s, message, &key.decoding, key.alg().jose())
-            .map_err(|_| invalid("malformed signature"))?;
-        if !good {
-            return Err(invalid("invalid signature"));
-        }
-        let payload = B64.decode(p).map_err(|_| invalid("malformed payload"))?;
-        serde_json::from_slice(&payload).map_err(|_| invalid("malformed claims"))
+        Ok(key)
     }
 
     /// Checks issuer, audience and the time window, with the configured leeway.
@@ -357,12 +396,11 @@ impl JwtCodec {
 
 /// `header.payload.signature` of `claims` under `key`.
 fn sign_with(key: &LiveKey, typ: &str, claims: &impl Serialize) -> String {
-    let header = SignedHeader {
-        typ,
-        alg: key.alg().as_str(),
-        kid: key.kid(),
+    let mut out = if typ == ACCESS_TYP {
+        key.access_header.clone()
+    } else {
+        encoded_header(typ, key.alg().as_str(), key.kid())
     };
-    let mut out = B64.encode(serde_json::to_vec(&header).expect("header serialises"));
     out.push('.');
     out.push_str(&B64.encode(serde_json::to_vec(claims).expect("claims serialise")));
     let private = key
@@ -491,6 +529,45 @@ mod tests {
         assert!(c
             .verify_access(&c.sign("JWT", &claims(1000)), 1000)
             .is_err());
+    }
+
+    /// A token starting with the key's own header is verified without reading the header; one
+    /// that says the same in other bytes is read in full: both decide alike.
+    #[test]
+    fn the_known_header_and_any_other_spelling_decide_alike() {
+        let c = codec(0);
+        let token = c.sign(ACCESS_TYP, &claims(1000));
+        let (header, rest) = token.split_once('.').unwrap();
+        let payload = rest.split('.').next().unwrap();
+        let kid = c.private_kid().to_string();
+        let respelled = B64.encode(format!(
+            r#"{{ "kid":"{kid}", "alg":"HS512", "typ":"at+jwt" }}"#
+        ));
+        assert_ne!(respelled, header);
+        let resign = |header: &str| {
+            let message = format!("{header}.{payload}");
+            let mut mac = Hmac::<Sha512>::new_from_slice(&[7; 64]).unwrap();
+            mac.update(message.as_bytes());
+            format!("{message}.{}", B64.encode(mac.finalize().into_bytes()))
+        };
+        assert_eq!(resign(header), token, "HS512 as tessera signs");
+        assert_eq!(
+            c.verify_access(&resign(&respelled), 1000).unwrap(),
+            claims(1000)
+        );
+        let short = &token[..token.len() - 2];
+        let long = format!("{token}AA");
+        let bad_base64 = format!("{}*", &token[..token.len() - 1]);
+        for forged in [short, &long, &bad_base64] {
+            assert!(
+                matches!(c.verify_access(forged, 1000), Err(Error::InvalidToken(_))),
+                "{forged}"
+            );
+        }
+        let crit = B64.encode(format!(
+            r#"{{"typ":"at+jwt","alg":"HS512","kid":"{kid}","crit":["x"]}}"#
+        ));
+        assert!(c.verify_access(&resign(&crit), 1000).is_err());
     }
 
     #[test]

@@ -14,6 +14,7 @@ use ring::signature::Ed25519KeyPair;
 use super::material::hs512_bytes;
 use super::{installation_kid, Kek, KeyAlg, KeyPolicy, StoredKey};
 use crate::error::{Error, Result};
+use crate::jwt::{encoded_header, ACCESS_TYP};
 use crate::keys::SigningKey;
 use crate::Timestamp;
 
@@ -66,6 +67,11 @@ pub struct LiveKey {
     pub(crate) alg: KeyAlg,
     pub(crate) private: Option<PrivateKey>,
     pub(crate) decoding: DecodingKey,
+    /// An HS512 key, ready to verify: its padded blocks are hashed once, not per token.
+    pub(crate) hmac: Option<ring::hmac::Key>,
+    /// The encoded header of the access tokens it signs: a presented token that starts with it
+    /// names this key and nothing else, and needs no decoding.
+    pub(crate) access_header: String,
     /// Tokens without a `kid` (signed before keys had ids) verify with this key: only the
     /// HS512 key of the configuration.
     pub(crate) takes_no_kid: bool,
@@ -88,6 +94,8 @@ impl LiveKey {
         Self {
             private: Some(PrivateKey::Hmac(EncodingKey::from_secret(key.expose()))),
             decoding: DecodingKey::from_secret(key.expose()),
+            hmac: Some(ring::hmac::Key::new(ring::hmac::HMAC_SHA512, key.expose())),
+            access_header: encoded_header(ACCESS_TYP, KeyAlg::Hs512.as_str(), &kid),
             takes_no_kid: true,
             record: StoredKey {
                 kid: kid.clone(),
@@ -123,7 +131,7 @@ impl LiveKey {
             Error::Internal("signing keys are stored, but no key-encryption key is given".into())
         })?;
         let private = kek.open(&stored.kid, sealed)?;
-        let (private, decoding) = match stored.alg {
+        let (private, decoding, hmac) = match stored.alg {
             KeyAlg::EdDsa => {
                 let public = stored.public_key.as_deref().ok_or_else(|| {
                     Error::Internal(format!("signing key {} has no public part", stored.kid))
@@ -134,6 +142,7 @@ impl LiveKey {
                 (
                     PrivateKey::Ed25519(Arc::new(pair)),
                     DecodingKey::from_ed_der(public),
+                    None,
                 )
             }
             KeyAlg::Hs512 => {
@@ -141,6 +150,7 @@ impl LiveKey {
                 (
                     PrivateKey::Hmac(EncodingKey::from_secret(key.expose())),
                     DecodingKey::from_secret(key.expose()),
+                    Some(ring::hmac::Key::new(ring::hmac::HMAC_SHA512, key.expose())),
                 )
             }
         };
@@ -149,6 +159,8 @@ impl LiveKey {
             alg: stored.alg,
             private: Some(private),
             decoding,
+            hmac,
+            access_header: encoded_header(ACCESS_TYP, stored.alg.as_str(), &stored.kid),
             takes_no_kid: false,
             record: stored.clone(),
         }))
@@ -265,6 +277,13 @@ impl KeySet {
             Some(kid) => self.keys.iter().find(|k| k.kid == kid)?,
             None => self.keys.iter().find(|k| k.takes_no_kid)?,
         };
+        key.state(now, &self.policy).verifies().then_some(key)
+    }
+
+    /// The key whose access tokens start with the encoded header `header`, if it verifies at
+    /// `now`.
+    pub fn access_verifier(&self, header: &str, now: Timestamp) -> Option<&LiveKey> {
+        let key = self.keys.iter().find(|k| k.access_header == header)?;
         key.state(now, &self.policy).verifies().then_some(key)
     }
 

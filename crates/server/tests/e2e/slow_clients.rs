@@ -75,14 +75,17 @@ async fn past_the_connection_cap_new_clients_wait_for_a_free_slot() {
     let addr = s.running.as_ref().unwrap().addr;
     let (first, second) = (partial(addr).await, partial(addr).await);
     let url = s.api("/health");
-    let mut third = tokio::spawn(async move { reqwest::get(url).await.map(|r| r.status()) });
-    tokio::select! {
-        biased;
-        closed = closed_within(first, HEADER_TIMEOUT + MARGIN) => assert!(closed),
-        answered = &mut third => panic!("answered past the cap: {answered:?}"),
-    }
-    assert_eq!(third.await.unwrap().unwrap(), 200);
-    assert!(closed_within(second, HEADER_TIMEOUT + MARGIN).await);
+    let third = tokio::spawn(async move { reqwest::get(url).await.map(|r| r.status()) });
+    let answered = timeout(HEADER_TIMEOUT + MARGIN, third).await;
+    assert_eq!(answered.unwrap().unwrap().unwrap(), 200);
+    // It was let in only once a slot was free: by the time it was answered, the header timeout
+    // had closed one of the two held connections (without the cap it is answered at once,
+    // while both stay open for the timeout's full second).
+    let (a, b) = tokio::join!(
+        closed_within(first, HEADER_TIMEOUT / 4),
+        closed_within(second, HEADER_TIMEOUT / 4)
+    );
+    assert!(a || b, "answered while both held connections were open");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -121,15 +121,15 @@ fn commit_group(conn: &Connection, group: Vec<Job>) {
     for job in group {
         // A job whose savepoint cannot be taken does not run: its partial writes could not be
         // undone without undoing the whole group.
-        let savepoint = conn.execute_batch("SAVEPOINT job");
+        let savepoint = run_cached(conn, "SAVEPOINT job");
         let (ok, finish) = job(savepoint.is_ok().then_some(conn));
         if savepoint.is_ok() {
             let end = if ok {
-                "RELEASE job"
+                run_cached(conn, "RELEASE job")
             } else {
-                "ROLLBACK TO job; RELEASE job"
+                run_cached(conn, "ROLLBACK TO job").and_then(|()| run_cached(conn, "RELEASE job"))
             };
-            if let Err(e) = conn.execute_batch(end) {
+            if let Err(e) = end {
                 error!(error = %e, "savepoint failed");
             }
         }
@@ -144,6 +144,12 @@ fn commit_group(conn: &Connection, group: Vec<Job>) {
         }
     };
     finishes.into_iter().for_each(|f| f(committed));
+}
+
+/// Runs one statement kept prepared on the connection (every write takes and releases a
+/// savepoint: parsing them again each time would cost more than running them).
+fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! the write connection and commits concurrent writes together (group commit); reads use
 //! read-only connections on the blocking pool.
 
+mod allocator;
 mod apikey_revocation;
 mod apikey_rotation;
 mod apikeys;
@@ -95,6 +96,7 @@ impl SqliteStore {
     }
 
     pub async fn open_with(path: &Path, options: SqliteOptions) -> Result<Self> {
+        allocator::keep_small_frees();
         let path = path.to_path_buf();
         let (conn, lock) = tokio::task::spawn_blocking({
             let path = path.clone();

@@ -23,7 +23,7 @@ use sha2::Sha512;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::keys::SigningKey;
-use crate::signing::{KeyPolicy, KeySet, LiveKey, PrivateKey};
+use crate::signing::{KeyPolicy, KeySet, LiveKey, PrivateKey, VerifyingKey};
 use crate::Timestamp;
 
 /// `typ` of access tokens (RFC 9068).
@@ -252,16 +252,18 @@ impl JwtCodec {
             None => self.key_of_header(h, typ, now, keys.as_deref())?,
         };
         let message = &token.as_bytes()[..h.len() + 1 + p.len()];
-        let good = match &key.hmac {
-            Some(hmac) => {
+        let good = match &key.verifying {
+            VerifyingKey::Hmac(hmac) => {
                 let mut signature = [0u8; 66];
                 let n = B64
                     .decode_slice(s, &mut signature)
                     .map_err(|_| invalid("malformed signature"))?;
                 ring::hmac::verify(hmac, message, &signature[..n]).is_ok()
             }
-            None => jsonwebtoken::crypto::verify(s, message, &key.decoding, key.alg().jose())
-                .map_err(|_| invalid("malformed signature"))?,
+            VerifyingKey::Ed25519(public) => {
+                jsonwebtoken::crypto::verify(s, message, public, key.alg().jose())
+                    .map_err(|_| invalid("malformed signature"))?
+            }
         };
         if !good {
             return Err(invalid("invalid signature"));

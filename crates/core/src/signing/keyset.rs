@@ -60,15 +60,30 @@ pub(crate) enum PrivateKey {
     Ed25519(Arc<Ed25519KeyPair>),
 }
 
+/// The public part of a key, in the form it verifies with.
+#[derive(Clone)]
+pub(crate) enum VerifyingKey {
+    /// An HS512 key whose padded blocks are hashed once, not for every token.
+    Hmac(ring::hmac::Key),
+    /// An Ed25519 public key, verified through `jsonwebtoken`.
+    Ed25519(DecodingKey),
+}
+
+/// The signing and verifying forms of an HS512 secret.
+fn hs512_parts(key: &SigningKey) -> (PrivateKey, VerifyingKey) {
+    (
+        PrivateKey::Hmac(EncodingKey::from_secret(key.expose())),
+        VerifyingKey::Hmac(ring::hmac::Key::new(ring::hmac::HMAC_SHA512, key.expose())),
+    )
+}
+
 /// One key, ready to sign (when its private part could be opened) and to verify.
 #[derive(Clone)]
 pub struct LiveKey {
     pub(crate) kid: String,
     pub(crate) alg: KeyAlg,
     pub(crate) private: Option<PrivateKey>,
-    pub(crate) decoding: DecodingKey,
-    /// An HS512 key, ready to verify: its padded blocks are hashed once, not per token.
-    pub(crate) hmac: Option<ring::hmac::Key>,
+    pub(crate) verifying: VerifyingKey,
     /// The encoded header of the access tokens it signs: a presented token that starts with it
     /// names this key and nothing else, and needs no decoding.
     pub(crate) access_header: String,
@@ -91,10 +106,10 @@ impl LiveKey {
     /// The HS512 key the configuration gives (`JWT_SECRET_KEY` or the data directory's file).
     pub fn installation(key: &SigningKey, now: Timestamp) -> Self {
         let kid = installation_kid(key);
+        let (private, verifying) = hs512_parts(key);
         Self {
-            private: Some(PrivateKey::Hmac(EncodingKey::from_secret(key.expose()))),
-            decoding: DecodingKey::from_secret(key.expose()),
-            hmac: Some(ring::hmac::Key::new(ring::hmac::HMAC_SHA512, key.expose())),
+            private: Some(private),
+            verifying,
             access_header: encoded_header(ACCESS_TYP, KeyAlg::Hs512.as_str(), &kid),
             takes_no_kid: true,
             record: StoredKey {
@@ -131,7 +146,7 @@ impl LiveKey {
             Error::Internal("signing keys are stored, but no key-encryption key is given".into())
         })?;
         let private = kek.open(&stored.kid, sealed)?;
-        let (private, decoding, hmac) = match stored.alg {
+        let (private, verifying) = match stored.alg {
             KeyAlg::EdDsa => {
                 let public = stored.public_key.as_deref().ok_or_else(|| {
                     Error::Internal(format!("signing key {} has no public part", stored.kid))
@@ -141,25 +156,16 @@ impl LiveKey {
                 })?;
                 (
                     PrivateKey::Ed25519(Arc::new(pair)),
-                    DecodingKey::from_ed_der(public),
-                    None,
+                    VerifyingKey::Ed25519(DecodingKey::from_ed_der(public)),
                 )
             }
-            KeyAlg::Hs512 => {
-                let key = hs512_bytes(private)?;
-                (
-                    PrivateKey::Hmac(EncodingKey::from_secret(key.expose())),
-                    DecodingKey::from_secret(key.expose()),
-                    Some(ring::hmac::Key::new(ring::hmac::HMAC_SHA512, key.expose())),
-                )
-            }
+            KeyAlg::Hs512 => hs512_parts(&hs512_bytes(private)?),
         };
         Ok(Some(Self {
             kid: stored.kid.clone(),
             alg: stored.alg,
             private: Some(private),
-            decoding,
-            hmac,
+            verifying,
             access_header: encoded_header(ACCESS_TYP, stored.alg.as_str(), &stored.kid),
             takes_no_kid: false,
             record: stored.clone(),

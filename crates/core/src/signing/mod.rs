@@ -12,8 +12,8 @@ mod keyset;
 mod material;
 
 pub use kek::{Kek, KEK_BYTES};
-pub(crate) use keyset::PrivateKey;
 pub use keyset::{state_of, KeySet, KeyState, LiveKey};
+pub(crate) use keyset::{PrivateKey, VerifyingKey};
 pub use material::{generate, installation_kid};
 
 use crate::Timestamp;

@@ -200,7 +200,7 @@ impl JwtCodec {
         let keys = self.keys();
         let key = keys
             .signer(now)
-            .or_else(|| keys.keys().iter().find(|k| k.private.is_some()))
+            .or_else(|| keys.keys().first())
             .unwrap_or(&self.0.private);
         sign_with(key, typ, claims)
     }
@@ -405,11 +405,7 @@ fn sign_with(key: &LiveKey, typ: &str, claims: &impl Serialize) -> String {
     };
     out.push('.');
     out.push_str(&B64.encode(serde_json::to_vec(claims).expect("claims serialise")));
-    let private = key
-        .private
-        .as_ref()
-        .expect("a signing key has its private part");
-    let sig = match private {
+    let sig = match &key.private {
         // The same signature `jsonwebtoken` makes (Ed25519 is deterministic), without opening
         // the key again.
         PrivateKey::Ed25519(pair) => B64.encode(pair.sign(out.as_bytes())),
@@ -447,7 +443,7 @@ mod tests {
         let keys = KeySet::open(&[stored], Some(&kek), &key, KeyPolicy::default()).unwrap();
         let signer = keys.signer(0).unwrap();
         assert!(
-            matches!(signer.private, Some(PrivateKey::Ed25519(_))),
+            matches!(signer.private, PrivateKey::Ed25519(_)),
             "the key pair is kept"
         );
         let token = sign_with(signer, ACCESS_TYP, &claims(1_000));

@@ -3,6 +3,7 @@
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use rand::RngCore;
+use zeroize::Zeroize;
 
 use crate::error::{Error, Result};
 
@@ -19,6 +20,13 @@ pub struct SigningKey(Vec<u8>);
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SigningKey(<redacted>)")
+    }
+}
+
+/// The bytes are wiped when the key is dropped.
+impl Drop for SigningKey {
+    fn drop(&mut self) {
+        self.0.zeroize();
     }
 }
 

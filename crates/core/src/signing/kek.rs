@@ -7,6 +7,7 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::keys::SigningKey;
@@ -87,8 +88,9 @@ impl Kek {
         out
     }
 
-    /// Opens what `seal` made for `kid`; an error when the key-encryption key is another.
-    pub fn open(&self, kid: &str, sealed: &[u8]) -> Result<Vec<u8>> {
+    /// Opens what `seal` made for `kid`; an error when the key-encryption key is another. The
+    /// opened bytes are wiped when dropped.
+    pub fn open(&self, kid: &str, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         if sealed.len() < NONCE_BYTES {
             return Err(cannot_open(kid));
         }
@@ -101,6 +103,7 @@ impl Kek {
                     aad: kid.as_bytes(),
                 },
             )
+            .map(Zeroizing::new)
             .map_err(|_| cannot_open(kid))
     }
 }
@@ -134,12 +137,12 @@ mod tests {
         let (kek, bytes) = Kek::generate();
         let sealed = kek.seal("k1", b"private");
         assert_ne!(&sealed[NONCE_BYTES..], b"private");
-        assert_eq!(kek.open("k1", &sealed).unwrap(), b"private");
+        assert_eq!(kek.open("k1", &sealed).unwrap().as_slice(), b"private");
         assert!(kek.open("k2", &sealed).is_err(), "bound to its kid");
         let (other, _) = Kek::generate();
         assert!(other.open("k1", &sealed).is_err());
         let again = Kek::from_setting(&hex::encode(bytes)).unwrap();
-        assert_eq!(again.open("k1", &sealed).unwrap(), b"private");
+        assert_eq!(again.open("k1", &sealed).unwrap().as_slice(), b"private");
         let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
         assert!(Kek::from_setting(&format!("base64:{b64}")).is_ok());
         assert!(Kek::from_setting("abcd").is_err());

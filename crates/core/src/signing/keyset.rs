@@ -77,12 +77,12 @@ fn hs512_parts(key: &SigningKey) -> (PrivateKey, VerifyingKey) {
     )
 }
 
-/// One key, ready to sign (when its private part could be opened) and to verify.
+/// One key, opened: ready to sign and to verify.
 #[derive(Clone)]
 pub struct LiveKey {
     pub(crate) kid: String,
     pub(crate) alg: KeyAlg,
-    pub(crate) private: Option<PrivateKey>,
+    pub(crate) private: PrivateKey,
     pub(crate) verifying: VerifyingKey,
     /// The encoded header of the access tokens it signs: a presented token that starts with it
     /// names this key and nothing else, and needs no decoding.
@@ -108,7 +108,7 @@ impl LiveKey {
         let kid = installation_kid(key);
         let (private, verifying) = hs512_parts(key);
         Self {
-            private: Some(private),
+            private,
             verifying,
             access_header: encoded_header(ACCESS_TYP, KeyAlg::Hs512.as_str(), &kid),
             takes_no_kid: true,
@@ -159,12 +159,12 @@ impl LiveKey {
                     VerifyingKey::Ed25519(DecodingKey::from_ed_der(public)),
                 )
             }
-            KeyAlg::Hs512 => hs512_parts(&hs512_bytes(private)?),
+            KeyAlg::Hs512 => hs512_parts(&hs512_bytes(&private)?),
         };
         Ok(Some(Self {
             kid: stored.kid.clone(),
             alg: stored.alg,
-            private: Some(private),
+            private,
             verifying,
             access_header: encoded_header(ACCESS_TYP, stored.alg.as_str(), &stored.kid),
             takes_no_kid: false,
@@ -272,7 +272,7 @@ impl KeySet {
     pub fn signer(&self, now: Timestamp) -> Option<&LiveKey> {
         self.keys
             .iter()
-            .filter(|k| k.private.is_some() && k.record.retired_at.is_none_or(|at| at > now))
+            .filter(|k| k.record.retired_at.is_none_or(|at| at > now))
             .filter(|k| k.record.active_at <= now)
             .max_by_key(|k| (k.record.active_at, k.record.created_at))
     }

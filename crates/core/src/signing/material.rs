@@ -2,6 +2,7 @@
 
 use rand::RngCore;
 use ring::signature::KeyPair;
+use zeroize::Zeroizing;
 
 use super::{Kek, KeyAlg, StoredKey};
 use crate::error::{Error, Result};
@@ -21,10 +22,13 @@ pub fn generate(alg: KeyAlg, kek: &Kek, now: Timestamp, active_at: Timestamp) ->
                 .map_err(|_| Error::Internal("cannot read a new Ed25519 key".into()))?;
             (
                 Some(pair.public_key().as_ref().to_vec()),
-                pkcs8.as_ref().to_vec(),
+                Zeroizing::new(pkcs8.as_ref().to_vec()),
             )
         }
-        KeyAlg::Hs512 => (None, SigningKey::generate().expose().to_vec()),
+        KeyAlg::Hs512 => (
+            None,
+            Zeroizing::new(SigningKey::generate().expose().to_vec()),
+        ),
     };
     Ok(StoredKey {
         private_key: Some(kek.seal(&kid, &private)),
@@ -61,9 +65,9 @@ pub fn installation_kid(key: &SigningKey) -> String {
 }
 
 /// The raw key a stored HS512 key opens to.
-pub(super) fn hs512_bytes(bytes: Vec<u8>) -> Result<SigningKey> {
+pub(super) fn hs512_bytes(bytes: &[u8]) -> Result<SigningKey> {
     if bytes.len() < MIN_KEY_BYTES {
         return Err(Error::Internal("a stored HS512 key is too short".into()));
     }
-    SigningKey::from_bytes(bytes)
+    SigningKey::from_bytes(bytes.to_vec())
 }

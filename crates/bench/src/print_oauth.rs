@@ -51,6 +51,18 @@ pub fn of_ceiling(r: &Report, v: &AlgValidation) -> Option<(f64, &'static str)> 
     Some((v.distinct.rps / ceiling, which))
 }
 
+/// The most [`of_ceiling`] can be on this machine: a server whose every answer costs what the
+/// bare endpoint's does plus one raw verification, on the same cores, answers at most
+/// `1 / (1 / bare + 1 / verify)` per second.
+pub fn ceiling_bound(r: &Report, v: &AlgValidation) -> Option<f64> {
+    let raw = r.raw.iter().find(|x| x.alg == v.alg)?;
+    let bare = r.bare?.rps;
+    (bare > 0.0 && raw.verify > 0.0).then(|| {
+        let best = 1.0 / (1.0 / bare + 1.0 / raw.verify);
+        best / bare.min(raw.verify)
+    })
+}
+
 fn run_cells(f: Figures) -> String {
     format!(
         "{:>9.0} {:>7} {:>7} {:>5} {:>6.0}",
@@ -113,4 +125,57 @@ pub fn algorithms(plan: &Plan, r: &Report) {
          sessions and users were added through the store while tessera was stopped, the tokens \
          signed with its keys by its own codec."
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::algorithms::RawRates;
+    use tessera_core::signing::KeyAlg;
+
+    fn report(bare: f64, verify: f64) -> Report {
+        Report {
+            bare: Some(Figures {
+                rps: bare,
+                ..Figures::default()
+            }),
+            raw: vec![RawRates {
+                alg: KeyAlg::EdDsa,
+                sign: 0.0,
+                verify,
+                codec_verify: 0.0,
+                sign_cpu_us: 0.0,
+                others: 0.0,
+            }],
+            ..Report::default()
+        }
+    }
+
+    fn validation(distinct: f64) -> AlgValidation {
+        AlgValidation {
+            alg: KeyAlg::EdDsa,
+            single: Figures::default(),
+            distinct: Figures {
+                rps: distinct,
+                ..Figures::default()
+            },
+            refresh: None,
+        }
+    }
+
+    #[test]
+    fn the_bound_counts_the_bare_answer_and_the_verification_on_the_same_cores() {
+        // 100k bare answers/s and 50k verifications/s: each answer costs 10 + 20 µs of the
+        // machine, 33.3k/s at best, two thirds of the verify rate.
+        let r = report(100_000.0, 50_000.0);
+        let v = validation(30_000.0);
+        let bound = ceiling_bound(&r, &v).unwrap();
+        assert!((bound - 2.0 / 3.0).abs() < 1e-9, "{bound}");
+        let (share, which) = of_ceiling(&r, &v).unwrap();
+        assert!((share - 0.6).abs() < 1e-9 && which.contains("verify"));
+        // A verification ten times cheaper than the bare answer: the bare endpoint is the
+        // ceiling, and 10/11 of it the most.
+        let bound = ceiling_bound(&report(100_000.0, 1_000_000.0), &v).unwrap();
+        assert!((bound - 10.0 / 11.0).abs() < 1e-9, "{bound}");
+    }
 }

@@ -89,13 +89,16 @@ fn standard(r: &Report) -> Vec<Target> {
     ];
     for v in &r.algs {
         let share = crate::print_oauth::of_ceiling(r, v);
+        let bound = crate::print_oauth::ceiling_bound(r, v).map_or(String::new(), |b| {
+            format!(" (at most {:.0}% here)", 100.0 * b)
+        });
         out.push(Target {
             what: format!(
                 "{} distinct-token validation >= 80% of min(bare, raw verify)",
                 v.alg
             ),
             measured: share.map_or("n/a".into(), |(x, which)| {
-                format!("{:.0}% {which}", 100.0 * x)
+                format!("{:.0}% {which}{bound}", 100.0 * x)
             }),
             met: share.map(|(x, _)| x >= 0.80),
         });
@@ -119,13 +122,17 @@ fn ceilings(r: &Report) -> Vec<Target> {
         measured: percent(of_sqlite),
         met: of_sqlite.map(|x| x >= 0.60),
     }];
+    // The raw rotation alone, with no HTTP and no signature, costs this much CPU.
+    let raw_rotation = r.ceiling_sqlite.map_or(String::new(), |c| {
+        format!(" (the raw rotation alone: {:.0} µs)", c.own_us_per_answer())
+    });
     for alg in [KeyAlg::EdDsa, KeyAlg::Hs512] {
         let cpu = rotation_cpu(r, alg);
         out.push(Target {
             what: format!("{alg} server CPU per rotation <= 30 µs + 1 signature"),
             measured: cpu.map_or("n/a".into(), |(rotation, sign)| {
                 format!(
-                    "{rotation:.0} µs against {:.0} µs",
+                    "{rotation:.0} µs against {:.0} µs{raw_rotation}",
                     ROTATION_BUDGET_US + sign
                 )
             }),

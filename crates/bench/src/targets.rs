@@ -4,7 +4,7 @@ use tessera_core::signing::KeyAlg;
 
 use crate::figures::Figures;
 use crate::print_latency::{rotation_cpu, ROTATION_BUDGET_US};
-use crate::report::{mib, ratio, Report};
+use crate::report::{mib, ratio, Report, ScaleRow};
 
 struct Target {
     what: String,
@@ -209,8 +209,35 @@ fn targets(r: &Report) -> Vec<Target> {
     ]
 }
 
+/// Validation and refresh with the largest store against the same with one session.
+fn flat(r: &Report) -> Vec<Target> {
+    let one = r.scale.iter().find(|row| row.sessions <= 1);
+    let many = r.scale.iter().max_by_key(|row| row.sessions);
+    let pair = one.zip(many).filter(|(a, b)| b.sessions > a.sessions);
+    let sessions = pair.map_or(0, |(_, b)| b.sessions);
+    type Workload = (&'static str, fn(&ScaleRow) -> Figures);
+    let workloads: [Workload; 2] = [
+        ("validation", |row| row.validation),
+        ("refresh", |row| row.refresh),
+    ];
+    workloads
+        .into_iter()
+        .map(|(name, figures)| {
+            let share = pair
+                .filter(|(a, _)| figures(a).rps > 0.0)
+                .map(|(a, b)| figures(b).rps / figures(a).rps);
+            Target {
+                what: format!("{name} with {sessions} sessions >= 90% of with 1"),
+                measured: percent(share),
+                met: share.map(|x| x >= 0.90),
+            }
+        })
+        .collect()
+}
+
 pub fn print(r: &Report) {
     let mut all = targets(r);
+    all.extend(flat(r));
     all.extend(standard(r));
     all.extend(ceilings(r));
     let w = all.iter().map(|t| t.what.len()).max().unwrap_or(0);
@@ -222,5 +249,46 @@ pub fn print(r: &Report) {
             None => "not measured",
         };
         println!("  {:w$}  {:>m$}  {verdict}", t.what, t.measured);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn row(sessions: usize, validation: f64, refresh: f64) -> ScaleRow {
+        let rate = |rps| Figures {
+            rps,
+            ..Figures::default()
+        };
+        ScaleRow {
+            sessions,
+            fill: Duration::ZERO,
+            startup: Duration::ZERO,
+            rss_idle_kib: None,
+            rotation_ms: 0.0,
+            validation: rate(validation),
+            refresh: rate(refresh),
+        }
+    }
+
+    #[test]
+    fn a_large_store_is_held_to_nine_tenths_of_one_session() {
+        let r = Report {
+            scale: vec![row(1, 1000.0, 100.0), row(1_000_000, 950.0, 85.0)],
+            ..Report::default()
+        };
+        let [validation, refresh] = flat(&r).try_into().ok().unwrap();
+        assert_eq!(validation.met, Some(true), "{}", validation.measured);
+        assert_eq!(refresh.met, Some(false), "{}", refresh.measured);
+        assert_eq!(refresh.measured, "85%");
+        assert!(refresh.what.contains("1000000 sessions"));
+        // Without a large store there is nothing to compare.
+        let r = Report {
+            scale: vec![row(1, 1000.0, 100.0)],
+            ..Report::default()
+        };
+        assert!(flat(&r).iter().all(|t| t.met.is_none()));
     }
 }

@@ -10,46 +10,16 @@
 # Installs Debian's `prometheus` package when promtool is missing.
 set -euo pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
-bin=${TESSERA_BIN:-$root/target/release/tessera}
-case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
-export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
+name=metrics
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 if ! command -v promtool >/dev/null; then
   echo "metrics: installing promtool (Debian's prometheus package)"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 fi
-if [ ! -x "$bin" ]; then
-  [ -z "${TESSERA_BIN:-}" ] || { echo "metrics: TESSERA_BIN=$TESSERA_BIN is not an executable" >&2; exit 1; }
-  (cd "$root" && cargo build --release -p tessera-server)
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/tessera-metrics.XXXXXX")
-pid=
-status=1
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  if [ "$status" -ne 0 ] && [ -f "$work/server.log" ]; then
-    echo "===== server log"; cat "$work/server.log"
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-mkdir "$work/data"
-"$bin" serve --demo --bind 127.0.0.1:0 --data-dir "$work/data" >"$work/server.log" 2>&1 &
-pid=$!
-port=
-deadline=$((SECONDS + 30))
-while [ -z "$port" ]; do
-  port=$(sed -n 's|^tessera listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$work/server.log" | head -n1)
-  [ -n "$port" ] && break
-  kill -0 "$pid" 2>/dev/null || { echo "metrics: tessera exited before listening" >&2; exit 1; }
-  [ "$SECONDS" -lt "$deadline" ] || { echo "metrics: tessera did not listen within 30 s" >&2; exit 1; }
-  sleep 0.1
-done
+ensure_bin
+start_server
 api=http://127.0.0.1:$port/api/v1
 
 post() { curl -s -o "$work/answer" -w '%{http_code}' -H 'content-type: application/json' "$@"; }

@@ -38,15 +38,20 @@ pub fn oauth(r: &Report) {
     report::print_cpu(&rows, "oidc-provider");
 }
 
+/// The bare endpoint's rate and the raw verify rate of `v`'s algorithm, in this run.
+fn bare_and_verify(r: &Report, v: &AlgValidation) -> Option<(f64, f64)> {
+    let raw = r.raw.iter().find(|x| x.alg == v.alg)?;
+    Some((r.bare?.rps, raw.verify))
+}
+
 /// Distinct-token validation over the lower of the bare endpoint and the raw verify rate,
 /// and which of the two that was.
 pub fn of_ceiling(r: &Report, v: &AlgValidation) -> Option<(f64, &'static str)> {
-    let raw = r.raw.iter().find(|x| x.alg == v.alg)?;
-    let bare = r.bare?.rps;
-    let (ceiling, which) = if bare <= raw.verify {
+    let (bare, verify) = bare_and_verify(r, v)?;
+    let (ceiling, which) = if bare <= verify {
         (bare, "of the bare endpoint")
     } else {
-        (raw.verify, "of the raw verify rate")
+        (verify, "of the raw verify rate")
     };
     Some((v.distinct.rps / ceiling, which))
 }
@@ -55,11 +60,10 @@ pub fn of_ceiling(r: &Report, v: &AlgValidation) -> Option<(f64, &'static str)> 
 /// bare endpoint's does plus one raw verification, on the same cores, answers at most
 /// `1 / (1 / bare + 1 / verify)` per second.
 pub fn ceiling_bound(r: &Report, v: &AlgValidation) -> Option<f64> {
-    let raw = r.raw.iter().find(|x| x.alg == v.alg)?;
-    let bare = r.bare?.rps;
-    (bare > 0.0 && raw.verify > 0.0).then(|| {
-        let best = 1.0 / (1.0 / bare + 1.0 / raw.verify);
-        best / bare.min(raw.verify)
+    let (bare, verify) = bare_and_verify(r, v)?;
+    (bare > 0.0 && verify > 0.0).then(|| {
+        let best = 1.0 / (1.0 / bare + 1.0 / verify);
+        best / bare.min(verify)
     })
 }
 

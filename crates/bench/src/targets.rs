@@ -13,6 +13,13 @@ struct Target {
     met: Option<bool>,
 }
 
+/// `t`'s rate as a share of `of`'s, when both were measured and `of` answered at all.
+fn share(t: Option<Figures>, of: Option<Figures>) -> Option<f64> {
+    t.zip(of)
+        .filter(|(_, of)| of.rps > 0.0)
+        .map(|(t, of)| t.rps / of.rps)
+}
+
 fn percent(x: Option<f64>) -> String {
     x.map_or("n/a".into(), |x| format!("{:.0}%", x * 100.0))
 }
@@ -109,11 +116,6 @@ fn standard(r: &Report) -> Vec<Target> {
 /// Refresh against the raw rotation ceilings (SQLite, PostgreSQL), the server's CPU per
 /// rotation against one signature's cost, and validation on PostgreSQL against SQLite.
 fn ceilings(r: &Report) -> Vec<Target> {
-    let share = |t: Option<Figures>, c: Option<Figures>| {
-        t.zip(c)
-            .filter(|(_, c)| c.rps > 0.0)
-            .map(|(t, c)| t.rps / c.rps)
-    };
     let of_sqlite = share(r.refresh.tessera, r.ceiling_sqlite);
     let pg_one = r.cluster.rows.iter().find(|row| row.instances == 1);
     let of_pg = share(pg_one.map(|row| row.refresh), r.cluster.ceiling);
@@ -223,9 +225,10 @@ fn flat(r: &Report) -> Vec<Target> {
     workloads
         .into_iter()
         .map(|(name, figures)| {
-            let share = pair
-                .filter(|(a, _)| figures(a).rps > 0.0)
-                .map(|(a, b)| figures(b).rps / figures(a).rps);
+            let share = share(
+                pair.map(|(_, many)| figures(many)),
+                pair.map(|(one, _)| figures(one)),
+            );
             Target {
                 what: format!("{name} with {sessions} sessions >= 90% of with 1"),
                 measured: percent(share),
